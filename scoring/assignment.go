@@ -1,0 +1,132 @@
+package scoring
+
+// Assignment is one ticket dispatched to one unit: a row of the tickets file.
+// Times are Unix seconds; 0 means the cell was empty.
+type Assignment struct {
+	TicketID string
+	// Unit is the index of the unit in the Directory the row was read with.
+	Unit       int32
+	Role       Role
+	Kind       Kind
+	Urgency    Urgency
+	Resolution Resolution
+	// Satisfaction is Unrated when the callback gave no answer.
+	Satisfaction Satisfaction
+	// Contacted is the callback's answer to "did the unit contact you".
+	Contacted     Tri
+	CallbackValid bool
+	Supervised    bool
+	// IncompleteMaterials is 资料不全.
+	IncompleteMaterials bool
+	// OpinionIncident is 负面舆情.
+	OpinionIncident bool
+	Excluded        bool
+	Redispatches    int32
+
+	Received   int64
+	Dispatched int64
+	ContactAt  int64
+	Closed     int64
+	Due        int64
+
+	Category      string
+	ExcludeReason string
+	// CallerPhone is personal data: never show it unmasked (see MaskPhone).
+	CallerPhone string
+}
+
+// Unit is an assessed handling unit (承办单位).
+type Unit struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Group  string `json:"group"`
+	Parent string `json:"parent,omitempty"`
+	// Population is the resident population (常住人口); 0 when unknown.
+	Population int64 `json:"population,omitempty"`
+}
+
+// Directory is the ordered list of units with lookup by code or exact name.
+type Directory struct {
+	units  []Unit
+	byKey  map[string]int32
+	groups []string
+}
+
+// NewDirectory indexes units; it fails on an empty or duplicate code, or a name that is another unit's code.
+func NewDirectory(units []Unit) (*Directory, error) {
+	d := &Directory{units: units, byKey: make(map[string]int32, 2*len(units))}
+	seenGroup := map[string]bool{}
+	for i, u := range units {
+		if u.Code == "" {
+			return nil, errorf(Invalid, "unit %d: empty code", i+1)
+		}
+		if _, dup := d.byKey[u.Code]; dup {
+			return nil, errorf(Invalid, "unit %q: duplicate code", u.Code)
+		}
+		d.byKey[u.Code] = int32(i)
+		if !seenGroup[u.Group] {
+			seenGroup[u.Group] = true
+			d.groups = append(d.groups, u.Group)
+		}
+	}
+	for i, u := range units {
+		if u.Name == "" {
+			continue
+		}
+		if j, ok := d.byKey[u.Name]; ok && j != int32(i) {
+			if units[j].Code == u.Name {
+				return nil, errorf(Invalid, "unit %q: name %q is the code of another unit", u.Code, u.Name)
+			}
+			// Two units with the same name: a name lookup would be ambiguous.
+			d.byKey[u.Name] = -1
+			continue
+		}
+		d.byKey[u.Name] = int32(i)
+	}
+	return d, nil
+}
+
+// Len returns the number of units.
+func (d *Directory) Len() int { return len(d.units) }
+
+// Unit returns the unit at index i.
+func (d *Directory) Unit(i int32) Unit { return d.units[i] }
+
+// Units returns all units in file order; the slice must not be modified.
+func (d *Directory) Units() []Unit { return d.units }
+
+// Groups returns the groups in the order they first appear.
+func (d *Directory) Groups() []string { return d.groups }
+
+// Lookup finds a unit by code or exact name.
+func (d *Directory) Lookup(key string) (int32, bool) {
+	i, ok := d.byKey[key]
+	if !ok || i < 0 {
+		return 0, false
+	}
+	return i, true
+}
+
+// LookupBytes is Lookup for a byte slice without allocating.
+func (d *Directory) LookupBytes(key []byte) (int32, bool) {
+	i, ok := d.byKey[string(key)]
+	if !ok || i < 0 {
+		return 0, false
+	}
+	return i, true
+}
+
+// MaskPhone masks a phone number as 138****1234: it keeps at most the first three and last four digits.
+func MaskPhone(p string) string {
+	r := []rune(p)
+	n := len(r)
+	switch {
+	case n == 0:
+		return ""
+	case n <= 4:
+		return "****"
+	case n <= 7:
+		return string(r[:1]) + "****" + string(r[n-2:])
+	}
+	return string(r[:3]) + "****" + string(r[n-4:])
+}

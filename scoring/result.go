@@ -1,0 +1,140 @@
+package scoring
+
+// Rate names, in their canonical order.
+const (
+	RateResponse         = "response"
+	RateResolution       = "resolution"
+	RateSatisfaction     = "satisfaction"
+	RateOnTime           = "on_time"
+	RateRedispatch       = "redispatch"
+	RateCallbackCoverage = "callback_coverage"
+)
+
+// RateNames lists every rate name in canonical order.
+var RateNames = []string{RateResponse, RateResolution, RateSatisfaction, RateOnTime, RateRedispatch, RateCallbackCoverage}
+
+const numRates = 6
+
+// Unranked reasons.
+const (
+	ReasonNoData      = "无有效数据"
+	ReasonSmallSample = "样本不足"
+)
+
+// Rate is a fraction with its weighted numerator and denominator; Value is nil when Den is 0.
+type Rate struct {
+	Num   float64  `json:"num"`
+	Den   float64  `json:"den"`
+	Value *float64 `json:"value"`
+}
+
+// Defined reports whether the rate has a non-zero denominator.
+func (r Rate) Defined() bool { return r.Value != nil }
+
+// Rates holds every indicator of SPEC §5.
+type Rates struct {
+	Response         Rate `json:"response"`
+	Resolution       Rate `json:"resolution"`
+	Satisfaction     Rate `json:"satisfaction"`
+	OnTime           Rate `json:"on_time"`
+	Redispatch       Rate `json:"redispatch"`
+	CallbackCoverage Rate `json:"callback_coverage"`
+}
+
+// ByName returns the rate with the given name, and false for an unknown name.
+func (r *Rates) ByName(name string) (*Rate, bool) {
+	switch name {
+	case RateResponse:
+		return &r.Response, true
+	case RateResolution:
+		return &r.Resolution, true
+	case RateSatisfaction:
+		return &r.Satisfaction, true
+	case RateOnTime:
+		return &r.OnTime, true
+	case RateRedispatch:
+		return &r.Redispatch, true
+	case RateCallbackCoverage:
+		return &r.CallbackCoverage, true
+	}
+	return nil, false
+}
+
+// Counts are the counts shown with the rates.
+type Counts struct {
+	Assignments int64   `json:"assignments"`
+	Eligible    float64 `json:"eligible"`
+	Callbacks   float64 `json:"callbacks"`
+	Excluded    int64   `json:"excluded"`
+}
+
+// Deduction is the points one threshold rule deducted.
+type Deduction struct {
+	Rate   string  `json:"rate"`
+	Points float64 `json:"points"`
+}
+
+// Points is the ticket-point total and its mean per eligible assignment.
+type Points struct {
+	Total         float64  `json:"total"`
+	PerAssignment *float64 `json:"per_assignment"`
+}
+
+// Trend compares a unit's rank with the previous period's.
+type Trend struct {
+	PreviousRank *int `json:"previous_rank"`
+	// Change is previous rank minus rank: positive moved up; nil when not ranked in both.
+	Change *int `json:"change"`
+	// New is true when the unit is ranked now but was not ranked in the previous period.
+	New bool `json:"new"`
+}
+
+// Scorecard is one unit's result for one period (SPEC §11.1).
+type Scorecard struct {
+	Code           string      `json:"code"`
+	Name           string      `json:"name"`
+	Group          string      `json:"group"`
+	Counts         Counts      `json:"counts"`
+	Rates          Rates       `json:"rates"`
+	Per10k         *float64    `json:"per_10k"`
+	Composite      *float64    `json:"composite"`
+	Deductions     []Deduction `json:"deductions"`
+	Points         Points      `json:"points"`
+	Final          *float64    `json:"final"`
+	Rank           *int        `json:"rank"`
+	Ranked         bool        `json:"ranked"`
+	UnrankedReason *string     `json:"unranked_reason"`
+	// Mark is "top" (红榜), "bottom" (末位) or "" within the unit's group.
+	Mark  string `json:"mark,omitempty"`
+	Trend *Trend `json:"trend,omitempty"`
+}
+
+// PeriodInfo is the period as shown in results.
+type PeriodInfo struct {
+	ID    string `json:"id"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// PolicyInfo names the policy a result was computed under.
+type PolicyInfo struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// Card is the scorecards of every unit for one period, ordered by group, rank, unranked last.
+type Card struct {
+	Period PeriodInfo  `json:"period"`
+	Policy PolicyInfo  `json:"policy"`
+	Units  []Scorecard `json:"units"`
+}
+
+// Unit returns the scorecard of the unit with the code, or nil.
+func (c *Card) Unit(code string) *Scorecard {
+	for i := range c.Units {
+		if c.Units[i].Code == code {
+			return &c.Units[i]
+		}
+	}
+	return nil
+}
