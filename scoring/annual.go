@@ -1,0 +1,162 @@
+package scoring
+
+import "sort"
+
+// AnnualPeriod is one period's result of a unit in the year.
+type AnnualPeriod struct {
+	ID     string   `json:"id"`
+	Final  *float64 `json:"final"`
+	Ranked bool     `json:"ranked"`
+	Rank   *int     `json:"rank"`
+}
+
+// AnnualUnit is one unit's year-end result (SPEC §8).
+type AnnualUnit struct {
+	Code  string `json:"code"`
+	Name  string `json:"name"`
+	Group string `json:"group"`
+	// Periods lists each period's final and rank (mean_of_periods only).
+	Periods []AnnualPeriod `json:"periods,omitempty"`
+	// PeriodsRanked is the number of periods the mean is over (mean_of_periods).
+	PeriodsRanked  int      `json:"periods_ranked"`
+	Score          *float64 `json:"score"`
+	Grade          *string  `json:"grade"`
+	Ranked         bool     `json:"ranked"`
+	Rank           *int     `json:"rank"`
+	UnrankedReason *string  `json:"unranked_reason"`
+	// Card is the pooled year's scorecard (pooled only).
+	Card *Scorecard `json:"card,omitempty"`
+}
+
+// Annual is the year-end appraisal of every unit.
+type Annual struct {
+	Year    string       `json:"year"`
+	Policy  PolicyInfo   `json:"policy"`
+	Mode    string       `json:"mode"`
+	Periods []PeriodInfo `json:"periods"`
+	Units   []AnnualUnit `json:"units"`
+}
+
+// AnnualPeriods returns the periods a year's book needs under the policy: the twelve months, or the whole year when pooled.
+func (p *Policy) AnnualPeriods(year string) ([]Period, error) {
+	if p.AnnualPooled {
+		y, err := ParsePeriod(year, p.StartDay, p.Loc)
+		if err != nil {
+			return nil, err
+		}
+		if len(y.ID) != 4 {
+			return nil, errorf(Invalid, "year %q: want YYYY", year)
+		}
+		return []Period{y}, nil
+	}
+	if len(year) != 4 {
+		return nil, errorf(Invalid, "year %q: want YYYY", year)
+	}
+	return Months(year, p.StartDay, p.Loc)
+}
+
+// Annual computes the year-end appraisal from a book over p.AnnualPeriods(year).
+func (b *Book) Annual(year string) Annual {
+	p := b.p
+	a := Annual{Year: year, Policy: p.Info(), Mode: "mean_of_periods"}
+	if p.AnnualPooled {
+		a.Mode = "pooled"
+	}
+	cards := make([]Card, len(b.periods))
+	for i := range b.periods {
+		cards[i] = b.Card(i)
+		a.Periods = append(a.Periods, cards[i].Period)
+	}
+	byCode := make([]map[string]*Scorecard, len(cards))
+	for i := range cards {
+		byCode[i] = map[string]*Scorecard{}
+		for j := range cards[i].Units {
+			byCode[i][cards[i].Units[j].Code] = &cards[i].Units[j]
+		}
+	}
+	for _, u := range b.dir.Units() {
+		au := AnnualUnit{Code: u.Code, Name: u.Name, Group: u.Group}
+		if p.AnnualPooled {
+			s := *byCode[0][u.Code]
+			au.Card = &s
+			au.Score = s.Final
+			au.UnrankedReason = s.UnrankedReason
+			if s.Ranked {
+				au.PeriodsRanked = 1
+			}
+		} else {
+			sum := 0.0
+			for i := range cards {
+				s := byCode[i][u.Code]
+				au.Periods = append(au.Periods, AnnualPeriod{ID: cards[i].Period.ID, Final: s.Final, Ranked: s.Ranked, Rank: s.Rank})
+				if s.Ranked {
+					sum += *s.Final
+					au.PeriodsRanked++
+				}
+			}
+			if au.PeriodsRanked > 0 {
+				au.Score = f64(sum / float64(au.PeriodsRanked))
+			} else {
+				au.UnrankedReason = strp(ReasonNoData)
+			}
+		}
+		if au.Score != nil {
+			au.Grade = p.grade(*au.Score)
+		}
+		a.Units = append(a.Units, au)
+	}
+	p.rankAnnual(a.Units, b.dir.Groups())
+	return a
+}
+
+func (p *Policy) grade(score float64) *string {
+	r := RoundHalfUp(score, p.Round)
+	for _, g := range p.Grades {
+		if r >= g.Min {
+			return strp(g.Name)
+		}
+	}
+	return nil
+}
+
+// rankAnnual ranks units within each group by rounded annual score, sharing ranks on ties.
+func (p *Policy) rankAnnual(us []AnnualUnit, groups []string) {
+	order := map[string]int{}
+	for i, g := range groups {
+		order[g] = i
+	}
+	for i := range us {
+		us[i].Ranked = us[i].UnrankedReason == nil && us[i].Score != nil
+	}
+	sort.SliceStable(us, func(i, j int) bool {
+		a, b := &us[i], &us[j]
+		if order[a.Group] != order[b.Group] {
+			return order[a.Group] < order[b.Group]
+		}
+		if a.Ranked != b.Ranked {
+			return a.Ranked
+		}
+		if a.Ranked {
+			sa, sb := RoundScaled(*a.Score, p.Round), RoundScaled(*b.Score, p.Round)
+			if sa != sb {
+				return sa > sb
+			}
+		}
+		return a.Code < b.Code
+	})
+	pos := 0
+	for i := range us {
+		if i == 0 || us[i].Group != us[i-1].Group {
+			pos = 0
+		}
+		if !us[i].Ranked {
+			continue
+		}
+		pos++
+		r := pos
+		if pos > 1 && RoundScaled(*us[i-1].Score, p.Round) == RoundScaled(*us[i].Score, p.Round) {
+			r = *us[i-1].Rank
+		}
+		us[i].Rank = &r
+	}
+}
