@@ -80,7 +80,7 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 	s := Scorecard{Code: u.Code, Name: u.Name, Group: u.Group, Deductions: []Deduction{}}
 	s.Rates, s.Counts = p.Rates(t)
 	if u.Population > 0 {
-		s.Per10k = f64(float64(t.Received) / float64(u.Population) * 10000)
+		s.Per10k = f64(float64(t.Received) * 10000 / float64(u.Population))
 	}
 	s.Points.Total = p.PointsTotal(t)
 	if s.Counts.Eligible > 0 {
