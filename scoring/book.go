@@ -1,9 +1,6 @@
 package scoring
 
-import (
-	"fmt"
-	"sort"
-)
+import "fmt"
 
 // Book accumulates tallies for every unit over a list of non-overlapping periods.
 // Books over the same policy, directory and periods merge exactly, in any order.
@@ -39,12 +36,17 @@ func (b *Book) find(t int64) int {
 	if t == 0 || len(ps) == 0 || t < ps[0].Start || t >= ps[len(ps)-1].End {
 		return -1
 	}
-	if len(ps) == 1 {
-		return 0
+	lo, hi := 0, len(ps)-1
+	for lo < hi { // the first period whose end is after t
+		mid := int(uint(lo+hi) >> 1)
+		if ps[mid].End > t {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
 	}
-	i := sort.Search(len(ps), func(i int) bool { return ps[i].End > t })
-	if i < len(ps) && ps[i].Start <= t {
-		return i
+	if ps[lo].Start <= t {
+		return lo
 	}
 	return -1
 }
@@ -70,8 +72,8 @@ func (b *Book) Add(a *Assignment) error {
 	if pi < 0 {
 		return nil
 	}
-	j, err := b.p.judge(a)
-	if err != nil {
+	var j judgement
+	if err := b.p.judge(a, &j); err != nil {
 		return err
 	}
 	b.tallies[pi*n+int(a.Unit)].add(a, &j)

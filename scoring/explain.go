@@ -69,8 +69,8 @@ func (b *Book) Explain(pi int, unit int32, rows []Assignment) (Explanation, erro
 		if a.Unit != unit || b.PeriodOf(a) != pi {
 			continue
 		}
-		j, err := p.judge(a)
-		if err != nil {
+		var j judgement
+		if err := p.judge(a, &j); err != nil {
 			return e, err
 		}
 		var t Tally

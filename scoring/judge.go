@@ -20,7 +20,7 @@ type judgement struct {
 	late     bool
 	respOK   bool
 	features uint32
-	rules    uint64 // bit i set: rule i matched
+	rules    uint32 // bit i set: rule i matched
 }
 
 // Deadline returns the on-time deadline of an assignment: its due_at when the policy uses given dues, else dispatched_at plus the urgency's limit.
@@ -41,9 +41,9 @@ func (p *Policy) addLimit(start int64, l Limit) (int64, error) {
 	return p.work.AddWorkdays(start, l.Workdays)
 }
 
-// judge applies the policy to one assignment.
-func (p *Policy) judge(a *Assignment) (judgement, error) {
-	var j judgement
+// judge applies the policy to one assignment, filling j.
+func (p *Policy) judge(a *Assignment, j *judgement) error {
+	*j = judgement{}
 	switch {
 	case a.Closed == 0:
 		j.why = WhyOpen
@@ -57,17 +57,17 @@ func (p *Policy) judge(a *Assignment) (judgement, error) {
 		j.eligible = true
 	}
 	if !j.eligible {
-		return j, nil
+		return nil
 	}
 	d, err := p.Deadline(a)
 	if err != nil {
-		return j, fmt.Errorf("ticket %s: deadline: %w", a.TicketID, err)
+		return fmt.Errorf("ticket %s: deadline: %w", a.TicketID, err)
 	}
 	j.deadline, j.late = d, a.Closed > d
 	if p.respByStamp && a.ContactAt != 0 {
 		rd, err := p.addLimit(a.Dispatched, p.respLimit[a.Urgency])
 		if err != nil {
-			return j, fmt.Errorf("ticket %s: response limit: %w", a.TicketID, err)
+			return fmt.Errorf("ticket %s: response limit: %w", a.TicketID, err)
 		}
 		j.respOK = a.ContactAt <= rd
 	}
@@ -88,23 +88,15 @@ func (p *Policy) judge(a *Assignment) (judgement, error) {
 		f |= pick(p.satisfied[a.Satisfaction], fSatisfied, fUnsatisfied)
 	}
 	j.features = f
+	// Rules whose resolution, kind and urgency lists allow this assignment, less those whose
+	// flag conditions fail; computed without branches, as rule outcomes are unpredictable.
+	m := p.comboRules[comboIndex(a)]
 	for i := range p.Rules {
-		r := &p.Rules[i]
-		if f&r.must != r.must {
-			continue
-		}
-		if r.res != 0 && (a.Resolution == ResolutionNone || r.res&(1<<a.Resolution) == 0) {
-			continue
-		}
-		if r.kinds != 0 && r.kinds&(1<<a.Kind) == 0 {
-			continue
-		}
-		if r.urg != 0 && r.urg&(1<<a.Urgency) == 0 {
-			continue
-		}
-		j.rules |= 1 << i
+		miss := f&p.Rules[i].must ^ p.Rules[i].must
+		m &^= ((miss | -miss) >> 31) << i
 	}
-	return j, nil
+	j.rules = m
+	return nil
 }
 
 func pick(b bool, yes, no uint32) uint32 {
@@ -112,4 +104,22 @@ func pick(b bool, yes, no uint32) uint32 {
 		return yes
 	}
 	return no
+}
+
+// comboIndex numbers an assignment's (resolution, kind, urgency) combination.
+func comboIndex(a *Assignment) int {
+	return (int(a.Resolution)*int(numKinds)+int(a.Kind))*int(numUrgencies) + int(a.Urgency)
+}
+
+const numCombos = int(numResolutions) * int(numKinds) * int(numUrgencies)
+
+// allows reports whether the rule's resolution, kind and urgency lists admit the combination.
+func (r *Rule) allows(res Resolution, k Kind, u Urgency) bool {
+	if r.res != 0 && (res == ResolutionNone || r.res&(1<<res) == 0) {
+		return false
+	}
+	if r.kinds != 0 && r.kinds&(1<<k) == 0 {
+		return false
+	}
+	return r.urg == 0 || r.urg&(1<<u) != 0
 }

@@ -102,6 +102,8 @@ type Policy struct {
 
 	Thresholds []Threshold
 	Rules      []Rule
+	// comboRules[comboIndex(a)] is the set of rules whose lists admit a's resolution, kind and urgency.
+	comboRules [numCombos]uint32
 
 	Base, PointsFactor, Min, Max float64
 
@@ -490,6 +492,18 @@ func (c *compiler) rules(p *Policy, f *policyFile) {
 			ru.urg |= 1 << v
 		}
 		p.Rules = append(p.Rules, ru)
+	}
+	for i := range p.Rules {
+		for res := Resolution(0); res < numResolutions; res++ {
+			for k := Kind(0); k < numKinds; k++ {
+				for u := Urgency(0); u < numUrgencies; u++ {
+					if p.Rules[i].allows(res, k, u) {
+						a := Assignment{Resolution: res, Kind: k, Urgency: u}
+						p.comboRules[comboIndex(&a)] |= 1 << i
+					}
+				}
+			}
+		}
 	}
 }
 

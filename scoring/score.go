@@ -55,7 +55,7 @@ func (p *Policy) Rates(t *Tally) (Rates, Counts) {
 	rt.OnTime = rateOf(onTime, e)
 	rt.Redispatch = rateOf(redisp, e)
 	rt.CallbackCoverage = rateOf(cb, e)
-	return rt, Counts{Assignments: t.Assignments, Eligible: e, Callbacks: cb, Excluded: t.Excluded}
+	return rt, Counts{Assignments: int64(t.Assignments), Eligible: e, Callbacks: cb, Excluded: int64(t.Excluded)}
 }
 
 // PointsTotal returns the weighted sum of the ticket points of a tally.

@@ -1,25 +1,27 @@
 package scoring
 
 // roleTally counts one role's eligible assignments; all fields are whole counts, so tallies add exactly.
+// Counts are 32-bit to keep tallies small and cache-resident: one unit holds at most 4,294,967,295
+// assignments in one period.
 type roleTally struct {
-	Eligible     int64
-	Callbacks    int64
-	Contacted    int64 // callbacks whose answer was "contacted"
-	RespOnTime   int64 // eligible contacted within the response limit
-	OnTime       int64
-	Redispatched int64
-	Res          [numResolutions]int64   // callbacks by resolution answer
-	Sat          [numSatisfactions]int64 // callbacks by satisfaction level
-	Rules        [MaxRules]int64         // eligible assignments each rule matched
+	Eligible     uint32
+	Callbacks    uint32
+	Contacted    uint32 // callbacks whose answer was "contacted"
+	RespOnTime   uint32 // eligible contacted within the response limit
+	OnTime       uint32
+	Redispatched uint32
+	Res          [numResolutions]uint32   // callbacks by resolution answer
+	Sat          [numSatisfactions]uint32 // callbacks by satisfaction level
+	Rules        [MaxRules]uint32         // eligible assignments each rule matched
 }
 
 // Tally is the mergeable aggregate of one unit's assignments in one period.
 type Tally struct {
 	// Assignments counts the rows in the period by the policy's basis, whatever their status.
-	Assignments int64
-	Excluded    int64
+	Assignments uint32
+	Excluded    uint32
 	// Received counts rows received in the period and not excluded (for requests per 10k).
-	Received int64
+	Received uint32
 	Role     [numRoles]roleTally
 }
 
