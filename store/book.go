@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+
+	"sanlv/scoring"
+)
+
+// BookSpec asks for a scoring book: a policy and its sorted, non-overlapping periods.
+type BookSpec struct {
+	Policy  *scoring.Policy
+	Periods []scoring.Period
+}
+
+// Book builds a scoring book for the periods from the stored assignments, streamed with flat memory.
+// It reads every row whose closed_at or received_at falls in the periods' span, so that both bases and
+// the requests per 10k are counted as when scoring the files directly.
+func (db *DB) Book(ctx context.Context, p *scoring.Policy, periods []scoring.Period) (*scoring.Book, error) {
+	bs, err := db.Books(ctx, []BookSpec{{Policy: p, Periods: periods}})
+	if err != nil {
+		return nil, err
+	}
+	return bs[0], nil
+}
+
+// Books builds several books in one pass over the stored assignments (what-if: two policies, same data).
+func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, error) {
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	books := make([]*scoring.Book, len(specs))
+	var from, to int64
+	for i, s := range specs {
+		if len(s.Periods) == 0 {
+			return nil, invalid("book %d: no periods", i+1)
+		}
+		if books[i], err = scoring.NewBook(s.Policy, dir, s.Periods); err != nil {
+			return nil, err
+		}
+		a, b := s.Periods[0].Start, s.Periods[len(s.Periods)-1].End
+		if i == 0 || a < from {
+			from = a
+		}
+		if i == 0 || b > to {
+			to = b
+		}
+	}
+	err = db.Stream(ctx, dir, Query{From: from, To: to, Basis: ByEither, Lean: true}, func(a *scoring.Assignment) error {
+		for _, b := range books {
+			if err := b.Add(a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return books, nil
+}

@@ -1,0 +1,142 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"sanlv/imports"
+	"sanlv/scoring"
+)
+
+// ImportOptions controls an import.
+type ImportOptions struct {
+	// Actor is who imports (the audit log and the batch record name them).
+	Actor string
+	// KeepValid stores the valid rows of a file that has invalid ones; by default nothing is stored.
+	KeepValid bool
+	// Mapping maps other systems' columns and spellings onto SPEC §3 fields (tickets only).
+	Mapping *imports.Mapping
+	// Loc is the zone of datetimes without one; nil is the active policy's zone, else Asia/Shanghai.
+	Loc *time.Location
+	// MaxErrors caps the row errors listed in the report (the count stays exact); 0 is the reader's default.
+	MaxErrors int
+	// Progress, when set, is called from the reading goroutine with the number of rows read so far,
+	// every few thousand rows and once at the end.
+	Progress func(rows int)
+}
+
+// ImportResult is what an import did.
+type ImportResult struct {
+	// BatchID is the stored batch, 0 when nothing was stored.
+	BatchID int64
+	File    string
+	SHA256  string
+	// Read counts the data rows of the file; Read = Inserted + Updated + Unchanged + Invalid.
+	Read, Inserted, Updated, Unchanged, Invalid int
+	// Report is the readers' per-row report.
+	Report *imports.Report
+	// AlreadyImported is true when a previous batch had the same SHA-256.
+	AlreadyImported bool
+	Elapsed         time.Duration
+}
+
+// Changed reports whether the import stored anything.
+func (r *ImportResult) Changed() bool { return r.Inserted+r.Updated > 0 }
+
+// progressEvery is how many rows pass between Progress calls.
+const progressEvery = 8192
+
+// hashingReader hashes everything read through it.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func newHashingReader(r io.Reader) *hashingReader { return &hashingReader{r: r, h: sha256.New()} }
+
+func (h *hashingReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	return n, err
+}
+
+// sum drains what the reader left unread and returns the hex SHA-256 of the whole input.
+func (h *hashingReader) sum() (string, error) {
+	if _, err := io.Copy(io.Discard, h); err != nil {
+		return "", fmt.Errorf("read: %w", err)
+	}
+	return hex.EncodeToString(h.h.Sum(nil)), nil
+}
+
+// alreadyImported reports whether a batch of the kind with the same hash exists.
+func alreadyImported(ctx context.Context, tx idb, kind, sum string) (bool, error) {
+	ok, err := tx.NewSelect().Model((*Batch)(nil)).Where("kind = ? AND sha256 = ?", kind, sum).Exists(ctx)
+	return ok, dbError(err, "find batch")
+}
+
+// newBatch inserts the batch record that the rows of this import will name.
+func (db *DB) newBatch(ctx context.Context, tx idb, kind, file, sum, actor string, started time.Time) (*Batch, error) {
+	b := &Batch{Kind: kind, File: file, SHA256: sum, Actor: actor, StartedAt: started.UTC(), FinishedAt: started.UTC()}
+	if _, err := tx.NewInsert().Model(b).Returning("id").Exec(ctx); err != nil {
+		return nil, dbError(err, "record batch")
+	}
+	return b, nil
+}
+
+// finishBatch stores the counts of an import.
+func (db *DB) finishBatch(ctx context.Context, tx idb, b *Batch, res *ImportResult) error {
+	b.Read, b.Inserted, b.Updated = int64(res.Read), int64(res.Inserted), int64(res.Updated)
+	b.Unchanged, b.Invalid, b.FinishedAt = int64(res.Unchanged), int64(res.Invalid), db.now().UTC()
+	_, err := tx.NewUpdate().Model(b).WherePK().Exec(ctx)
+	return dbError(err, "record batch")
+}
+
+// errNothingChanged rolls back an import that would store nothing.
+var errNothingChanged = errors.New("nothing changed")
+
+// runImport runs fn in one transaction on a dedicated connection and fills the common result fields.
+// fn returns errNothingChanged to roll back without error.
+func (db *DB) runImport(ctx context.Context, name string, fn func(conn bun.Conn, tx bun.Tx) error) error {
+	conn, err := db.bun.Conn(ctx)
+	if err != nil {
+		return dbError(err, "import %s: connect", name)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return dbError(err, "import %s: begin", name)
+	}
+	if err := fn(conn, tx); err != nil {
+		rerr := tx.Rollback()
+		if errors.Is(err, errNothingChanged) {
+			return dbError(rerr, "import %s: rollback", name)
+		}
+		return err
+	}
+	return dbError(tx.Commit(), "import %s: commit", name)
+}
+
+// location picks the zone for datetimes without one.
+func (db *DB) location(ctx context.Context, loc *time.Location) (*time.Location, error) {
+	if loc != nil {
+		return loc, nil
+	}
+	if p, err := db.ActivePolicy(ctx); err == nil {
+		return p.Loc, nil
+	} else if scoring.ErrorCode(err) != scoring.NotFound {
+		return nil, err
+	}
+	l, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return nil, fmt.Errorf("time zone Asia/Shanghai: %w", err)
+	}
+	return l, nil
+}

@@ -1,0 +1,171 @@
+// Package store keeps Sanlv's data in a SQL database with bun: an embedded SQLite file by default,
+// PostgreSQL in production, through the same code.
+//
+// Tables (see migrations/): units, assignments (key ticket_id+unit), overrides (exclusions and
+// callback corrections decided in Sanlv, kept apart from the imported values so that a re-import
+// never undoes them), import_batches, policies, editions, appeals, audit_log and api_tokens.
+//
+// Assignments are stored compactly: times as BIGINT Unix seconds (NULL for an empty cell),
+// enumerations as SMALLINT holding the scoring package's values (role 0 lead, 1 co; kind 0 consult,
+// 1 help, 2 complaint, 3 report, 4 suggestion, 5 praise; urgency 0 normal, 1 emergency, 2 priority,
+// 3 complex; resolution 0 none, 1 resolved, 2 partial, 3 unresolved; satisfaction 0 unrated,
+// 1 very satisfied … 5 very dissatisfied; contacted 0 unknown, 1 yes, 2 no), booleans as BOOLEAN
+// (PostgreSQL) or 0/1 INTEGER (SQLite), the unit as its code.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"sanlv/fixtures"
+	"sanlv/scoring"
+)
+
+// DefaultSQLite is the database file used when no DSN is given.
+const DefaultSQLite = "sanlv.db"
+
+// Config configures Open.
+type Config struct {
+	// DSN selects the database: "" is the SQLite file sanlv.db in the working directory;
+	// postgres:// or postgresql:// is PostgreSQL; sqlite:PATH, file:PATH or a plain path is SQLite.
+	DSN string
+	// Calendars resolves the calendars named by stored policies; nil uses the embedded fixtures.
+	Calendars scoring.CalendarSource
+	// Logger receives operational logs; nil discards them.
+	Logger *slog.Logger
+	// NoMigrate skips running migrations on open (for `sanlv migrate`, which runs them itself).
+	NoMigrate bool
+	// Now returns the current time; nil is time.Now.
+	Now func() time.Time
+}
+
+// DB is an open Sanlv database.
+type DB struct {
+	bun  *bun.DB
+	pg   bool
+	name string
+	cal  scoring.CalendarSource
+	log  *slog.Logger
+	now  func() time.Time
+}
+
+// Open opens the database named by dsn (see Config.DSN) and brings its schema up to date.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	return OpenConfig(ctx, Config{DSN: dsn})
+}
+
+// OpenConfig opens a database with explicit configuration.
+func OpenConfig(ctx context.Context, c Config) (*DB, error) {
+	driver, dsn, pg, err := resolveDSN(c.DSN)
+	if err != nil {
+		return nil, err
+	}
+	sqldb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", Redact(c.DSN), err)
+	}
+	db := &DB{pg: pg, name: Redact(c.DSN), cal: c.Calendars, log: c.Logger, now: c.Now}
+	if pg {
+		db.bun = bun.NewDB(sqldb, pgdialect.New())
+	} else {
+		// One writer at a time: _txlock=immediate takes the write lock at BEGIN, busy_timeout waits for it.
+		sqldb.SetMaxOpenConns(8)
+		db.bun = bun.NewDB(sqldb, sqlitedialect.New())
+	}
+	if db.cal == nil {
+		db.cal = fixtures.Calendar
+	}
+	if db.log == nil {
+		db.log = slog.New(slog.DiscardHandler)
+	}
+	if db.now == nil {
+		db.now = time.Now
+	}
+	if err := sqldb.PingContext(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("open %s: %w", db.name, err)
+	}
+	if !c.NoMigrate {
+		if _, err := db.Migrate(ctx); err != nil {
+			sqldb.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.bun.Close() }
+
+// Postgres reports whether the database is PostgreSQL (else SQLite).
+func (db *DB) Postgres() bool { return db.pg }
+
+// String names the database with any password removed.
+func (db *DB) String() string { return db.name }
+
+// Bun returns the underlying bun database, for read-only queries by other packages' tests.
+func (db *DB) Bun() *bun.DB { return db.bun }
+
+// sqlitePragmas are set on every pooled SQLite connection through the DSN.
+const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+	"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// resolveDSN maps a user DSN onto a driver name and driver DSN.
+func resolveDSN(dsn string) (driver, out string, pg bool, err error) {
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		return "pgx", dsn, true, nil
+	case dsn == "":
+		dsn = DefaultSQLite
+	case strings.HasPrefix(dsn, "sqlite://"):
+		dsn = strings.TrimPrefix(dsn, "sqlite://")
+	case strings.HasPrefix(dsn, "sqlite:"):
+		dsn = strings.TrimPrefix(dsn, "sqlite:")
+	case strings.Contains(dsn, "://"):
+		return "", "", false, scoring.Errorf(scoring.Invalid, "database %q: want postgres://…, sqlite:PATH or a file path", Redact(dsn))
+	}
+	path, query, _ := strings.Cut(strings.TrimPrefix(dsn, "file:"), "?")
+	if path == "" || path == ":memory:" {
+		return "", "", false, scoring.Errorf(scoring.Invalid, "database %q: an SQLite database must be a file", dsn)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return "", "", false, scoring.Errorf(scoring.Invalid, "database %q is a directory", path)
+	}
+	q := sqlitePragmas
+	if query != "" {
+		q = query + "&" + q
+	}
+	return "sqlite", path + "?" + q, false, nil
+}
+
+// Redact removes the password from a database URL for display.
+func Redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// idb is a bun database or transaction.
+type idb = bun.IDB
+
+// inTx runs fn in one transaction, committed when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+}
