@@ -1,0 +1,332 @@
+package exports
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sanlv/scoring"
+)
+
+// MaxRowsPerSheet is the most rows an Excel sheet holds; the detail export starts a new sheet past it.
+const MaxRowsPerSheet = 1048576
+
+// DetailSheet is the name of the detail export's first sheet; later ones are 工单明细2, 工单明细3, ….
+const DetailSheet = "工单明细"
+
+// DetailColumns are the headers of the ticket detail export, in order. The ticket columns use the
+// Chinese headers of the tickets file (SPEC §3.2), and a false flag is an empty cell as there, so the
+// export reads back as a tickets file; 承办单位名称 and the columns after 来电号码 are extra.
+var DetailColumns = []string{"工单编号", "承办单位编码", "承办单位名称", "主协办", "受理时间", "派单时间", "联系时间", "办结时间",
+	"办理时限", "诉求类型", "紧急程度", "问题分类", "二次交办次数", "是否有效回访", "是否联系", "是否解决", "满意度",
+	"是否督办", "资料不全", "负面舆情", "是否剔除", "剔除原因", "来电号码", "是否纳入考核", "不纳入原因", "考核时限",
+	"是否超期", "积分"}
+
+var detailWidths = []float64{14, 12, 24, 8, 18, 18, 18, 18, 18, 9, 9, 28, 8, 8, 8, 9, 11, 8, 8, 8, 8, 20, 14, 8, 16, 18, 8, 8}
+
+// Columns of the detail export that hold datetimes.
+var detailDates = []int{4, 5, 6, 7, 8, 25}
+
+// DetailExtra is what scoring made of an assignment, for the last columns of the detail export.
+type DetailExtra struct {
+	// Judged says the fields below are known; when false their cells stay empty.
+	Judged   bool
+	Eligible bool
+	// Why is the scoring.Why* code of an ineligible assignment.
+	Why string
+	// Deadline is the on-time deadline in Unix seconds (0 when not computed); Late and Points are
+	// shown for eligible assignments only.
+	Deadline int64
+	Late     bool
+	Points   float64
+}
+
+// ExtraFromLine converts an explanation line (scoring.Book.Explain) into a DetailExtra.
+func ExtraFromLine(l *scoring.Line, loc *time.Location) DetailExtra {
+	x := DetailExtra{Judged: true, Eligible: l.Eligible, Why: l.Why, Points: l.PointsTotal}
+	if l.Late != nil {
+		x.Late = *l.Late
+	}
+	if t, err := time.ParseInLocation("2006-01-02 15:04:05", l.Deadline, loc); err == nil {
+		x.Deadline = t.Unix()
+	}
+	return x
+}
+
+// batchSize is how many rows Add hands to the writing goroutine at once.
+const batchSize = 256
+
+// batch is formatted rows waiting to be written: row r is vals[r*len(DetailColumns):], and its
+// datetime cells point into cells.
+type batch struct {
+	n     int
+	vals  []any
+	cells []excelize.Cell
+}
+
+// DetailWriter streams the ticket detail export of a period with flat memory. Add formats rows on the
+// caller's goroutine and a second goroutine writes them; an error shows on a later Add or on Close.
+type DetailWriter struct {
+	w      io.Writer
+	sheet  *detailSheet
+	dir    *scoring.Directory
+	loc    *time.Location
+	cur    *batch
+	queue  chan *batch
+	free   chan *batch
+	errc   chan error
+	done   chan struct{}
+	err    error
+	closed bool
+}
+
+// detailSheet writes formatted rows into the workbook; only the writing goroutine uses it.
+type detailSheet struct {
+	f       *excelize.File
+	sw      *excelize.StreamWriter
+	title   string
+	maxRows int
+	sheets  int
+	row     int
+	head    int
+}
+
+// NewDetailWriter starts a detail export titled title (the document title); datetimes are shown in loc.
+func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *time.Location) (*DetailWriter, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	s := &detailSheet{f: excelize.NewFile(), title: title, maxRows: MaxRowsPerSheet}
+	var err error
+	if s.head, err = s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fillHeader}}}); err != nil {
+		return nil, err
+	}
+	format := "yyyy-mm-dd hh:mm:ss"
+	date, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		return nil, err
+	}
+	d := &DetailWriter{w: w, sheet: s, dir: dir, loc: loc, queue: make(chan *batch, 4), free: make(chan *batch, 8),
+		errc: make(chan error, 1), done: make(chan struct{})}
+	for range cap(d.free) {
+		b := &batch{vals: make([]any, batchSize*len(DetailColumns)), cells: make([]excelize.Cell, batchSize*len(DetailColumns))}
+		for i := range b.cells {
+			b.cells[i].StyleID = date
+		}
+		d.free <- b
+	}
+	go d.run()
+	return d, nil
+}
+
+// run writes queued batches until the queue closes; after an error it only drains the queue.
+func (d *DetailWriter) run() {
+	defer close(d.done)
+	failed := false
+	for b := range d.queue {
+		for r := 0; r < b.n && !failed; r++ {
+			n := len(DetailColumns)
+			if err := d.sheet.add(b.vals[r*n : (r+1)*n]); err != nil {
+				d.errc <- fmt.Errorf("detail export: row %d: %w", d.sheet.row, err)
+				failed = true
+			}
+		}
+		d.free <- b
+	}
+}
+
+// Add formats one assignment into the next row; extra is what scoring made of it (zero when unknown).
+func (d *DetailWriter) Add(a *scoring.Assignment, extra DetailExtra) error {
+	if d.closed {
+		return fmt.Errorf("detail export: add after close")
+	}
+	if d.err != nil {
+		return d.err
+	}
+	if d.cur == nil {
+		select {
+		case d.cur = <-d.free:
+		case d.err = <-d.errc:
+			return d.err
+		}
+		d.cur.n = 0
+	}
+	b, n := d.cur, len(DetailColumns)
+	d.format(a, &extra, b.vals[b.n*n:(b.n+1)*n], b.cells[b.n*n:(b.n+1)*n])
+	b.n++
+	if b.n == batchSize {
+		d.queue <- b
+		d.cur = nil
+	}
+	return nil
+}
+
+// format fills one row's values; datetimes go through cells so that they carry the date style.
+func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any, cells []excelize.Cell) {
+	stamp := func(i int, t int64) {
+		v[i] = nil
+		if t != 0 {
+			_, off := time.Unix(t, 0).In(d.loc).Zone()
+			cells[i].Value = float64(t+int64(off))/86400 + 25569
+			v[i] = &cells[i]
+		}
+	}
+	v[1], v[2] = nil, nil
+	if a.Unit >= 0 && int(a.Unit) < d.dir.Len() {
+		u := d.dir.Unit(a.Unit)
+		v[1], v[2] = text(u.Code), text(u.Name)
+	}
+	v[0], v[3] = text(a.TicketID), zh(roleZh[:], int(a.Role), a.Role)
+	stamp(4, a.Received)
+	stamp(5, a.Dispatched)
+	stamp(6, a.ContactAt)
+	stamp(7, a.Closed)
+	stamp(8, a.Due)
+	v[9], v[10], v[11] = zh(kindZh[:], int(a.Kind), a.Kind), zh(urgencyZh[:], int(a.Urgency), a.Urgency), text(a.Category)
+	v[12], v[13], v[14] = a.Redispatches, yes(a.CallbackValid), nil
+	switch a.Contacted {
+	case scoring.Yes:
+		v[14] = "是"
+	case scoring.No:
+		v[14] = "否"
+	}
+	v[15], v[16] = text(zh(resZh[:], int(a.Resolution), a.Resolution)), nil
+	if a.Satisfaction != scoring.Unrated || a.CallbackValid {
+		v[16] = zh(satZh[:], int(a.Satisfaction), a.Satisfaction)
+	}
+	v[17], v[18], v[19], v[20] = yes(a.Supervised), yes(a.IncompleteMaterials), yes(a.OpinionIncident), yes(a.Excluded)
+	v[21], v[22] = text(a.ExcludeReason), text(scoring.MaskPhone(a.CallerPhone))
+	v[23], v[24], v[25], v[26], v[27] = nil, nil, nil, nil, nil
+	if extra.Judged {
+		v[23] = yesNo(extra.Eligible)
+		if extra.Eligible {
+			v[26], v[27] = yesNo(extra.Late), extra.Points
+		} else if extra.Why != "" {
+			why, ok := whyZh[extra.Why]
+			if !ok {
+				why = extra.Why
+			}
+			v[24] = why
+		}
+		stamp(25, extra.Deadline)
+	}
+}
+
+// Close writes the queued rows, finishes the export and writes the workbook; with no rows it writes the header only.
+func (d *DetailWriter) Close() error {
+	if d.closed {
+		return d.err
+	}
+	d.closed = true
+	if d.cur != nil && d.cur.n > 0 {
+		d.queue <- d.cur
+	}
+	close(d.queue)
+	<-d.done
+	select {
+	case err := <-d.errc:
+		d.err = err
+	default:
+	}
+	s := d.sheet
+	defer s.f.Close()
+	if d.err != nil {
+		return d.err
+	}
+	if err := s.finish(d.w); err != nil {
+		d.err = fmt.Errorf("detail export: %w", err)
+	}
+	return d.err
+}
+
+// startSheet flushes the current sheet and starts the next one with its header row.
+func (d *detailSheet) startSheet() error {
+	if d.sw != nil {
+		if err := d.sw.Flush(); err != nil {
+			return err
+		}
+	}
+	d.sheets++
+	name := DetailSheet
+	if d.sheets == 1 {
+		if err := d.f.SetSheetName("Sheet1", name); err != nil {
+			return err
+		}
+	} else {
+		name += strconv.Itoa(d.sheets)
+		if _, err := d.f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	sw, err := d.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	d.sw = sw
+	for i, wd := range detailWidths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	head := make([]any, len(DetailColumns))
+	for i, h := range DetailColumns {
+		head[i] = excelize.Cell{StyleID: d.head, Value: h}
+	}
+	d.row = 1
+	return sw.SetRow("A1", head)
+}
+
+// add writes one formatted row, starting a new sheet when the current one is full.
+func (d *detailSheet) add(vals []any) error {
+	if d.sw == nil || d.row >= d.maxRows {
+		if err := d.startSheet(); err != nil {
+			return fmt.Errorf("new sheet: %w", err)
+		}
+	}
+	d.row++
+	return d.sw.SetRow("A"+strconv.Itoa(d.row), vals)
+}
+
+// text leaves an empty string's cell empty.
+func text(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// yes shows a flag whose empty cell means false, as the tickets file has it: 是, or an empty cell.
+func yes(b bool) any {
+	if b {
+		return "是"
+	}
+	return nil
+}
+
+// finish flushes the last sheet and writes the workbook.
+func (d *detailSheet) finish(w io.Writer) error {
+	if d.sw == nil {
+		if err := d.startSheet(); err != nil {
+			return err
+		}
+	}
+	if err := d.sw.Flush(); err != nil {
+		return err
+	}
+	if err := d.f.SetDocProps(&excelize.DocProperties{Title: d.title, Creator: "Sanlv", LastModifiedBy: "Sanlv",
+		Language: "zh-CN"}); err != nil {
+		return err
+	}
+	d.f.SetActiveSheet(0)
+	if err := save(d.f, w); err != nil {
+		return fmt.Errorf("write: %w", err)
+	}
+	return nil
+}

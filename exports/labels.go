@@ -1,0 +1,131 @@
+package exports
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"sanlv/scoring"
+)
+
+// GroupLabel returns the Chinese name of a unit group: 街乡镇, 区级部门, 公共服务企业, or the group itself.
+func GroupLabel(group string) string {
+	switch group {
+	case "street":
+		return "街乡镇"
+	case "department":
+		return "区级部门"
+	case "enterprise":
+		return "公共服务企业"
+	}
+	return group
+}
+
+// RateLabel returns the Chinese name of a rate (响应率 for response).
+func RateLabel(rate string) string {
+	switch rate {
+	case scoring.RateResponse:
+		return "响应率"
+	case scoring.RateResolution:
+		return "解决率"
+	case scoring.RateSatisfaction:
+		return "满意率"
+	case scoring.RateOnTime:
+		return "按时办结率"
+	case scoring.RateRedispatch:
+		return "二次交办率"
+	case scoring.RateCallbackCoverage:
+		return "回访率"
+	}
+	return rate
+}
+
+// PeriodLabel returns a period id in Chinese: 2025年10月, 2025年第2季度, 2025年度.
+func PeriodLabel(id string) string {
+	y, rest, ok := strings.Cut(id, "-")
+	switch {
+	case !ok:
+		return y + "年度"
+	case strings.HasPrefix(rest, "Q"):
+		return y + "年第" + rest[1:] + "季度"
+	}
+	m, err := strconv.Atoi(rest)
+	if err != nil {
+		return id
+	}
+	return fmt.Sprintf("%s年%d月", y, m)
+}
+
+// BulletinTitle returns the bulletin's title for a period id: 12345接诉即办考核通报(2025年10月).
+func BulletinTitle(period string) string {
+	return "12345接诉即办考核通报(" + PeriodLabel(period) + ")"
+}
+
+// periodDates shows a period's dates: 2025年9月19日至2025年10月18日 (the end is exclusive).
+func periodDates(p scoring.PeriodInfo) string {
+	start, err1 := time.Parse(time.RFC3339, p.Start)
+	end, err2 := time.Parse(time.RFC3339, p.End)
+	if err1 != nil || err2 != nil {
+		return p.Start + " 至 " + p.End
+	}
+	day := func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day()) }
+	return day(start) + "至" + day(end.Add(-time.Second))
+}
+
+// RankChange shows a trend: ↑2, ↓1, 持平, 新, or "—" when there is no trend or no change to show.
+func RankChange(t *scoring.Trend) string {
+	switch {
+	case t == nil:
+		return Dash
+	case t.New:
+		return "新"
+	case t.Change == nil:
+		return Dash
+	}
+	return rankDelta(*t.Change)
+}
+
+// rankDelta shows a rank change where positive means moved up.
+func rankDelta(d int) string {
+	switch {
+	case d > 0:
+		return "↑" + strconv.Itoa(d)
+	case d < 0:
+		return "↓" + strconv.Itoa(-d)
+	}
+	return "持平"
+}
+
+// edition shows an edition number: 第2版, or 草稿(未发布) for 0.
+func edition(n int) string {
+	if n <= 0 {
+		return "草稿(未发布)"
+	}
+	return fmt.Sprintf("第%d版", n)
+}
+
+var (
+	roleZh    = [...]string{"主办", "协办"}
+	kindZh    = [...]string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
+	urgencyZh = [...]string{"一般", "紧急", "优先", "复杂"}
+	resZh     = [...]string{"", "已解决", "部分解决", "未解决"}
+	satZh     = [...]string{"未评价", "非常满意", "满意", "基本满意", "不满意", "非常不满意"}
+	whyZh     = map[string]string{scoring.WhyOpen: "未办结", scoring.WhyExcluded: "已剔除",
+		scoring.WhyKindUnscored: "诉求类型不计分", scoring.WhyRoleUnscored: "主协办角色不计分"}
+)
+
+// zh returns words[i], or v's own name when i is out of range.
+func zh(words []string, i int, v fmt.Stringer) string {
+	if i >= 0 && i < len(words) {
+		return words[i]
+	}
+	return v.String()
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}

@@ -1,0 +1,122 @@
+package exports
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+)
+
+// openpyxlScript prints what openpyxl reads from a workbook as JSON.
+const openpyxlScript = `
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {"sheets": wb.sheetnames, "cells": {}, "formats": {}, "print": {}}
+for ws in wb.worksheets:
+    cells, formats = {}, {}
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value is None:
+                continue
+            cells[c.coordinate] = c.value if isinstance(c.value, str) else float(c.value)
+            formats[c.coordinate] = c.number_format
+    out["cells"][ws.title] = cells
+    out["formats"][ws.title] = formats
+    ps = ws.page_setup
+    out["print"][ws.title] = {
+        "orientation": ps.orientation, "paper": str(ps.paperSize), "fit_width": str(ps.fitToWidth),
+        "fit_to_page": bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage),
+        "title_rows": ws.print_title_rows or "", "freeze": ws.freeze_panes or "", "charts": len(ws._charts)}
+json.dump(out, sys.stdout, ensure_ascii=False)
+`
+
+// openpyxl finds a Python with openpyxl, or skips the test with a visible message.
+func openpyxl(t *testing.T) string {
+	t.Helper()
+	for _, py := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(py, "-c", "import openpyxl").Run() == nil {
+			return py
+		}
+	}
+	t.Skip("SKIP second reader: no python3 with openpyxl (apt-get install -y python3-openpyxl)")
+	return ""
+}
+
+type openpyxlBook struct {
+	Sheets  []string                              `json:"sheets"`
+	Cells   map[string]map[string]any             `json:"cells"`
+	Formats map[string]map[string]string          `json:"formats"`
+	Print   map[string]map[string]json.RawMessage `json:"print"`
+}
+
+func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
+	py := openpyxl(t)
+	data, _ := workedBulletin(t, "district-2025", 1)
+	path := filepath.Join(t.TempDir(), "bulletin.xlsx")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(py, "-c", openpyxlScript, path).Output()
+	if err != nil {
+		t.Fatalf("openpyxl could not read the bulletin: %v", err)
+	}
+	var got openpyxlBook
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("openpyxl output: %v", err)
+	}
+	f := open(t, data)
+	if len(got.Sheets) != len(f.GetSheetList()) {
+		t.Fatalf("openpyxl sheets %v, excelize %v", got.Sheets, f.GetSheetList())
+	}
+	compared := 0
+	for _, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range rows {
+			for c, v := range row {
+				if v == "" {
+					continue
+				}
+				at := ref(c+1, r+1)
+				compared++
+				switch pv := got.Cells[sheet][at].(type) {
+				case string:
+					if pv != raw(t, f, sheet, at) {
+						t.Errorf("%s!%s: openpyxl %q, excelize %q", sheet, at, pv, raw(t, f, sheet, at))
+					}
+				case float64:
+					if x, err := strconv.ParseFloat(raw(t, f, sheet, at), 64); err != nil || x != pv {
+						t.Errorf("%s!%s: openpyxl %v, excelize %q", sheet, at, pv, raw(t, f, sheet, at))
+					}
+				default:
+					t.Errorf("%s!%s: openpyxl reads %v, excelize %q", sheet, at, pv, v)
+				}
+			}
+		}
+	}
+	if compared < 200 {
+		t.Errorf("only %d cells compared", compared)
+	}
+	wantFormats := map[string]string{"A3": "0", "C3": "0", "E3": "0.00%", "H3": "0.00%", "I3": "0.00", "L3": "0.00"}
+	for _, sheet := range []string{"街乡镇", "区级部门", "公共服务企业"} {
+		for at, w := range wantFormats {
+			if g := got.Formats[sheet][at]; g != w {
+				t.Errorf("openpyxl %s!%s format %q, want %q", sheet, at, g, w)
+			}
+		}
+		p := got.Print[sheet]
+		for k, w := range map[string]string{"orientation": `"landscape"`, "paper": `"9"`, "fit_width": `"1"`,
+			"fit_to_page": "true", "title_rows": `"$1:$2"`, "freeze": `"A3"`} {
+			if string(p[k]) != w {
+				t.Errorf("openpyxl %s %s = %s, want %s", sheet, k, p[k], w)
+			}
+		}
+	}
+	if c := string(got.Print["图表"]["charts"]); c != "3" {
+		t.Errorf("openpyxl finds %s charts on 图表, want 3", c)
+	}
+}
