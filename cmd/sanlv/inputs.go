@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+
+	"sanlv/fixtures"
+	"sanlv/imports"
+	"sanlv/scoring"
+)
+
+// inputs are the flags every scoring command shares: where units, tickets and the policy come from.
+type inputs struct {
+	units, tickets, policy, mapping, db string
+	skipInvalid                         bool
+	workers                             int
+}
+
+func (in *inputs) register(fs *flag.FlagSet) {
+	fs.StringVar(&in.units, "units", "", "units file (CSV or XLSX)")
+	fs.StringVar(&in.tickets, "tickets", "", "tickets file (CSV UTF-8/GB18030 or XLSX)")
+	fs.StringVar(&in.policy, "policy", "", "policy YAML file, or a shipped policy name ("+strings.Join(fixtures.PolicyNames(), ", ")+"); default with --db: the active policy")
+	fs.StringVar(&in.mapping, "mapping", "", "column mapping YAML for another platform's export")
+	fs.StringVar(&in.db, "db", "", "score from a database (used when no file is given): SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
+	fs.BoolVar(&in.skipInvalid, "skip-invalid", false, "score the valid rows when some rows are invalid (says how many were skipped)")
+	fs.IntVar(&in.workers, "workers", runtime.GOMAXPROCS(0), "parallel readers for a plain CSV tickets file")
+}
+
+func (in *inputs) fromFiles() bool { return in.units != "" || in.tickets != "" }
+
+// loadPolicy reads the --policy file or shipped policy.
+func (m *Main) loadPolicy(ref string) (*scoring.Policy, error) {
+	if ref == "" {
+		return nil, fmt.Errorf("--policy is required: a YAML file or one of %s: %w", strings.Join(fixtures.PolicyNames(), ", "), errUsage)
+	}
+	p, err := fixtures.LoadPolicy(ref)
+	if err != nil {
+		return nil, m.fail(err)
+	}
+	return p, nil
+}
+
+// readDirectory reads the units file.
+func (m *Main) readDirectory(path string) (*scoring.Directory, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	us, rep, err := imports.ReadUnits(path, f)
+	if err != nil {
+		return nil, m.fail(err)
+	}
+	if err := rep.Err(); err != nil {
+		return nil, m.fail(err)
+	}
+	return scoring.NewDirectory(us)
+}
+
+// fileBook scores the tickets file into a book over periods, reading a plain CSV in parallel.
+func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, periods []scoring.Period) (*scoring.Book, error) {
+	if in.units == "" || in.tickets == "" {
+		return nil, fmt.Errorf("give --units and --tickets (or --db): %w", errUsage)
+	}
+	dir, err := m.readDirectory(in.units)
+	if err != nil {
+		return nil, err
+	}
+	opt := imports.Options{Loc: p.Loc, Lean: true}
+	if in.mapping != "" {
+		data, err := os.ReadFile(in.mapping)
+		if err != nil {
+			return nil, err
+		}
+		if opt.Mapping, err = imports.ParseMapping(in.mapping, data); err != nil {
+			return nil, m.fail(err)
+		}
+	}
+	workers := max(1, in.workers)
+	books := make([]*scoring.Book, workers)
+	for i := range books {
+		if books[i], err = scoring.NewBook(p, dir, periods); err != nil {
+			return nil, err
+		}
+	}
+	add := func(w, row int, a *scoring.Assignment) error {
+		if err := books[w].Add(a); err != nil {
+			return fmt.Errorf("%s:%d: %w", in.tickets, row, err)
+		}
+		return nil
+	}
+	var rep *imports.Report
+	if opt.Mapping == nil && !isXLSX(in.tickets) {
+		rep, err = imports.ScanCSV(in.tickets, dir, opt, workers, add)
+	} else {
+		f, ferr := os.Open(in.tickets)
+		if ferr != nil {
+			return nil, ferr
+		}
+		defer f.Close()
+		rep, err = imports.Tickets(in.tickets, f, dir, opt, func(row int, a *scoring.Assignment) error { return add(0, row, a) })
+	}
+	if err != nil {
+		return nil, m.fail(err)
+	}
+	if rep.Invalid > 0 {
+		if !in.skipInvalid {
+			m.fail(rep.Err())
+			return nil, fmt.Errorf("%s: %d invalid rows; nothing scored (use --skip-invalid to score the %d valid rows)", in.tickets, rep.Invalid, rep.Valid)
+		}
+		fmt.Fprintf(m.Stderr, "sanlv: skipped %d invalid rows of %s (scored %d valid rows)\n", rep.Invalid, in.tickets, rep.Valid)
+	}
+	for _, b := range books[1:] {
+		if err := books[0].Merge(b); err != nil {
+			return nil, err
+		}
+	}
+	return books[0], nil
+}
+
+func isXLSX(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	var magic [4]byte
+	n, _ := f.Read(magic[:])
+	return n == 4 && string(magic[:]) == "PK\x03\x04"
+}
+
+// book builds a scoring book over periods from the files, or from the database when no file is named.
+func (m *Main) book(ctx context.Context, in *inputs, p *scoring.Policy, periods []scoring.Period) (*scoring.Book, error) {
+	if in.fromFiles() {
+		return m.fileBook(ctx, in, p, periods)
+	}
+	db, err := m.openDB(ctx, in.db)
+	if err != nil {
+		return nil, err
+	}
+	return db.Book(ctx, p, periods)
+}
+
+// policyFor returns the --policy, or the database's active policy when scoring from the database.
+func (m *Main) policyFor(ctx context.Context, in *inputs) (*scoring.Policy, error) {
+	if in.policy != "" || in.fromFiles() {
+		return m.loadPolicy(in.policy)
+	}
+	db, err := m.openDB(ctx, in.db)
+	if err != nil {
+		return nil, err
+	}
+	p, err := db.ActivePolicy(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("no --policy given and the database has no active policy: %w", err)
+	}
+	return p, nil
+}
+
+// periodWithPrevious returns the book periods for id and, when prev is set, the previous period first.
+func periodWithPrevious(p *scoring.Policy, id, prev string) ([]scoring.Period, error) {
+	if id == "" {
+		return nil, fmt.Errorf("--period is required (2025-10, 2025-Q2 or 2025): %w", errUsage)
+	}
+	cur, err := scoring.ParsePeriod(id, p.StartDay, p.Loc)
+	if err != nil {
+		return nil, err
+	}
+	if prev == "" {
+		return []scoring.Period{cur}, nil
+	}
+	pp, err := scoring.ParsePeriod(prev, p.StartDay, p.Loc)
+	if err != nil {
+		return nil, err
+	}
+	if pp.End > cur.Start {
+		return nil, fmt.Errorf("--previous %s must end before %s starts: %w", prev, id, errUsage)
+	}
+	return []scoring.Period{pp, cur}, nil
+}

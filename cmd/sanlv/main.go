@@ -1,0 +1,133 @@
+// Command sanlv scores and ranks the units that handle a city's 12345 hotline tickets.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"sanlv/scoring"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	m := NewMain()
+	err := m.Run(ctx, os.Args[1:])
+	m.Close()
+	if err != nil {
+		if !errors.Is(err, errReported) {
+			fmt.Fprintln(os.Stderr, "sanlv:", err)
+		}
+		os.Exit(exitCode(err))
+	}
+}
+
+// errReported means the command already printed what went wrong.
+var errReported = errors.New("reported")
+
+func exitCode(err error) int {
+	if errors.Is(err, errUsage) {
+		return 2
+	}
+	return 1
+}
+
+// errUsage marks a command-line mistake; errHelp means --help was shown.
+var (
+	errUsage = errors.New("usage")
+	errHelp  = errors.New("help shown")
+)
+
+// Main is the program: it holds its streams and open resources so end-to-end tests can run it in-process.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (SANLV_DB); tests replace it.
+	Getenv func(string) string
+	Logger *slog.Logger
+
+	closers []func() error
+}
+
+// NewMain returns a Main wired to the process's streams.
+func NewMain() *Main {
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+}
+
+// Close releases what the last command opened.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i]())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(m *Main, ctx context.Context, args []string) error
+}
+
+// commands is the table of subcommands, in the order --help lists them.
+var commands = []command{
+	{"score", "score and rank every unit for a period", (*Main).runScore},
+	{"explain", "list every assignment of one unit behind its scorecard", (*Main).runExplain},
+	{"annual", "year-end appraisal: annual scores, ranks and grades", (*Main).runAnnual},
+	{"whatif", "score the same data under two policies and compare", (*Main).runWhatIf},
+	{"policy", "check a policy file (policy check FILE)", (*Main).runPolicy},
+	{"import", "import units or tickets into the database (all or nothing, idempotent)", (*Main).runImport},
+	{"migrate", "bring the database schema up to date", (*Main).runMigrate},
+	{"gen", "generate a deterministic synthetic city (units and tickets CSV)", (*Main).runGen},
+}
+
+// Run parses the subcommand and runs it.
+func (m *Main) Run(ctx context.Context, args []string) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		m.usage()
+		if len(args) == 0 {
+			return errUsage
+		}
+		return nil
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			if err := c.run(m, ctx, args[1:]); !errors.Is(err, errHelp) {
+				return err
+			}
+			return nil
+		}
+	}
+	m.usage()
+	return fmt.Errorf("unknown command %q: %w", args[0], errUsage)
+}
+
+func (m *Main) usage() {
+	fmt.Fprintln(m.Stderr, "Usage: sanlv COMMAND [flags]   (sanlv COMMAND --help for a command's flags)")
+	fmt.Fprintln(m.Stderr, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(m.Stderr, "  %-9s %s\n", c.name, c.summary)
+	}
+}
+
+// fail prints an application error with its field list and returns errReported.
+func (m *Main) fail(err error) error {
+	var se *scoring.Error
+	if errors.As(err, &se) && len(se.Fields) > 0 {
+		fmt.Fprintln(m.Stderr, "sanlv:", se.Message)
+		for _, f := range se.Fields {
+			fmt.Fprintf(m.Stderr, "  %s: %s\n", f.Field, f.Reason)
+		}
+		return errReported
+	}
+	return err
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const worked = "../../../shared/examples/worked"
+
+func needWorked(t *testing.T) {
+	t.Helper()
+	if _, err := os.Stat(worked); err != nil {
+		t.Skipf("worked example not found at %s: %v", worked, err)
+	}
+}
+
+// run runs the command in-process and returns its stdout and stderr.
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := NewMain()
+	m.Stdout, m.Stderr, m.Stdin = &out, &errb, strings.NewReader("")
+	m.Getenv = func(string) string { return "" }
+	err := m.Run(context.Background(), args)
+	m.Close()
+	return out.String(), errb.String(), err
+}
+
+// same compares expected JSON with actual JSON: every number to 1e-9, every other value exactly.
+func same(t *testing.T, path string, want, got any) {
+	t.Helper()
+	switch w := want.(type) {
+	case map[string]any:
+		g, ok := got.(map[string]any)
+		if !ok {
+			t.Errorf("%s: got %v, want an object", path, got)
+			return
+		}
+		for k := range w {
+			same(t, path+"."+k, w[k], g[k])
+		}
+	case []any:
+		g, ok := got.([]any)
+		if !ok || len(g) != len(w) {
+			t.Errorf("%s: got %v, want %d items", path, got, len(w))
+			return
+		}
+		for i := range w {
+			same(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])
+		}
+	case float64:
+		g, ok := got.(float64)
+		if !ok || math.Abs(g-w) > 1e-9 {
+			t.Errorf("%s: got %v, want %v", path, got, w)
+		}
+	default:
+		if want != got {
+			t.Errorf("%s: got %v, want %v", path, got, want)
+		}
+	}
+}
+
+func TestScoreReproducesTheWorkedExample(t *testing.T) {
+	needWorked(t)
+	ticketFiles := []string{"tickets.csv", "tickets-zh.xlsx", "tickets-zh-gb18030.csv"}
+	unitFiles := []string{"units.csv", "units-zh.xlsx", "units.csv"}
+	for _, policy := range []string{"district-2025", "county-threshold"} {
+		data, err := os.ReadFile(filepath.Join(worked, "expected-"+policy+"-2025-10.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want any
+		json.Unmarshal(data, &want)
+		for i, tf := range ticketFiles {
+			t.Run(policy+"/"+tf, func(t *testing.T) {
+				out, stderr, err := run(t, "score", "--units", filepath.Join(worked, unitFiles[i]), "--tickets", filepath.Join(worked, tf),
+					"--policy", "../../fixtures/policies/"+policy+".yaml", "--period", "2025-10", "--format", "json")
+				if err != nil {
+					t.Fatalf("%v\n%s", err, stderr)
+				}
+				var got any
+				if err := json.Unmarshal([]byte(out), &got); err != nil {
+					t.Fatal(err)
+				}
+				same(t, "", want, got)
+			})
+		}
+	}
+}
+
+func TestScoreTablePrintsARankingPerGroup(t *testing.T) {
+	needWorked(t)
+	out, _, err := run(t, "score", "--units", worked+"/units.csv", "--tickets", worked+"/tickets.csv", "--policy", "district-2025", "--period", "2025-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"== 街乡镇 (street) ==", "S01 城关街道", "90.67", "样本不足", "== 区级部门 (department) ==", "红榜"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestScoreRefusesInvalidRowsUnlessAskedToSkip(t *testing.T) {
+	needWorked(t)
+	dir := t.TempDir()
+	src, _ := os.ReadFile(worked + "/tickets.csv")
+	lines := strings.Split(string(src), "\n")
+	lines[3] = strings.Replace(lines[3], ",E01,", ",NOPE,", 1)
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte(strings.Join(lines, "\n")), 0o644)
+	args := []string{"score", "--units", worked + "/units.csv", "--tickets", bad, "--policy", "district-2025", "--period", "2025-10", "--format", "json"}
+	out, stderr, err := run(t, args...)
+	if err == nil || out != "" || !strings.Contains(stderr, "bad.csv:4") {
+		t.Fatalf("err %v, out %q, stderr %q: want a refusal naming bad.csv:4", err, out, stderr)
+	}
+	out, stderr, err = run(t, append(args, "--skip-invalid")...)
+	if err != nil || !strings.Contains(stderr, "skipped 1 invalid row") || !strings.Contains(out, `"units"`) {
+		t.Fatalf("with --skip-invalid: err %v, stderr %q", err, stderr)
+	}
+}
+
+func TestPolicyCheck(t *testing.T) {
+	out, _, err := run(t, "policy", "check", "../../fixtures/policies/county-threshold.yaml")
+	if err != nil || !strings.Contains(out, "ok") {
+		t.Fatalf("%v %s", err, out)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nversion: '1'\nweightz: {}\n"), 0o644)
+	_, stderr, err := run(t, "policy", "check", bad)
+	if err == nil || !strings.Contains(stderr, "weightz: line 3: unknown key") {
+		t.Fatalf("err %v stderr %q", err, stderr)
+	}
+}
+
+func TestGenIsDeterministic(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	for _, d := range []string{a, b} {
+		if _, _, err := run(t, "gen", "--units", "20", "--assignments", "500", "--seed", "7", "--out", d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, _ := os.ReadFile(a + "/tickets.csv")
+	y, _ := os.ReadFile(b + "/tickets.csv")
+	if !bytes.Equal(x, y) || bytes.Count(x, []byte("\n")) != 501 {
+		t.Fatalf("gen differs between runs or has the wrong row count (%d lines)", bytes.Count(x, []byte("\n")))
+	}
+	// The generated city scores without invalid rows under both shipped policies.
+	for _, p := range []string{"district-2025", "county-threshold"} {
+		if _, stderr, err := run(t, "annual", "--year", "2025", "--units", a+"/units.csv", "--tickets", a+"/tickets.csv", "--policy", p, "--format", "json"); err != nil {
+			t.Fatalf("%s: %v\n%s", p, err, stderr)
+		}
+	}
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"sanlv/scoring"
+)
+
+func (m *Main) flags(name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(m.Stderr, "Usage: sanlv %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q: %w", fs.Arg(0), errUsage)
+	}
+	return nil
+}
+
+func (m *Main) runScore(ctx context.Context, args []string) error {
+	var in inputs
+	var period, previous, format string
+	fs := m.flags("score", "score --units U --tickets T --policy P --period 2025-10 [--previous 2025-09] [--format table|json]")
+	in.register(fs)
+	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
+	fs.StringVar(&previous, "previous", "", "previous period, for each unit's rank change")
+	fs.StringVar(&format, "format", "table", "output: table or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if format != "table" && format != "json" {
+		return fmt.Errorf("--format must be table or json: %w", errUsage)
+	}
+	p, err := m.policyFor(ctx, &in)
+	if err != nil {
+		return err
+	}
+	periods, err := periodWithPrevious(p, period, previous)
+	if err != nil {
+		return err
+	}
+	b, err := m.book(ctx, &in, p, periods)
+	if err != nil {
+		return err
+	}
+	c := b.Card(len(periods) - 1)
+	if len(periods) == 2 {
+		c = b.CardWithTrend(1, 0)
+	}
+	if format == "json" {
+		return writeJSON(m.Stdout, c)
+	}
+	writeTable(m.Stdout, c, p)
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// GroupNames are the Chinese names of the standard groups.
+var groupNames = map[string]string{"street": "街乡镇", "department": "区级部门", "enterprise": "公共服务企业"}
+
+func groupTitle(g string) string {
+	if n, ok := groupNames[g]; ok {
+		return n + " (" + g + ")"
+	}
+	return g
+}
+
+func pct(r scoring.Rate) string {
+	if r.Value == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f%%", scoring.RoundHalfUp(*r.Value*100, 2))
+}
+
+func num(v *float64, digits int) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%.*f", digits, scoring.RoundHalfUp(*v, digits))
+}
+
+func trend(t *scoring.Trend) string {
+	switch {
+	case t == nil:
+		return ""
+	case t.New:
+		return "新"
+	case t.Change == nil:
+		return ""
+	case *t.Change > 0:
+		return fmt.Sprintf("↑%d", *t.Change)
+	case *t.Change < 0:
+		return fmt.Sprintf("↓%d", -*t.Change)
+	}
+	return "—"
+}
+
+// writeTable prints a readable ranking per group.
+func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
+	fmt.Fprintf(w, "%s %s  %s — %s\n", c.Policy.Name, c.Policy.Version, c.Period.Start[:10], c.Period.End[:10])
+	header := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "扣分", "积分", "最终得分", "变化", ""}
+	group := ""
+	var rows [][]string
+	flush := func() {
+		if len(rows) > 0 {
+			printAligned(w, append([][]string{header}, rows...))
+		}
+		rows = nil
+	}
+	for _, s := range c.Units {
+		if s.Group != group {
+			flush()
+			group = s.Group
+			fmt.Fprintf(w, "\n== %s ==\n", groupTitle(group))
+		}
+		rank, note := "-", ""
+		if s.Rank != nil {
+			rank = fmt.Sprint(*s.Rank)
+		}
+		if s.UnrankedReason != nil {
+			note = *s.UnrankedReason
+		}
+		switch s.Mark {
+		case "top":
+			note = "红榜"
+		case "bottom":
+			note = "末位"
+		}
+		ded := 0.0
+		for _, d := range s.Deductions {
+			ded += d.Points
+		}
+		rows = append(rows, []string{rank, s.Code + " " + s.Name, fmt.Sprint(s.Counts.Assignments), trimNum(s.Counts.Callbacks),
+			pct(s.Rates.Response), pct(s.Rates.Resolution), pct(s.Rates.Satisfaction), pct(s.Rates.OnTime),
+			num(&ded, p.Round), num(&s.Points.Total, 2), num(s.Final, p.Round), trend(s.Trend), note})
+	}
+	flush()
+}
+
+func trimNum(v float64) string {
+	return strings.TrimSuffix(strings.TrimRight(fmt.Sprintf("%.2f", v), "0"), ".")
+}
+
+// width is the display width of s in a terminal: CJK characters take two columns.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) || (r >= 0xf900 && r <= 0xfaff) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+func printAligned(w io.Writer, rows [][]string) {
+	widths := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for i, c := range r {
+			widths[i] = max(widths[i], width(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			pad := widths[i] - width(c)
+			if i == 1 || i == len(r)-1 { // names and notes left-aligned
+				b.WriteString(c + strings.Repeat(" ", pad))
+			} else {
+				b.WriteString(strings.Repeat(" ", pad) + c)
+			}
+			b.WriteString("  ")
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"sanlv/scoring"
+)
+
+func (m *Main) runWhatIf(ctx context.Context, args []string) error {
+	var in inputs
+	var against, period, format string
+	fs := m.flags("whatif", "whatif --policy A --against B --period 2025-10 --units U --tickets T [--format table|json]")
+	in.register(fs)
+	fs.StringVar(&against, "against", "", "the second policy (file or shipped name)")
+	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
+	fs.StringVar(&format, "format", "table", "output: table or json")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	var cards [2]scoring.Card
+	for i, ref := range []string{in.policy, against} {
+		if ref == "" {
+			return fmt.Errorf("--policy and --against are both required: %w", errUsage)
+		}
+		p, err := m.loadPolicy(ref)
+		if err != nil {
+			return err
+		}
+		periods, err := periodWithPrevious(p, period, "")
+		if err != nil {
+			return err
+		}
+		b, err := m.book(ctx, &in, p, periods)
+		if err != nil {
+			return err
+		}
+		cards[i] = b.Card(0)
+	}
+	w := scoring.Compare(cards[0], cards[1])
+	if format == "json" {
+		return writeJSON(m.Stdout, w)
+	}
+	fmt.Fprintf(m.Stdout, "%s  A: %s %s  B: %s %s\n", w.Period, w.A.Name, w.A.Version, w.B.Name, w.B.Version)
+	rows := [][]string{{"单位", "分组", "A得分", "A排名", "B得分", "B排名", "得分变化", "排名变化"}}
+	for _, u := range w.Units {
+		rows = append(rows, []string{u.Code + " " + u.Name, u.Group, num(u.A.Final, 2), rankText(u.A), num(u.B.Final, 2), rankText(u.B),
+			signed(u.ScoreChange), signedInt(u.RankChange)})
+	}
+	printAligned(m.Stdout, rows)
+	return nil
+}
+
+func rankText(s scoring.WhatIfSide) string {
+	if s.Rank != nil {
+		return fmt.Sprint(*s.Rank)
+	}
+	if s.UnrankedReason != nil {
+		return *s.UnrankedReason
+	}
+	return "-"
+}
+
+func signed(v *float64) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%+.2f", scoring.RoundHalfUp(*v, 2))
+}
+
+func signedInt(v *int) string {
+	if v == nil {
+		return "—"
+	}
+	return fmt.Sprintf("%+d", *v)
+}
