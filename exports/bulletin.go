@@ -70,12 +70,11 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	if b.Edition <= 0 {
 		docTitle += "(草稿)"
 	}
-	used := map[string]bool{SheetNotes: true, SheetPoints: true, SheetUnranked: true, SheetChart: true}
-	var groups []groupSheet
-	for i := range c.Units {
-		if i == 0 || c.Units[i].Group != c.Units[i-1].Group {
-			groups = append(groups, groupSheet{group: c.Units[i].Group, sheet: sheetName(GroupLabel(c.Units[i].Group), used)})
-		}
+	names, sheets := groupSheets(len(c.Units), func(i int) string { return c.Units[i].Group },
+		SheetNotes, SheetPoints, SheetUnranked, SheetChart)
+	groups := make([]groupSheet, len(names))
+	for i := range names {
+		groups[i] = groupSheet{group: names[i], sheet: sheets[i]}
 	}
 	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups)); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetNotes, err)

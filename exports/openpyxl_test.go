@@ -1,17 +1,22 @@
 package exports
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+
+	"sanlv/scoring"
 )
 
 // openpyxlScript prints what openpyxl reads from a workbook as JSON.
 const openpyxlScript = `
-import json, sys, openpyxl
+import datetime, json, sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
 out = {"sheets": wb.sheetnames, "cells": {}, "formats": {}, "print": {}}
 for ws in wb.worksheets:
@@ -20,7 +25,10 @@ for ws in wb.worksheets:
         for c in row:
             if c.value is None:
                 continue
-            cells[c.coordinate] = c.value if isinstance(c.value, str) else float(c.value)
+            v = c.value
+            if isinstance(v, datetime.datetime):
+                v = "@dt:" + (v + datetime.timedelta(microseconds=500000)).strftime("%Y-%m-%d %H:%M:%S")
+            cells[c.coordinate] = v if isinstance(v, str) else float(v)
             formats[c.coordinate] = c.number_format
     out["cells"][ws.title] = cells
     out["formats"][ws.title] = formats
@@ -51,23 +59,32 @@ type openpyxlBook struct {
 	Print   map[string]map[string]json.RawMessage `json:"print"`
 }
 
-func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
-	py := openpyxl(t)
-	data, _ := workedBulletin(t, "district-2025", 1)
-	path := filepath.Join(t.TempDir(), "bulletin.xlsx")
+// readOpenpyxl reads a workbook with openpyxl.
+func readOpenpyxl(t *testing.T, py string, data []byte) openpyxlBook {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "book.xlsx")
 	if err := os.WriteFile(path, data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command(py, "-c", openpyxlScript, path).Output()
+	cmd := exec.Command(py, "-c", openpyxlScript, path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
 	if err != nil {
-		t.Fatalf("openpyxl could not read the bulletin: %v", err)
+		t.Fatalf("openpyxl could not read the workbook: %v\n%s", err, stderr.Bytes())
 	}
 	var got openpyxlBook
 	if err := json.Unmarshal(out, &got); err != nil {
 		t.Fatalf("openpyxl output: %v", err)
 	}
+	return got
+}
+
+// sameCells checks openpyxl reads every non-empty cell as excelize does, and returns how many it compared.
+func sameCells(t *testing.T, data []byte, got openpyxlBook) int {
+	t.Helper()
 	f := open(t, data)
-	if len(got.Sheets) != len(f.GetSheetList()) {
+	if !slices.Equal(got.Sheets, f.GetSheetList()) {
 		t.Fatalf("openpyxl sheets %v, excelize %v", got.Sheets, f.GetSheetList())
 	}
 	compared := 0
@@ -85,7 +102,11 @@ func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
 				compared++
 				switch pv := got.Cells[sheet][at].(type) {
 				case string:
-					if pv != raw(t, f, sheet, at) {
+					if d, ok := strings.CutPrefix(pv, "@dt:"); ok {
+						if d != v {
+							t.Errorf("%s!%s: openpyxl reads the date %s, excelize shows %s", sheet, at, d, v)
+						}
+					} else if pv != raw(t, f, sheet, at) {
 						t.Errorf("%s!%s: openpyxl %q, excelize %q", sheet, at, pv, raw(t, f, sheet, at))
 					}
 				case float64:
@@ -98,8 +119,15 @@ func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
 			}
 		}
 	}
-	if compared < 200 {
-		t.Errorf("only %d cells compared", compared)
+	return compared
+}
+
+func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
+	py := openpyxl(t)
+	data, _ := workedBulletin(t, "district-2025", 1)
+	got := readOpenpyxl(t, py, data)
+	if n := sameCells(t, data, got); n < 200 {
+		t.Errorf("only %d cells compared", n)
 	}
 	wantFormats := map[string]string{"A3": "0", "C3": "0", "E3": "0.00%", "H3": "0.00%", "I3": "0.00", "L3": "0.00"}
 	for _, sheet := range []string{"街乡镇", "区级部门", "公共服务企业"} {
@@ -118,5 +146,26 @@ func TestBulletinOpensInOpenpyxlWithTheSameCells(t *testing.T) {
 	}
 	if c := string(got.Print["图表"]["charts"]); c != "3" {
 		t.Errorf("openpyxl finds %s charts on 图表, want 3", c)
+	}
+}
+
+func TestOtherWorkbooksOpenInOpenpyxlWithTheSameCells(t *testing.T) {
+	py := openpyxl(t)
+	district, county := loadWorked(t, "district-2025"), loadWorked(t, "county-threshold")
+	var annual, whatIf bytes.Buffer
+	if err := WriteAnnual(&annual, county.book(t, "2025").Annual("2025"), county.policy); err != nil {
+		t.Fatal(err)
+	}
+	wi := scoring.Compare(district.book(t, "2025-10").Card(0), county.book(t, "2025-10").Card(0))
+	if err := WriteWhatIf(&whatIf, wi); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{"annual": annual.Bytes(), "what-if": whatIf.Bytes(),
+		"detail": writeDetail(t, district, 100)} {
+		t.Run(name, func(t *testing.T) {
+			if n := sameCells(t, data, readOpenpyxl(t, py, data)); n < 50 {
+				t.Errorf("only %d cells compared", n)
+			}
+		})
 	}
 }

@@ -1,0 +1,131 @@
+package exports
+
+import (
+	"bytes"
+	"slices"
+	"strconv"
+	"testing"
+
+	"sanlv/scoring"
+)
+
+func TestAnnualWorkbookShowsMonthsScoreRankAndGrade(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	periods, err := w.policy.AnnualPeriods("2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(periods))
+	for i, p := range periods {
+		ids[i] = p.ID
+	}
+	a := w.book(t, ids...).Annual("2025")
+	var buf bytes.Buffer
+	if err := WriteAnnual(&buf, a, w.policy); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	if got, want := f.GetSheetList(), []string{"说明", "街乡镇", "区级部门", "公共服务企业"}; !slices.Equal(got, want) {
+		t.Fatalf("sheets = %v, want %v", got, want)
+	}
+	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办年度考核(2025年度)" {
+		t.Errorf("title = %q", got)
+	}
+	head := []string{"排名", "单位"}
+	for m := 1; m <= 12; m++ {
+		head = append(head, strconv.Itoa(m)+"月")
+	}
+	head = append(head, "计分月数", "年度得分", "等级", "备注")
+	// Only October has enough callbacks to rank anyone, so the annual score is October's final.
+	oct := expected(t, "district-2025")
+	grade := map[string]string{"S01": "优秀", "S03": "良好", "S02": "合格", "D01": "优秀", "D04": "优秀", "D03": "良好",
+		"D02": "合格", "E01": "优秀"}
+	row := map[string]int{}
+	for _, u := range oct.Units {
+		sheet := GroupLabel(u.Group)
+		row[sheet]++
+		r := row[sheet] + 2
+		for i, h := range head {
+			if got := raw(t, f, sheet, ref(i+1, 2)); got != h {
+				t.Fatalf("%s header %d = %q, want %q", sheet, i+1, got, h)
+			}
+		}
+		if got := raw(t, f, sheet, ref(2, r)); got != u.Name {
+			t.Errorf("%s!%s = %q, want %q", sheet, ref(2, r), got, u.Name)
+			continue
+		}
+		for m := 1; m <= 12; m++ {
+			want := "—"
+			if m == 10 && u.Ranked {
+				want = strconv.FormatFloat(round2(*u.Final), 'f', -1, 64)
+			}
+			if got := raw(t, f, sheet, ref(2+m, r)); got != want {
+				t.Errorf("%s %d月 = %q, want %q", u.Code, m, got, want)
+			}
+			checkStyle(t, f, sheet, ref(2+m, r), "2", "")
+		}
+		if !u.Ranked {
+			for col, want := range map[int]string{1: "—", 15: "0", 16: "—", 17: "—", 18: scoring.ReasonNoData} {
+				if got := raw(t, f, sheet, ref(col, r)); got != want {
+					t.Errorf("%s!%s (unranked %s) = %q, want %q", sheet, ref(col, r), u.Code, got, want)
+				}
+			}
+			continue
+		}
+		if got := number(t, f, sheet, ref(1, r)); got != float64(*u.Rank) {
+			t.Errorf("%s annual rank = %v, want %d", u.Code, got, *u.Rank)
+		}
+		if got := number(t, f, sheet, ref(15, r)); got != 1 {
+			t.Errorf("%s periods ranked = %v, want 1", u.Code, got)
+		}
+		if got := number(t, f, sheet, ref(16, r)); got != round2(*u.Final) {
+			t.Errorf("%s annual score = %v, want %v", u.Code, got, round2(*u.Final))
+		}
+		checkStyle(t, f, sheet, ref(16, r), "2", "")
+		if got := raw(t, f, sheet, ref(17, r)); got != grade[u.Code] {
+			t.Errorf("%s grade = %q, want %q", u.Code, got, grade[u.Code])
+		}
+	}
+	for _, sheet := range []string{"街乡镇", "区级部门", "公共服务企业"} {
+		checkPrint(t, f, sheet, 2)
+	}
+}
+
+func TestAnnualWorkbookPooledShowsTheYearsRates(t *testing.T) {
+	w := loadWorked(t, "county-threshold")
+	a := w.book(t, "2025").Annual("2025")
+	var buf bytes.Buffer
+	if err := WriteAnnual(&buf, a, w.policy); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	head := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "年度得分", "等级", "备注"}
+	for i, h := range head {
+		if got := raw(t, f, "区级部门", ref(i+1, 2)); got != h {
+			t.Errorf("header %d = %q, want %q", i+1, got, h)
+		}
+	}
+	row := map[string]int{}
+	for _, u := range a.Units {
+		sheet := GroupLabel(u.Group)
+		row[sheet]++
+		r := row[sheet] + 2
+		if got := raw(t, f, sheet, ref(2, r)); got != u.Name {
+			t.Errorf("%s!%s = %q, want %q", sheet, ref(2, r), got, u.Name)
+		}
+		if u.Score != nil {
+			if got := number(t, f, sheet, ref(9, r)); got != round2(*u.Score) {
+				t.Errorf("%s score = %v, want %v", u.Code, got, round2(*u.Score))
+			}
+		}
+		if got := number(t, f, sheet, ref(3, r)); got != float64(u.Card.Counts.Assignments) {
+			t.Errorf("%s assignments = %v, want %d", u.Code, got, u.Card.Counts.Assignments)
+		}
+		if v := u.Card.Rates.OnTime.Value; v != nil {
+			if got := number(t, f, sheet, ref(8, r)); !near(got, *v) {
+				t.Errorf("%s on-time = %v, want %v", u.Code, got, *v)
+			}
+			checkStyle(t, f, sheet, ref(8, r), "10", "")
+		}
+	}
+}

@@ -1,0 +1,217 @@
+package exports
+
+import (
+	"bytes"
+	"compress/flate"
+	"io"
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"sanlv/scoring"
+)
+
+// writeDetail writes the worked rows with what scoring made of those in 2025-10; maxRows 0 keeps Excel's limit.
+func writeDetail(t *testing.T, w *worked, maxRows int) []byte {
+	t.Helper()
+	b := w.book(t, "2025-10")
+	extras := map[string]DetailExtra{}
+	for u := range w.dir.Len() {
+		e, err := b.Explain(0, int32(u), w.rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range e.Lines {
+			extras[e.Unit.Code+"|"+e.Lines[i].TicketID] = ExtraFromLine(&e.Lines[i], w.policy.Loc)
+		}
+	}
+	var buf bytes.Buffer
+	d, err := NewDetailWriter(&buf, "2025-10 工单明细", w.dir, w.policy.Loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maxRows > 0 {
+		d.sheet.maxRows = maxRows
+	}
+	for i := range w.rows {
+		a := &w.rows[i]
+		if err := d.Add(a, extras[w.dir.Unit(a.Unit).Code+"|"+a.TicketID]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+var maskedPhone = regexp.MustCompile(`^1\d{2}\*{4}\d{4}$`)
+
+func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	data := writeDetail(t, w, 0)
+	for name, body := range entries(t, data) {
+		for _, p := range w.phones {
+			if strings.Contains(body, p) {
+				t.Fatalf("%s shows the caller phone %s unmasked", name, p)
+			}
+		}
+	}
+	f := open(t, data)
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"工单明细"}) {
+		t.Fatalf("sheets = %v", got)
+	}
+	for i, h := range DetailColumns {
+		if got := raw(t, f, "工单明细", ref(i+1, 1)); got != h {
+			t.Errorf("header %d = %q, want %q", i+1, got, h)
+		}
+	}
+	rows, err := f.GetRows("工单明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != len(w.rows)+1 {
+		t.Fatalf("%d rows, want a header and %d assignments", len(rows), len(w.rows))
+	}
+	loc := w.policy.Loc
+	for i, a := range w.rows {
+		r := i + 2
+		u := w.dir.Unit(a.Unit)
+		for col, want := range map[int]string{1: a.TicketID, 2: u.Code, 3: u.Name, 23: scoring.MaskPhone(a.CallerPhone)} {
+			if got := raw(t, f, "工单明细", ref(col, r)); got != want {
+				t.Errorf("row %d col %d = %q, want %q", r, col, got, want)
+			}
+		}
+		if p := raw(t, f, "工单明细", ref(23, r)); a.CallerPhone != "" && !maskedPhone.MatchString(p) {
+			t.Errorf("row %d phone shows as %q, want 138****1234 form", r, p)
+		}
+		for col, at := range map[int]int64{5: a.Received, 6: a.Dispatched, 7: a.ContactAt, 8: a.Closed, 9: a.Due} {
+			want := ""
+			if at != 0 {
+				want = time.Unix(at, 0).In(loc).Format("2006-01-02 15:04:05")
+			}
+			if got := shown(t, f, "工单明细", ref(col, r)); got != want {
+				t.Errorf("row %d %s shows %q, want %q", r, DetailColumns[col-1], got, want)
+			}
+		}
+		if a.Closed == 0 && raw(t, f, "工单明细", ref(24, r)) != "" {
+			t.Errorf("row %d: open ticket %s has a scoring verdict", r, a.TicketID)
+		}
+	}
+	// The first row of tickets.csv, by hand: a complex complaint dispatched Sun 2025-10-05 00:14, 15 working
+	// days (10-09 … 10-28, with make-up Saturday 10-11) give 2025-10-29 00:00; closed 10-13, resolved and
+	// very satisfied: 双满意 +1.
+	want := []string{"T0100098", "E01", "区自来水公司", "主办", "2025-10-04 22:00:00", "2025-10-05 00:14:00",
+		"2025-10-05 03:14:00", "2025-10-13 07:55:00", "2025-10-10 00:14:00", "投诉", "复杂", "市场监管/消费纠纷/退换货",
+		"0", "是", "是", "已解决", "非常满意", "", "", "", "", "", "136****5365", "是", "", "2025-10-29 00:00:00", "否", "1"}
+	if !slices.Equal(rows[1], want) {
+		t.Errorf("first row\n got %q\nwant %q", rows[1], want)
+	}
+	panes, err := f.GetPanes("工单明细")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v %v", panes, err)
+	}
+}
+
+func TestDetailExportStartsANewSheetWhenOneIsFull(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	f := open(t, writeDetail(t, w, 50))
+	if got, want := f.GetSheetList(), []string{"工单明细", "工单明细2", "工单明细3"}; !slices.Equal(got, want) {
+		t.Fatalf("sheets = %v, want %v", got, want)
+	}
+	var ids []string
+	for k, sheet := range f.GetSheetList() {
+		rows, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []int{50, 50, 36}[k]; len(rows) != want {
+			t.Errorf("%s has %d rows, want %d", sheet, len(rows), want)
+		}
+		if !slices.Equal(rows[0], DetailColumns) {
+			t.Errorf("%s header = %q", sheet, rows[0])
+		}
+		for _, r := range rows[1:] {
+			ids = append(ids, r[0])
+		}
+	}
+	var want []string
+	for _, a := range w.rows {
+		want = append(want, a.TicketID)
+	}
+	if !slices.Equal(ids, want) {
+		t.Errorf("rows across sheets are not the assignments in order")
+	}
+}
+
+func TestDetailExportIsDeterministic(t *testing.T) {
+	w := loadWorked(t, "county-threshold")
+	a, b := cells(t, writeDetail(t, w, 0)), cells(t, writeDetail(t, w, 0))
+	if len(a) < 1000 || len(a) != len(b) {
+		t.Fatalf("%d cells then %d", len(a), len(b))
+	}
+	for k, v := range a {
+		if b[k] != v {
+			t.Errorf("%s: %q then %q", k, v, b[k])
+		}
+	}
+}
+
+func TestDetailExportWithNoRowsHasTheHeader(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	var buf bytes.Buffer
+	d, err := NewDetailWriter(&buf, "empty", w.dir, w.policy.Loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Add(&w.rows[0], DetailExtra{}); err == nil {
+		t.Errorf("Add after Close succeeded")
+	}
+	rows, err := open(t, buf.Bytes()).GetRows("工单明细")
+	if err != nil || len(rows) != 1 || !slices.Equal(rows[0], DetailColumns) {
+		t.Errorf("rows = %q (%v), want the header only", rows, err)
+	}
+}
+
+func TestDeflaterOutputInflatesToTheInput(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var in bytes.Buffer
+	for in.Len() < 3*chunkSize+12345 {
+		in.WriteString(`<row r="` + strconv.Itoa(rng.IntN(1e6)) + `"><c t="inlineStr"><is><t>是</t></is></c></row>`)
+		if rng.IntN(10) == 0 {
+			b := make([]byte, rng.IntN(5000))
+			for i := range b {
+				b[i] = byte(rng.Uint32())
+			}
+			in.Write(b)
+		}
+	}
+	for _, write := range []int{1, 7, 4096, chunkSize + 1} {
+		var out bytes.Buffer
+		d := newDeflater(&out)
+		for p := in.Bytes(); len(p) > 0; {
+			n := min(write, len(p))
+			if _, err := d.Write(p[:n]); err != nil {
+				t.Fatal(err)
+			}
+			p = p[n:]
+		}
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(flate.NewReader(&out))
+		if err != nil {
+			t.Fatalf("writes of %d: inflate: %v", write, err)
+		}
+		if !bytes.Equal(got, in.Bytes()) {
+			t.Fatalf("writes of %d: inflated %d bytes, want the %d written", write, len(got), in.Len())
+		}
+	}
+}
