@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"sanlv/scoring"
@@ -17,6 +18,14 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if path := os.Getenv("SANLV_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sanlv:", err)
+			os.Exit(1)
+		}
+		defer stopProfile()
+	}
 	m := NewMain()
 	err := m.Run(ctx, os.Args[1:])
 	m.Close()
@@ -24,8 +33,22 @@ func main() {
 		if !errors.Is(err, errReported) {
 			fmt.Fprintln(os.Stderr, "sanlv:", err)
 		}
+		stop()
 		os.Exit(exitCode(err))
 	}
+}
+
+// startCPUProfile writes a pprof CPU profile to path until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // errReported means the command already printed what went wrong.
