@@ -1,0 +1,270 @@
+package imports
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"sanlv/scoring"
+)
+
+// Mapping maps the columns and value spellings of another system's export onto the tickets
+// fields of SPEC §3.2. It is parsed from YAML:
+//
+//	columns:            # our field: source header (one source column may feed several fields)
+//	  ticket_id: Unique Key
+//	  received_at: Created Date
+//	  dispatched_at: Created Date
+//	  closed_at: Closed Date
+//	  unit: Agency
+//	  kind: Complaint Type
+//	values:             # per field: source spelling → our value
+//	  kind: {Noise - Residential: complaint, Illegal Parking: report, "*": help}
+//	  unit: {NYPD: D01}
+//	defaults: {callback_valid: "false", urgency: normal}
+//	datetime_layouts: ["01/02/2006 03:04:05 PM"]
+//	timezone: America/New_York
+//
+// Fields not named under columns are still found by their standard English or Chinese headers.
+// Under values, a spelling is matched exactly against the trimmed cell; "*" stands for any other
+// non-empty spelling; a spelling not listed (and no "*") is read as it is, so our own words keep
+// working; "" may be listed to give empty cells a value. A target may be "" (read as an empty cell).
+// defaults gives a constant to a field that has no column in the file; a field may not have both.
+// datetime_layouts are Go time layouts tried before the built-in formats. timezone is the zone of
+// the source's datetimes without a zone; it overrides Options.Loc.
+type Mapping struct {
+	name     string
+	columns  map[field]string
+	values   map[field]map[string]string
+	defaults map[field]string
+	layouts  []string
+	loc      *time.Location
+}
+
+var mappingKeys = []string{"columns", "values", "defaults", "datetime_layouts", "timezone"}
+
+// ParseMapping parses and checks a column-mapping file; every problem is reported, naming its key.
+func ParseMapping(name string, data []byte) (*Mapping, error) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, fileError(name, "not valid YAML: %v", err)
+	}
+	if root.Kind == 0 || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
+		return nil, fileError(name, "empty mapping, or not a map of keys")
+	}
+	mp := &mappingParser{m: &Mapping{name: name, columns: map[field]string{},
+		values: map[field]map[string]string{}, defaults: map[field]string{}}}
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		k, v := top.Content[i], top.Content[i+1]
+		switch k.Value {
+		case "columns":
+			mp.columns(v)
+		case "values":
+			mp.values(v)
+		case "defaults":
+			mp.defaults(v)
+		case "datetime_layouts":
+			mp.layouts(v)
+		case "timezone":
+			mp.timezone(v)
+		default:
+			mp.fail(k.Value, k, "unknown key (known: %s)", strings.Join(mappingKeys, ", "))
+		}
+	}
+	mp.check()
+	if len(mp.errs) > 0 {
+		msgs := make([]string, len(mp.errs))
+		for i, e := range mp.errs {
+			msgs[i] = e.Field + ": " + e.Reason
+		}
+		return nil, &scoring.Error{Code: scoring.Invalid, Message: name + ": " + strings.Join(msgs, "; "), Fields: mp.errs}
+	}
+	return mp.m, nil
+}
+
+type mappingParser struct {
+	m    *Mapping
+	errs []scoring.FieldError
+}
+
+func (mp *mappingParser) fail(key string, n *yaml.Node, format string, args ...any) {
+	mp.errs = append(mp.errs, scoring.FieldError{Field: key,
+		Reason: fmt.Sprintf("line %d: ", n.Line) + fmt.Sprintf(format, args...)})
+}
+
+// pairs walks a map node, checking that each key is a field name, and calls fn with the field and value node.
+func (mp *mappingParser) pairs(path string, n *yaml.Node, fn func(f field, key string, v *yaml.Node)) {
+	if n.Kind != yaml.MappingNode {
+		mp.fail(path, n, "must be a map of field names")
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := path + "." + k.Value
+		f, ok := fieldByName(k.Value)
+		if !ok {
+			mp.fail(key, k, "unknown field (known: %s)", fieldList())
+			continue
+		}
+		fn(f, key, v)
+	}
+}
+
+// scalar returns the text of a scalar node, failing on lists and maps.
+func (mp *mappingParser) scalar(key string, n *yaml.Node) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		mp.fail(key, n, "must be a single value")
+		return "", false
+	}
+	if n.Tag == "!!null" {
+		return "", true
+	}
+	return n.Value, true
+}
+
+func (mp *mappingParser) columns(n *yaml.Node) {
+	mp.pairs("columns", n, func(f field, key string, v *yaml.Node) {
+		s, ok := mp.scalar(key, v)
+		if !ok {
+			return
+		}
+		if strings.TrimSpace(s) == "" {
+			mp.fail(key, v, "empty source column")
+			return
+		}
+		mp.m.columns[f] = strings.TrimSpace(s)
+	})
+}
+
+func (mp *mappingParser) values(n *yaml.Node) {
+	mp.pairs("values", n, func(f field, key string, v *yaml.Node) {
+		if v.Kind != yaml.MappingNode {
+			mp.fail(key, v, "must be a map of source spelling to value")
+			return
+		}
+		m := map[string]string{}
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			from, ok1 := mp.scalar(key, v.Content[i])
+			to, ok2 := mp.scalar(key+"."+from, v.Content[i+1])
+			if !ok1 || !ok2 {
+				continue
+			}
+			m[strings.TrimSpace(from)] = strings.TrimSpace(to)
+		}
+		mp.m.values[f] = m
+	})
+}
+
+func (mp *mappingParser) defaults(n *yaml.Node) {
+	mp.pairs("defaults", n, func(f field, key string, v *yaml.Node) {
+		if s, ok := mp.scalar(key, v); ok {
+			mp.m.defaults[f] = strings.TrimSpace(s)
+		}
+	})
+}
+
+func (mp *mappingParser) layouts(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		mp.fail("datetime_layouts", n, "must be a list of Go time layouts")
+		return
+	}
+	ref := time.Date(2025, 6, 3, 14, 5, 9, 0, time.UTC)
+	for i, v := range n.Content {
+		key := fmt.Sprintf("datetime_layouts[%d]", i)
+		l, ok := mp.scalar(key, v)
+		if !ok {
+			continue
+		}
+		t, err := time.Parse(l, ref.Format(l))
+		if err != nil || t.Year() != 2025 || t.Month() != 6 || t.Day() != 3 {
+			mp.fail(key, v, "%q is not a Go time layout with year, month and day (like \"01/02/2006 03:04:05 PM\")", l)
+			continue
+		}
+		mp.m.layouts = append(mp.m.layouts, l)
+	}
+}
+
+func (mp *mappingParser) timezone(n *yaml.Node) {
+	s, ok := mp.scalar("timezone", n)
+	if !ok {
+		return
+	}
+	loc, err := time.LoadLocation(s)
+	if err != nil || s == "" {
+		mp.fail("timezone", n, "unknown time zone %q", s)
+		return
+	}
+	mp.m.loc = loc
+}
+
+// check validates targets and defaults against each field's domain.
+func (mp *mappingParser) check() {
+	m := mp.m
+	c := newClock(time.UTC)
+	for _, f := range slices.Sorted(maps.Keys(m.defaults)) {
+		key := "defaults." + f.String()
+		if _, ok := m.columns[f]; ok {
+			mp.errs = append(mp.errs, scoring.FieldError{Field: key, Reason: "the field also has a source column under columns"})
+			continue
+		}
+		v := m.defaults[f]
+		if v == "" && ticketFields[f].required {
+			mp.errs = append(mp.errs, scoring.FieldError{Field: key, Reason: "empty default for a required field"})
+			continue
+		}
+		if reason := checkValue(f, v, m.layouts, c); reason != "" {
+			mp.errs = append(mp.errs, scoring.FieldError{Field: key, Reason: reason})
+		}
+	}
+	for _, f := range slices.Sorted(maps.Keys(m.values)) {
+		for _, from := range slices.Sorted(maps.Keys(m.values[f])) {
+			if reason := checkValue(f, m.values[f][from], m.layouts, c); reason != "" {
+				mp.errs = append(mp.errs, scoring.FieldError{Field: "values." + f.String() + "." + from, Reason: reason})
+			}
+		}
+	}
+}
+
+// checkValue returns why v is not a value of field f, or "".
+func checkValue(f field, v string, layouts []string, c *clock) string {
+	if v == "" {
+		return ""
+	}
+	var err error
+	switch f {
+	case fRole:
+		_, err = scoring.ParseRole(v)
+	case fKind:
+		_, err = scoring.ParseKind(v)
+	case fUrgency:
+		_, err = scoring.ParseUrgency(v)
+	case fResolved:
+		_, err = scoring.ParseResolution(v)
+	case fSatisfaction:
+		_, err = scoring.ParseSatisfaction(v)
+	case fCallbackValid, fContacted, fSupervised, fIncomplete, fOpinion, fExcluded:
+		_, err = scoring.ParseTri(v)
+	case fRedispatches:
+		if _, ok := parseCount([]byte(v)); !ok {
+			return fmt.Sprintf("not a whole number ≥ 0: %q", v)
+		}
+	case fReceived, fDispatched, fContactAt, fClosed, fDue:
+		for _, l := range layouts {
+			if _, e := time.Parse(l, v); e == nil {
+				return ""
+			}
+		}
+		if _, ok := c.parseDatetime([]byte(v)); !ok {
+			return fmt.Sprintf("cannot read datetime %q", v)
+		}
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}

@@ -1,0 +1,162 @@
+package imports
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sanlv/scoring"
+)
+
+// RowError is one problem in an input file.
+type RowError struct {
+	File string `json:"file"`
+	// Row is the row number as a spreadsheet shows it: the header is row 1.
+	Row int `json:"row"`
+	// Column is the column header as it appears in the file; empty for a problem of the whole row.
+	Column string `json:"column"`
+	Reason string `json:"reason"`
+}
+
+// String formats the error as "tickets.csv:17: closed_at: before dispatched_at (…)".
+func (e RowError) String() string {
+	if e.Column == "" {
+		return e.File + ":" + strconv.Itoa(e.Row) + ": " + e.Reason
+	}
+	return e.File + ":" + strconv.Itoa(e.Row) + ": " + e.Column + ": " + e.Reason
+}
+
+// Report summarizes a read.
+type Report struct {
+	File string `json:"file"`
+	// Rows counts the data rows read (blank rows are not counted); Rows = Valid + Invalid.
+	Rows    int `json:"rows"`
+	Valid   int `json:"valid"`
+	Invalid int `json:"invalid"`
+	// Errors lists the problems in row order, at most Options.MaxErrors of them.
+	Errors []RowError `json:"errors"`
+	// Omitted counts the problems found beyond Options.MaxErrors.
+	Omitted int `json:"omitted,omitempty"`
+	// Ignored lists the headers of columns the reader did not use, and sheets it did not read.
+	Ignored []string `json:"ignored,omitempty"`
+}
+
+// errPreview is how many problems Report.Err shows in its message.
+const errPreview = 5
+
+// Err returns nil when there is no invalid row, else a *scoring.Error (code scoring.Invalid) whose Fields list
+// every kept RowError and whose Message counts the invalid rows and shows the first problems.
+func (r *Report) Err() error {
+	if r == nil || r.Invalid == 0 {
+		return nil
+	}
+	fields := make([]scoring.FieldError, len(r.Errors))
+	for i, e := range r.Errors {
+		fields[i] = scoring.FieldError{Field: e.File + ":" + strconv.Itoa(e.Row) + ":" + e.Column, Reason: e.Reason}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d of %d rows invalid", r.File, r.Invalid, r.Rows)
+	for i, e := range r.Errors {
+		if i == errPreview {
+			break
+		}
+		if i == 0 {
+			b.WriteString(": ")
+		} else {
+			b.WriteString("; ")
+		}
+		b.WriteString(e.String())
+	}
+	if more := len(r.Errors) + r.Omitted - errPreview; more > 0 {
+		fmt.Fprintf(&b, "; and %d more problems", more)
+	}
+	return &scoring.Error{Code: scoring.Invalid, Message: b.String(), Fields: fields}
+}
+
+// fileError is an *scoring.Error for a file that cannot be read at all.
+func fileError(name, format string, args ...any) *scoring.Error {
+	msg := fmt.Sprintf(format, args...)
+	return &scoring.Error{Code: scoring.Invalid, Message: name + ": " + msg,
+		Fields: []scoring.FieldError{{Field: name, Reason: msg}}}
+}
+
+// collector gathers the problems and counts of one reader (one worker of a parallel scan).
+type collector struct {
+	file    string
+	max     int
+	rows    int
+	invalid int
+	errs    []RowError
+	omitted int
+	bad     bool // the current row has a problem
+	first   int  // index in errs of the current row's first problem
+	keys    keyLog
+}
+
+func newCollector(file string, max int) *collector {
+	if max <= 0 {
+		max = 1000
+	}
+	return &collector{file: file, max: max}
+}
+
+// add records a problem of the current row.
+func (c *collector) add(row int, column, reason string) {
+	c.bad = true
+	if n := len(c.errs); n > 0 && c.errs[n-1] == (RowError{File: c.file, Row: row, Column: column, Reason: reason}) {
+		return // one source column feeding two fields
+	}
+	if len(c.errs) >= c.max {
+		c.omitted++
+		return
+	}
+	c.errs = append(c.errs, RowError{File: c.file, Row: row, Column: column, Reason: reason})
+}
+
+// begin starts a row.
+func (c *collector) begin() { c.bad, c.first = false, len(c.errs) }
+
+// end finishes a row and counts it.
+func (c *collector) end() {
+	c.rows++
+	if c.bad {
+		c.invalid++
+	}
+}
+
+// report merges collectors (in file order), finds duplicate keys and returns the report.
+func report(file string, max int, cs []*collector, keyColumn string) *Report {
+	if max <= 0 {
+		max = 1000
+	}
+	r := &Report{File: file}
+	var logs []*keyLog
+	for _, c := range cs {
+		r.Rows += c.rows
+		r.Invalid += c.invalid
+		r.Errors = append(r.Errors, c.errs...)
+		r.Omitted += c.omitted
+		logs = append(logs, &c.keys)
+	}
+	kept := 0
+	findDuplicates(logs, func(row, first int, invalid bool) {
+		if !invalid {
+			r.Invalid++
+		}
+		if kept == max {
+			r.Omitted++
+			return
+		}
+		kept++
+		r.Errors = append(r.Errors, RowError{File: file, Row: row, Column: keyColumn,
+			Reason: fmt.Sprintf("duplicate of row %d (same ticket_id and unit)", first)})
+	})
+	slices.SortStableFunc(r.Errors, func(a, b RowError) int { return a.Row - b.Row })
+	if len(r.Errors) > max {
+		r.Omitted += len(r.Errors) - max
+		r.Errors = slices.Clip(r.Errors[:max])
+	}
+	r.Valid = r.Rows - r.Invalid
+	return r
+}

@@ -1,0 +1,412 @@
+package imports
+
+import (
+	"fmt"
+	"hash/maphash"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"sanlv/scoring"
+)
+
+// Options configure a read.
+type Options struct {
+	// Loc is the zone of datetimes without one (policy.Loc); nil means Asia/Shanghai.
+	// A mapping's timezone overrides it.
+	Loc *time.Location
+	// Mapping maps another system's columns and spellings onto ours; nil for none.
+	Mapping *Mapping
+	// MaxErrors caps the problems kept in the report (0 means 1000); Invalid still counts every row.
+	MaxErrors int
+	// Lean leaves TicketID, Category, ExcludeReason and CallerPhone empty (they are still checked),
+	// so that a scan for scoring allocates nothing per row.
+	Lean bool
+}
+
+// status is the outcome of reading one row.
+type status uint8
+
+const (
+	rowValid status = iota
+	rowInvalid
+	rowBlank
+)
+
+// rowParser reads rows into assignments. It holds per-worker caches: one per goroutine.
+type rowParser struct {
+	*layout
+	dir      *scoring.Directory
+	clock    *clock
+	seed     maphash.Seed
+	lean     bool
+	csv      bool
+	xlsx     bool
+	date1904 bool
+
+	steps        []step
+	role         words[scoring.Role]
+	kind         words[scoring.Kind]
+	urgency      words[scoring.Urgency]
+	resolution   words[scoring.Resolution]
+	satisfaction words[scoring.Satisfaction]
+	tri          words[scoring.Tri]
+}
+
+func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
+	return &rowParser{
+		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: l.steps(),
+		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904,
+		role:         words[scoring.Role]{parse: scoring.ParseRole},
+		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
+		urgency:      words[scoring.Urgency]{parse: scoring.ParseUrgency},
+		resolution:   words[scoring.Resolution]{parse: scoring.ParseResolution},
+		satisfaction: words[scoring.Satisfaction]{parse: scoring.ParseSatisfaction},
+		tri:          words[scoring.Tri]{parse: scoring.ParseTri},
+	}
+}
+
+// words caches the parsed value of each spelling met, so that a word costs a few comparisons.
+type words[T any] struct {
+	keys  []string
+	vals  []T
+	parse func(string) (T, error)
+}
+
+func (w *words[T]) get(b []byte) (T, error) {
+	for i, k := range w.keys {
+		if k == string(b) {
+			return w.vals[i], nil
+		}
+	}
+	v, err := w.parse(string(b))
+	if err == nil && len(w.keys) < 32 {
+		w.keys = append(w.keys, string(b))
+		w.vals = append(w.vals, v)
+	}
+	return v, err
+}
+
+// step reads one field: from a column, or the mapping's default.
+type step struct {
+	f      field
+	col    int    // -1: use fixed
+	fixed  []byte // the mapping's default
+	values map[string][]byte
+	star   []byte
+}
+
+// steps lists what to read for each row, in column order.
+func (l *layout) steps() []step {
+	var out []step
+	for _, f := range l.order {
+		out = append(out, step{f: f, col: l.col[f], fixed: l.fixed[f], values: l.values[f], star: l.star[f]})
+	}
+	return out
+}
+
+// cell returns the step's trimmed, value-mapped cell; nil when the row has no such cell.
+func (st *step) cell(cells [][]byte) []byte {
+	if st.col < 0 {
+		return st.fixed
+	}
+	var b []byte
+	if st.col < len(cells) {
+		b = cells[st.col]
+		// Fast path: starts and ends with printable ASCII, nothing to trim.
+		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+			b = trimSlow(b)
+		}
+	}
+	if st.values != nil {
+		if v, ok := st.values[string(b)]; ok {
+			return v
+		}
+		if st.star != nil && len(b) > 0 {
+			return st.star
+		}
+	}
+	return b
+}
+
+// blank reports whether every cell of the row is empty.
+func blank(cells [][]byte) bool {
+	for _, c := range cells {
+		if len(trim(c)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parse reads one row into a (reset first), reporting every problem to c, and logs its key.
+func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status {
+	row, cells := ln.row, ln.cells
+	if blank(cells) {
+		return rowBlank
+	}
+	*a = scoring.Assignment{}
+	c.begin()
+	defer c.end()
+	if p.csv && len(cells) != len(p.header) {
+		c.add(row, "", fmt.Sprintf("row has %d fields, the header has %d", len(cells), len(p.header)))
+		c.keys.add(row, 0)
+		return rowInvalid
+	}
+	if ln.malformed > 0 {
+		i := ln.malformed - 1
+		c.add(row, ignoredName(i, p.header[i]), "text after the closing quote (a quote inside a quoted field is written \"\")")
+	}
+	var tid []byte
+	unitOK, hasReason := false, false
+	for i := range p.steps {
+		st := &p.steps[i]
+		f, b := st.f, st.cell(cells)
+		switch f {
+		case fTicketID:
+			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
+				tid = b
+				if !p.lean {
+					a.TicketID = string(b)
+				}
+			}
+		case fUnit:
+			if p.required(c, row, f, b) {
+				if u, ok := p.dir.LookupBytes(b); ok {
+					a.Unit, unitOK = u, true
+				} else {
+					c.add(row, p.label[f], fmt.Sprintf("unknown unit %q", b))
+				}
+			}
+		case fRole:
+			v, err := p.role.get(b)
+			p.check(c, row, f, err)
+			a.Role = v
+		case fKind:
+			if p.required(c, row, f, b) {
+				v, err := p.kind.get(b)
+				p.check(c, row, f, err)
+				a.Kind = v
+			}
+		case fUrgency:
+			v, err := p.urgency.get(b)
+			p.check(c, row, f, err)
+			a.Urgency = v
+		case fResolved:
+			v, err := p.resolution.get(b)
+			p.check(c, row, f, err)
+			a.Resolution = v
+		case fSatisfaction:
+			v, err := p.satisfaction.get(b)
+			p.check(c, row, f, err)
+			a.Satisfaction = v
+		case fContacted:
+			v, err := p.tri.get(b)
+			p.check(c, row, f, err)
+			a.Contacted = v
+		case fCallbackValid, fSupervised, fIncomplete, fOpinion, fExcluded:
+			v, err := p.tri.get(b)
+			p.check(c, row, f, err)
+			p.setBool(a, f, v == scoring.Yes)
+		case fRedispatches:
+			if n, ok := parseCount(b); ok {
+				a.Redispatches = n
+			} else {
+				c.add(row, p.label[f], fmt.Sprintf("not a whole number ≥ 0: %q", b))
+			}
+		case fReceived, fDispatched, fContactAt, fClosed, fDue:
+			if len(b) == 0 {
+				if f == fReceived || f == fDispatched {
+					p.required(c, row, f, b)
+				}
+				continue
+			}
+			t, ok := p.datetime(b)
+			if !ok {
+				c.add(row, p.label[f], p.badTime(b))
+				continue
+			}
+			p.setTime(a, f, t)
+		case fCategory:
+			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
+				a.Category = string(b)
+			}
+		case fExcludeReason:
+			hasReason = len(b) > 0
+			if p.text(c, ln, f, b) && !p.lean && hasReason {
+				a.ExcludeReason = string(b)
+			}
+		case fCallerPhone:
+			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
+				a.CallerPhone = string(b)
+			}
+		}
+	}
+	p.crossCheck(c, row, a, hasReason)
+	if c.bad {
+		// Problems in column order, whole-row problems first.
+		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
+	}
+	var key uint64
+	if tid != nil && unitOK {
+		key = rowKey(mix(maphash.Bytes(p.seed, tid)^(uint64(a.Unit)+1)*0x9E3779B97F4A7C15), c.bad)
+	}
+	c.keys.add(row, key)
+	if c.bad {
+		return rowInvalid
+	}
+	return rowValid
+}
+
+// crossCheck applies the rules between fields of SPEC §3.2.
+func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, hasReason bool) {
+	before := func(f field, t int64, g field, u int64) {
+		if t != 0 && u != 0 && t < u {
+			c.add(row, p.label[f], fmt.Sprintf("before %s (%s < %s)", p.label[g], formatTime(t, p.loc), formatTime(u, p.loc)))
+		}
+	}
+	before(fDispatched, a.Dispatched, fReceived, a.Received)
+	before(fContactAt, a.ContactAt, fDispatched, a.Dispatched)
+	before(fClosed, a.Closed, fDispatched, a.Dispatched)
+	if a.Excluded && !hasReason {
+		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
+	}
+}
+
+// required reports an empty required cell; it returns whether the cell has a value.
+func (p *rowParser) required(c *collector, row int, f field, b []byte) bool {
+	if len(b) == 0 {
+		c.add(row, p.label[f], "missing (required)")
+		return false
+	}
+	return true
+}
+
+// text checks that a text cell is valid UTF-8 (other cells are checked by parsing them).
+func (p *rowParser) text(c *collector, ln *line, f field, b []byte) bool {
+	if ln.raw == nil || utf8.Valid(b) {
+		return true
+	}
+	c.add(ln.row, p.label[f], "invalid UTF-8 text (is the file in another encoding?)")
+	return false
+}
+
+func (p *rowParser) check(c *collector, row int, f field, err error) {
+	if err != nil {
+		c.add(row, p.label[f], err.Error())
+	}
+}
+
+func (p *rowParser) setBool(a *scoring.Assignment, f field, v bool) {
+	switch f {
+	case fCallbackValid:
+		a.CallbackValid = v
+	case fSupervised:
+		a.Supervised = v
+	case fIncomplete:
+		a.IncompleteMaterials = v
+	case fOpinion:
+		a.OpinionIncident = v
+	case fExcluded:
+		a.Excluded = v
+	}
+}
+
+func (p *rowParser) setTime(a *scoring.Assignment, f field, t int64) {
+	switch f {
+	case fReceived:
+		a.Received = t
+	case fDispatched:
+		a.Dispatched = t
+	case fContactAt:
+		a.ContactAt = t
+	case fClosed:
+		a.Closed = t
+	case fDue:
+		a.Due = t
+	}
+}
+
+// datetime parses a datetime cell: mapping layouts first, then Excel serials (XLSX), then the built-in formats.
+func (p *rowParser) datetime(b []byte) (int64, bool) {
+	for _, l := range p.layouts {
+		if t, err := time.ParseInLocation(l, string(b), p.loc); err == nil {
+			return t.Unix(), true
+		}
+	}
+	if p.xlsx && isNumber(b) {
+		return p.clock.parseSerial(b, p.date1904)
+	}
+	return p.clock.parseDatetime(b)
+}
+
+func (p *rowParser) badTime(b []byte) string {
+	if p.xlsx && isNumber(b) {
+		return fmt.Sprintf("Excel date number %s is before 1900-03-01 or after 9999", b)
+	}
+	s := fmt.Sprintf("cannot read datetime %q (use 2025-06-03 14:05, 2025/6/3 14:05:09 or RFC 3339", b)
+	for _, l := range p.layouts {
+		s += ", or layout " + l
+	}
+	return s + ")"
+}
+
+// parseCount parses a whole number ≥ 0 (an XLSX "2.0" too); an empty cell is 0.
+func parseCount(b []byte) (int32, bool) {
+	if len(b) == 0 {
+		return 0, true
+	}
+	var n int64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n = n*10 + int64(b[i]-'0')
+		if n > 1<<31-1 {
+			return 0, false
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] == '0'; i++ {
+		}
+	}
+	return int32(n), i == len(b)
+}
+
+// trim removes spaces, tabs, no-break spaces and ideographic spaces around a cell.
+func trim(b []byte) []byte {
+	if n := len(b); n == 0 || b[0] > ' ' && b[0] < 0x80 && b[n-1] > ' ' && b[n-1] < 0x80 {
+		return b
+	}
+	return trimSlow(b)
+}
+
+func trimSlow(b []byte) []byte {
+	for len(b) > 0 {
+		switch {
+		case b[0] == ' ' || b[0] == '\t':
+			b = b[1:]
+		case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0xA0:
+			b = b[2:]
+		case len(b) >= 3 && b[0] == 0xE3 && b[1] == 0x80 && b[2] == 0x80:
+			b = b[3:]
+		default:
+			goto end
+		}
+	}
+end:
+	for n := len(b); n > 0; n = len(b) {
+		switch {
+		case b[n-1] == ' ' || b[n-1] == '\t':
+			b = b[:n-1]
+		case n >= 2 && b[n-2] == 0xC2 && b[n-1] == 0xA0:
+			b = b[:n-2]
+		case n >= 3 && b[n-3] == 0xE3 && b[n-2] == 0x80 && b[n-1] == 0x80:
+			b = b[:n-3]
+		default:
+			return b
+		}
+	}
+	return b
+}

@@ -1,0 +1,140 @@
+package imports
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"sanlv/scoring"
+)
+
+// unitColumns are the columns of a units file (SPEC §3.1) with their Chinese headers.
+var unitColumns = []struct {
+	name, chinese string
+	required      bool
+}{
+	{"code", "单位编码", true},
+	{"name", "单位名称", true},
+	{"group", "分组", true},
+	{"parent", "上级单位", false},
+	{"population", "常住人口", false},
+}
+
+// ReadUnits reads a units file (CSV or XLSX, recognised by content) with English or Chinese headers.
+// It returns the units of the valid rows, in file order, and a report of every invalid row: an empty
+// code, name or group, a population that is not a whole number, a duplicate code, a name that is
+// another unit's code. The error is for a file that cannot be read at all.
+func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
+	t, err := openTable(name, r)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer t.close()
+	col := make([]int, len(unitColumns))
+	label := make([]string, len(unitColumns))
+	var missing []string
+	used := make([]bool, len(t.header))
+	for j, uc := range unitColumns {
+		col[j], label[j] = -1, uc.name
+		for i, h := range t.header {
+			if k := headerKey(h); k == uc.name || k == uc.chinese {
+				if col[j] >= 0 {
+					return nil, nil, fileError(name, "columns %s and %s both give %s", label[j], strings.TrimSpace(h), uc.name)
+				}
+				col[j], label[j], used[i] = i, strings.TrimSpace(h), true
+			}
+		}
+		if col[j] < 0 && uc.required {
+			missing = append(missing, fmt.Sprintf("%s (%s)", uc.name, uc.chinese))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, fileError(name, "missing required column %s", strings.Join(missing, ", "))
+	}
+	c := newCollector(name, 0)
+	var units []scoring.Unit
+	var rows []int
+	firstRow := map[string]int{}
+	for {
+		ln, err := t.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		row, cells := ln.row, ln.cells
+		if blank(cells) {
+			continue
+		}
+		c.begin()
+		switch {
+		case t.csv && len(cells) != len(t.header):
+			c.add(row, "", fmt.Sprintf("row has %d fields, the header has %d", len(cells), len(t.header)))
+		case ln.raw != nil && !utf8.Valid(ln.raw):
+			c.add(row, "", "invalid UTF-8 text (is the file in another encoding?)")
+		case ln.malformed > 0:
+			c.add(row, ignoredName(ln.malformed-1, t.header[ln.malformed-1]), "text after the closing quote")
+		default:
+			u := readUnit(c, row, cells, col, label)
+			if u.Code != "" {
+				if first, dup := firstRow[u.Code]; dup {
+					c.add(row, label[0], fmt.Sprintf("duplicate of row %d", first))
+				} else {
+					firstRow[u.Code] = row
+				}
+			}
+			if !c.bad {
+				units = append(units, u)
+				rows = append(rows, row)
+			}
+		}
+		c.end()
+	}
+	// A name that is another unit's code would make lookups ambiguous.
+	kept := units[:0]
+	for i, u := range units {
+		if first, ok := firstRow[u.Name]; ok && u.Name != u.Code {
+			c.add(rows[i], label[1], fmt.Sprintf("is the code of the unit in row %d", first))
+			c.invalid++
+			continue
+		}
+		kept = append(kept, u)
+	}
+	rep := report(name, 0, []*collector{c}, label[0])
+	for i, h := range t.header {
+		if !used[i] {
+			rep.Ignored = append(rep.Ignored, ignoredName(i, h))
+		}
+	}
+	rep.Ignored = append(rep.Ignored, t.skipped...)
+	if rep.Rows == 0 {
+		return nil, rep, fileError(name, "no data rows below the header")
+	}
+	return kept, rep, nil
+}
+
+// readUnit reads the cells of one units row.
+func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) scoring.Unit {
+	get := func(j int) string {
+		if col[j] < 0 || col[j] >= len(cells) {
+			return ""
+		}
+		return string(trim(cells[col[j]]))
+	}
+	u := scoring.Unit{Code: get(0), Name: get(1), Group: get(2), Parent: get(3)}
+	for j, v := range []string{u.Code, u.Name, u.Group} {
+		if v == "" {
+			c.add(row, label[j], "missing (required)")
+		}
+	}
+	if p := get(4); p != "" {
+		n, ok := parseCount([]byte(p))
+		if !ok {
+			c.add(row, label[4], fmt.Sprintf("not a whole number ≥ 0: %q", p))
+		}
+		u.Population = int64(n)
+	}
+	return u
+}

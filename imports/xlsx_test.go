@@ -1,0 +1,98 @@
+package imports
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sanlv/scoring"
+)
+
+func TestXLSXTickets(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	f := excelize.NewFile()
+	defer f.Close()
+	hdr := []any{"工单编号", "承办单位", "受理时间", "派单时间", "办结时间", "诉求类型", "是否有效回访", "二次交办次数", "备注"}
+	f.SetSheetRow("Sheet1", "A1", &hdr)
+	// Row 2: datetimes as Excel numbers and as text, a real boolean, a number.
+	f.SetSheetRow("Sheet1", "A2", &[]any{"T1", "S01", 45935.00972222222, "2025-10-05 00:20", time.Date(2025, 10, 6, 8, 30, 0, 0, time.UTC), "投诉", true, 2, "x"})
+	// Row 3 is empty; row 4 has a bad date number.
+	f.SetSheetRow("Sheet1", "A4", &[]any{"T2", "S02", 12.5, 45935.1, nil, "求助"})
+	f.NewSheet("说明")
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	got, rows, rep, err := collect(t, "t.xlsx", buf.Bytes(), testDir(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := scoring.Assignment{TicketID: "T1", Unit: 0, Kind: scoring.Complaint, CallbackValid: true, Redispatches: 2,
+		Received: time.Date(2025, 10, 5, 0, 14, 0, 0, sh).Unix(), Dispatched: time.Date(2025, 10, 5, 0, 20, 0, 0, sh).Unix(),
+		Closed: time.Date(2025, 10, 6, 8, 30, 0, 0, sh).Unix()}
+	if len(got) != 1 || got[0] != want || rows[0] != 2 {
+		t.Fatalf("got %+v at %v\nwant %+v", got, rows, want)
+	}
+	wantErrs := []RowError{{File: "t.xlsx", Row: 4, Column: "受理时间", Reason: "Excel date number 12.5 is before 1900-03-01 or after 9999"}}
+	if !equalErrors(rep.Errors, wantErrs) || rep.Rows != 2 {
+		t.Errorf("report %+v\nwant errors %s", rep, show(wantErrs))
+	}
+	if strings.Join(rep.Ignored, "|") != "备注|sheet 说明" {
+		t.Errorf("ignored %q", rep.Ignored)
+	}
+}
+
+func TestUnitsFiles(t *testing.T) {
+	tests := []struct {
+		name  string
+		data  []byte
+		codes string
+		want  []RowError
+	}{
+		{"English CSV", []byte(lines("code,name,group,parent,population", "S01,城关街道,street,,52000", "D01,区城管委,department,S01,")),
+			"S01 D01", nil},
+		{"Chinese XLSX", workbook(t, [][]any{{"单位编码", "单位名称", "分组", "常住人口", "备注"}, {"S01", "城关街道", "street", 52000, "x"}}),
+			"S01", nil},
+		{"bad rows", []byte(lines("code,name,group,population", "S01,城关街道,street,abc", ",无编码,street,", "S02,东湖,,",
+			"S01,重复,street,", "S03,S04,street,", "S04,某,street,", "S05,x")),
+			"S04", []RowError{
+				{Row: 2, Column: "population", Reason: `not a whole number ≥ 0: "abc"`},
+				{Row: 3, Column: "code", Reason: "missing (required)"},
+				{Row: 4, Column: "group", Reason: "missing (required)"},
+				{Row: 5, Column: "code", Reason: "duplicate of row 2"},
+				{Row: 6, Column: "name", Reason: "is the code of the unit in row 7"},
+				{Row: 8, Reason: "row has 2 fields, the header has 4"},
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			units, rep, err := ReadUnits("units", bytes.NewReader(tt.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, u := range units {
+				codes = append(codes, u.Code)
+			}
+			if strings.Join(codes, " ") != tt.codes {
+				t.Errorf("codes %q, want %q", codes, tt.codes)
+			}
+			for i := range tt.want {
+				tt.want[i].File = "units"
+			}
+			if !equalErrors(rep.Errors, tt.want) {
+				t.Errorf("errors:\n%s\nwant\n%s", show(rep.Errors), show(tt.want))
+			}
+			if _, err := scoring.NewDirectory(units); err != nil {
+				t.Errorf("NewDirectory: %v", err)
+			}
+		})
+	}
+	_, _, err := ReadUnits("units.csv", strings.NewReader(lines("code,名称", "S01,x")))
+	if err == nil || err.Error() != "units.csv: missing required column name (单位名称), group (分组)" {
+		t.Errorf("missing columns: %v", err)
+	}
+}
