@@ -3,9 +3,9 @@ package imports
 import (
 	"bytes"
 	"encoding/binary"
-	"math/bits"
 	"errors"
 	"io"
+	"math/bits"
 )
 
 // record is one CSV record split into fields; fields point into the input or into scratch.

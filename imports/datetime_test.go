@@ -56,10 +56,10 @@ func TestExcelSerialsRoundToTheSecond(t *testing.T) {
 		{"45935.00972222222", false, time.Date(2025, 10, 5, 0, 14, 0, 0, sh)}, // from tickets-zh.xlsx
 		{"45934.91666666666", false, time.Date(2025, 10, 4, 22, 0, 0, 0, sh)},
 		{"45935", false, time.Date(2025, 10, 5, 0, 0, 0, 0, sh)},
-		{"45935.500005", false, time.Date(2025, 10, 5, 12, 0, 0, 0, sh)},   // 0.43 s rounds down
-		{"45935.500006", false, time.Date(2025, 10, 5, 12, 0, 1, 0, sh)},   // 0.52 s rounds up
-		{"45935.99999999", false, time.Date(2025, 10, 6, 0, 0, 0, 0, sh)},  // rounds into the next day
-		{"61", false, time.Date(1900, 3, 1, 0, 0, 0, 0, sh)},               // after the 1900 leap-year bug
+		{"45935.500005", false, time.Date(2025, 10, 5, 12, 0, 0, 0, sh)},     // 0.43 s rounds down
+		{"45935.500006", false, time.Date(2025, 10, 5, 12, 0, 1, 0, sh)},     // 0.52 s rounds up
+		{"45935.99999999", false, time.Date(2025, 10, 6, 0, 0, 0, 0, sh)},    // rounds into the next day
+		{"61", false, time.Date(1900, 3, 1, 0, 0, 0, 0, sh)},                 // after the 1900 leap-year bug
 		{"44473.00972222222", true, time.Date(2025, 10, 5, 0, 14, 0, 0, sh)}, // 1904 date system
 	}
 	c := newClock(sh)
