@@ -247,3 +247,30 @@ func TestOpenSelectsTheDatabase(t *testing.T) {
 		t.Errorf("Redact kept the password: %s", got)
 	}
 }
+
+// TestBulkImportRebuildsTheIndexes checks that a bulk import (into an empty table) leaves every index and foreign key in place.
+func TestBulkImportRebuildsTheIndexes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		q := "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assignments' ORDER BY name"
+		if db.Postgres() {
+			q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'assignments' ORDER BY indexname"
+		}
+		var names []string
+		if err := db.Bun().NewRaw(q).Scan(context.Background(), &names); err != nil {
+			t.Fatal(err)
+		}
+		want := "assignments_closed_at assignments_received_at assignments_unit_closed_at sqlite_autoindex_assignments_1"
+		if db.Postgres() {
+			want = "assignments_closed_at assignments_pkey assignments_received_at assignments_unit_closed_at"
+			var fk int
+			db.Bun().NewRaw("SELECT count(*) FROM pg_constraint WHERE conrelid = 'assignments'::regclass AND contype = 'f'").Scan(context.Background(), &fk)
+			if fk != 1 {
+				t.Errorf("%d foreign keys on assignments, want 1 (unit)", fk)
+			}
+		}
+		if got := strings.Join(names, " "); got != want {
+			t.Errorf("indexes: %s, want %s", got, want)
+		}
+	})
+}

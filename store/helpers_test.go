@@ -6,7 +6,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"io"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,7 +31,7 @@ func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 
 func openSQLite(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "sanlv.db"))
+	db, err := store.OpenConfig(context.Background(), store.Config{DSN: filepath.Join(t.TempDir(), "sanlv.db"), Logger: testLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func pgDSN(t testing.TB) string {
 
 func openPG(t testing.TB) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), pgDSN(t))
+	db, err := store.OpenConfig(context.Background(), store.Config{DSN: pgDSN(t), Logger: testLogger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,4 +145,10 @@ func batches(t testing.TB, db *store.DB) int {
 	return int(n)
 }
 
-var _ = io.Discard
+// testLogger logs to stderr at debug level when SANLV_TEST_LOG is set, else nowhere.
+func testLogger() *slog.Logger {
+	if os.Getenv("SANLV_TEST_LOG") == "" {
+		return nil
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}

@@ -118,11 +118,11 @@ func (s *pgStage) dropDuplicates(ctx context.Context, staged int) (int, error) {
 	return dropDuplicates(ctx, s.tx, staged)
 }
 
-func (s *pgStage) merge(ctx context.Context, batch int64, actor, why string) (int, int, error) {
+func (s *pgStage) merge(ctx context.Context, staged int, batch int64, actor, why string) (int, int, error) {
 	if _, err := s.tx.ExecContext(ctx, "ANALYZE "+stageTable); err != nil {
 		return 0, 0, dbError(err, "analyze staged rows")
 	}
-	return merge(ctx, s.db, s.tx, batch, actor, why)
+	return merge(ctx, s.db, s.tx, staged, batch, actor, why)
 }
 
 // drop leaves the table to ON COMMIT DROP.

@@ -120,7 +120,7 @@ func (db *DB) Bun() *bun.DB { return db.bun }
 
 // sqlitePragmas are set on every pooled SQLite connection through the DSN.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-	"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
 
 // resolveDSN maps a user DSN onto a driver name and driver DSN.
 func resolveDSN(dsn string) (driver, out string, pg bool, err error) {

@@ -56,6 +56,7 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 		if err != nil {
 			return err
 		}
+		db.log.Debug("staged", "file", name, "rows", staged, "elapsed", db.now().Sub(start))
 		res.Report = rep
 		res.Read, res.Invalid = rep.Rows, rep.Invalid
 		if res.SHA256, err = hr.sum(); err != nil {
@@ -77,10 +78,11 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 		if err != nil {
 			return err
 		}
-		ins, upd, err := st.merge(ctx, b.ID, opt.Actor, "import "+name)
+		ins, upd, err := st.merge(ctx, staged, b.ID, opt.Actor, "import "+name)
 		if err != nil {
 			return err
 		}
+		db.log.Debug("merged", "file", name, "inserted", ins, "updated", upd, "elapsed", db.now().Sub(start))
 		res.Inserted, res.Updated = ins, upd
 		res.Unchanged = staged - ins - upd
 		if err := st.drop(ctx); err != nil {
@@ -107,7 +109,7 @@ type stager interface {
 	// load consumes batches until the channel closes, returning each to free; it returns the rows loaded.
 	load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error)
 	dropDuplicates(ctx context.Context, staged int) (int, error)
-	merge(ctx context.Context, batch int64, actor, why string) (inserted, updated int, err error)
+	merge(ctx context.Context, staged int, batch int64, actor, why string) (inserted, updated int, err error)
 	drop(ctx context.Context) error
 }
 

@@ -30,7 +30,7 @@ CREATE TABLE units (
 --bun:split
 CREATE TABLE assignments (
     ticket_id            TEXT COLLATE "C" NOT NULL,
-    unit                 TEXT COLLATE "C" NOT NULL REFERENCES units (code),
+    unit                 TEXT COLLATE "C" NOT NULL CONSTRAINT assignments_unit_fk REFERENCES units (code),
     role                 SMALLINT NOT NULL CHECK (role BETWEEN 0 AND 1),
     kind                 SMALLINT NOT NULL CHECK (kind BETWEEN 0 AND 5),
     urgency              SMALLINT NOT NULL CHECK (urgency BETWEEN 0 AND 3),
@@ -51,7 +51,7 @@ CREATE TABLE assignments (
     due_at               BIGINT,
     category             TEXT     NOT NULL DEFAULT '',
     caller_phone         TEXT     NOT NULL DEFAULT '',
-    batch_id             BIGINT   NOT NULL REFERENCES import_batches (id),
+    batch_id             BIGINT   NOT NULL, -- import_batches (id); no foreign key: it would cost a lookup a row
     PRIMARY KEY (ticket_id, unit)
 );
 --bun:split

@@ -50,7 +50,7 @@ CREATE TABLE assignments (
     due_at               INTEGER,
     category             TEXT    NOT NULL DEFAULT '',
     caller_phone         TEXT    NOT NULL DEFAULT '',
-    batch_id             INTEGER NOT NULL REFERENCES import_batches (id),
+    batch_id             INTEGER NOT NULL, -- import_batches (id); no foreign key: it would cost a lookup a row
     PRIMARY KEY (ticket_id, unit)
 );
 --bun:split

@@ -1,0 +1,108 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"sanlv/scoring"
+)
+
+// PageQuery selects assignments for one page of an API listing, in key order (ticket_id, unit; byte order).
+type PageQuery struct {
+	// From and To bound the window [From, To) in Unix seconds; both 0 selects every row.
+	From, To int64
+	Basis    Basis
+	// Unit, when set, keeps only that unit's rows (by code).
+	Unit string
+	// Kind, when set, keeps only rows of that kind.
+	Kind *scoring.Kind
+	// After, when set, starts after the key (AfterTicket, AfterUnit).
+	After                  bool
+	AfterTicket, AfterUnit string
+	// Limit caps the rows read; 0 reads until fn returns an error (ErrStop ends the read quietly).
+	Limit int
+}
+
+// ErrStop, returned by the function given to Page, ends the read without an error.
+var ErrStop = errors.New("stop reading")
+
+// Page streams the assignments q selects in key order, exclusions and corrections applied, with their
+// unit indexes in dir; the *Assignment passed to fn is reused. Every field is read, caller_phone
+// included: the caller masks it.
+func (db *DB) Page(ctx context.Context, dir *scoring.Directory, q PageQuery, fn func(*scoring.Assignment) error) error {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		if db.pg {
+			return fmt.Sprintf("$%d", len(args))
+		}
+		return "?"
+	}
+	if q.From != 0 || q.To != 0 {
+		closed := fmt.Sprintf("(a.closed_at >= %s AND a.closed_at < %s)", arg(q.From), arg(q.To))
+		received := fmt.Sprintf("(a.received_at >= %s AND a.received_at < %s)", arg(q.From), arg(q.To))
+		switch q.Basis {
+		case ByClosed:
+			where = append(where, closed)
+		case ByReceived:
+			where = append(where, received)
+		default:
+			where = append(where, "("+closed+" OR "+received+")")
+		}
+	}
+	if q.Unit != "" {
+		where = append(where, "a.unit = "+arg(q.Unit))
+	}
+	if q.Kind != nil {
+		where = append(where, "a.kind = "+arg(int16(*q.Kind)))
+	}
+	if q.After {
+		where = append(where, fmt.Sprintf("(a.ticket_id > %s OR (a.ticket_id = %s AND a.unit > %s))",
+			arg(q.AfterTicket), arg(q.AfterTicket), arg(q.AfterUnit)))
+	}
+	s := "SELECT " + effective(cols) + " FROM assignments a LEFT JOIN overrides o ON o.ticket_id = a.ticket_id AND o.unit = a.unit"
+	if len(where) > 0 {
+		s += " WHERE " + strings.Join(where, " AND ")
+	}
+	s += " ORDER BY a.ticket_id, a.unit"
+	if q.Limit > 0 {
+		s += fmt.Sprintf(" LIMIT %d", q.Limit)
+	}
+	var err error
+	if db.pg {
+		err = db.streamPG(ctx, dir, cols, s, args, fn)
+	} else {
+		err = db.streamSQL(ctx, dir, cols, s, args, fn)
+	}
+	if errors.Is(err, ErrStop) {
+		return nil
+	}
+	return err
+}
+
+// Batches lists the import batches, newest first; limit 0 means 100.
+func (db *DB) Batches(ctx context.Context, limit int) ([]Batch, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	var out []Batch
+	err := db.bun.NewSelect().Model(&out).OrderExpr("id DESC").Limit(int64(limit)).Scan(ctx)
+	return out, dbError(err, "list import batches")
+}
+
+// LatestEdition returns the number of the latest edition of a period, 0 when it has none.
+func (db *DB) LatestEdition(ctx context.Context, period string) (int, error) {
+	var n []int
+	err := db.bun.NewSelect().Model((*Edition)(nil)).Column("number").Where("period = ?", period).
+		OrderExpr("number DESC").Limit(1).Scan(ctx, &n)
+	if err != nil {
+		return 0, dbError(err, "latest edition of %s", period)
+	}
+	if len(n) == 0 {
+		return 0, nil
+	}
+	return n[0], nil
+}
