@@ -40,16 +40,10 @@ func TestAnnualWorkbookShowsMonthsScoreRankAndGrade(t *testing.T) {
 	oct := expected(t, "district-2025")
 	grade := map[string]string{"S01": "优秀", "S03": "良好", "S02": "合格", "D01": "优秀", "D04": "优秀", "D03": "良好",
 		"D02": "合格", "E01": "优秀"}
-	row := map[string]int{}
+	row := rows{}
 	for _, u := range oct.Units {
-		sheet := GroupLabel(u.Group)
-		row[sheet]++
-		r := row[sheet] + 2
-		for i, h := range head {
-			if got := raw(t, f, sheet, ref(i+1, 2)); got != h {
-				t.Fatalf("%s header %d = %q, want %q", sheet, i+1, got, h)
-			}
-		}
+		sheet, r := row.next(u.Group)
+		checkHeader(t, f, sheet, 2, head)
 		if got := raw(t, f, sheet, ref(2, r)); got != u.Name {
 			t.Errorf("%s!%s = %q, want %q", sheet, ref(2, r), got, u.Name)
 			continue
@@ -100,16 +94,10 @@ func TestAnnualWorkbookPooledShowsTheYearsRates(t *testing.T) {
 	}
 	f := open(t, buf.Bytes())
 	head := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "年度得分", "等级", "备注"}
-	for i, h := range head {
-		if got := raw(t, f, "区级部门", ref(i+1, 2)); got != h {
-			t.Errorf("header %d = %q, want %q", i+1, got, h)
-		}
-	}
-	row := map[string]int{}
+	checkHeader(t, f, "区级部门", 2, head)
+	row := rows{}
 	for _, u := range a.Units {
-		sheet := GroupLabel(u.Group)
-		row[sheet]++
-		r := row[sheet] + 2
+		sheet, r := row.next(u.Group)
 		if got := raw(t, f, sheet, ref(2, r)); got != u.Name {
 			t.Errorf("%s!%s = %q, want %q", sheet, ref(2, r), got, u.Name)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"sanlv/fixtures"
 	"sanlv/scoring"
 )
 
@@ -88,5 +89,57 @@ func BenchmarkDetail1M(b *testing.B) {
 			}
 			b.ReportMetric(time.Since(t0).Seconds(), "close-s")
 		})
+	}
+}
+
+// benchCard is a ranked card of n units with made-up results, its trend and ten point lines per unit.
+func benchCard(b *testing.B, n int) (scoring.Card, *scoring.Policy, []PointLine) {
+	p, err := fixtures.Policy("district-2025")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := benchDirectory(b, n)
+	rate := func(num, den float64) scoring.Rate {
+		v := num / den
+		return scoring.Rate{Num: num, Den: den, Value: &v}
+	}
+	c := scoring.Card{Period: scoring.PeriodInfo{ID: "2025-10", Start: "2025-09-19T00:00:00+08:00", End: "2025-10-19T00:00:00+08:00"},
+		Policy: p.Info()}
+	prev := scoring.Card{}
+	var lines []PointLine
+	for i, u := range dir.Units() {
+		den := float64(20 + i%30)
+		s := scoring.Scorecard{Code: u.Code, Name: u.Name, Group: u.Group,
+			Counts: scoring.Counts{Assignments: int64(den) + 3, Eligible: den, Callbacks: den - 1},
+			Rates: scoring.Rates{Response: rate(den-float64(i%3), den), Resolution: rate(den-float64(i%5), den),
+				Satisfaction: rate(den-float64(i%7)/2, den), OnTime: rate(den-float64(i%4), den),
+				Redispatch: rate(float64(i%3), den), CallbackCoverage: rate(den-1, den)},
+			Deductions: []scoring.Deduction{}, Points: scoring.Points{Total: float64(i%9) - 3}}
+		final := 100 * (0.1**s.Rates.Response.Value + 0.5**s.Rates.Resolution.Value + 0.4**s.Rates.Satisfaction.Value)
+		s.Composite, s.Final = &final, &final
+		if i%17 == 0 {
+			why := scoring.ReasonSmallSample
+			s.UnrankedReason = &why
+		}
+		c.Units = append(c.Units, s)
+		r := (i*7)%n + 1
+		prev.Units = append(prev.Units, scoring.Scorecard{Code: u.Code, Ranked: i%5 != 0, Rank: &r})
+		for k := range 10 {
+			lines = append(lines, PointLine{Unit: u.Code, UnitName: u.Name, TicketID: "T" + strconv.Itoa(i*100+k),
+				Rule: "双满意", Points: 1})
+		}
+	}
+	p.Rank(&c, dir.Groups())
+	scoring.AddTrend(&c, prev)
+	return c, p, lines
+}
+
+func BenchmarkBulletin500(b *testing.B) {
+	c, p, lines := benchCard(b, 500)
+	at := time.Date(2025, 10, 20, 9, 0, 0, 0, time.UTC)
+	for b.Loop() {
+		if err := WriteBulletin(io.Discard, Bulletin{Card: c, Policy: p, Edition: 1, Points: lines, Generated: at}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -48,10 +48,11 @@ const (
 var RankingColumns = []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率",
 	"综合得分", "扣分", "积分", "最终得分", "排名变化"}
 
-// groupSheet is a group's ranking sheet and how many ranked units it lists.
+// groupSheet is a group's ranking sheet with its rows and their marks.
 type groupSheet struct {
 	group, sheet string
-	ranked       int
+	rows         [][]cell
+	marks        []int
 }
 
 // WriteBulletin writes the period bulletin workbook of SPEC §11.3.
@@ -75,6 +76,7 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	groups := make([]groupSheet, len(names))
 	for i := range names {
 		groups[i] = groupSheet{group: names[i], sheet: sheets[i]}
+		groups[i].rows, groups[i].marks = rankingRows(c, names[i], p.Round)
 	}
 	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups)); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetNotes, err)
@@ -83,12 +85,9 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	if b.Edition <= 0 {
 		short = "草稿"
 	}
-	for gi := range groups {
-		g := &groups[gi]
-		rows, marks := rankingRows(c, g.group, p.Round)
-		g.ranked = len(rows)
+	for _, g := range groups {
 		t := fmt.Sprintf("%s %s排名(%s)", title, GroupLabel(g.group), short)
-		if err := bk.table(g.sheet, t, rankingColumns(), rows, marks); err != nil {
+		if err := bk.table(g.sheet, t, rankingColumns(), g.rows, g.marks); err != nil {
 			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
 		}
 	}
@@ -271,12 +270,12 @@ func (b *book) charts(groups []groupSheet) error {
 	row, noVary := 1, false
 	finalCol, _ := excelize.ColumnNumberToName(12)
 	for _, g := range groups {
-		if g.ranked == 0 {
+		if len(g.rows) == 0 {
 			continue
 		}
-		last := g.ranked + 2
+		last := len(g.rows) + 2
 		q := quote(g.sheet)
-		height := uint(max(240, 80+24*g.ranked))
+		height := uint(max(240, 80+24*len(g.rows)))
 		ch := &excelize.Chart{
 			Type: excelize.Bar,
 			Series: []excelize.ChartSeries{{
@@ -347,7 +346,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 	lines = append(lines, method(p)...)
 	lines = append(lines, [2]any{"工作表", nil})
 	for _, g := range groups {
-		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名,%d个单位", GroupLabel(g.group), g.ranked)})
+		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名,%d个单位", GroupLabel(g.group), len(g.rows))})
 	}
 	return append(lines, [2]any{SheetPoints, "每件扣分或加分的工单及规则,以及达标基数扣分"},
 		[2]any{SheetUnranked, "未参加排名的单位及原因"}, [2]any{SheetChart, "各组最终得分条形图"})

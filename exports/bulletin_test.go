@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"io"
 	"regexp"
 	"slices"
 	"strconv"
@@ -81,11 +82,7 @@ func TestBulletinRankingSheetsMatchScorecards(t *testing.T) {
 // checkRankingSheet checks every cell of a ranking sheet against the expected scorecards of its ranked units.
 func checkRankingSheet(t *testing.T, x *excelize.File, sheet string, units []scoring.Scorecard, top, bottom int) {
 	t.Helper()
-	for i, h := range RankingColumns {
-		if got := raw(t, x, sheet, ref(i+1, 2)); got != h {
-			t.Errorf("%s header %d = %q, want %q", sheet, i+1, got, h)
-		}
-	}
+	checkHeader(t, x, sheet, 2, RankingColumns)
 	for i, u := range units {
 		row := i + 3
 		at := func(col int) string { return ref(col, row) }
@@ -199,7 +196,8 @@ func TestBulletinNotesShowPeriodPolicyEditionAndTotals(t *testing.T) {
 			for label, w := range map[string]string{"考核期": tc.dates, "考核办法": tc.name, "办法版本": tc.version,
 				"版次": tc.wantEdition, "生成时间": "2025-10-20 17:30:00", "参评单位": "9", "排名单位": "8", "未排名单位": "1",
 				"工单量": strconv.FormatInt(assignments, 10), "剔除": strconv.FormatInt(excluded, 10),
-				"纳入考核": strconv.FormatFloat(eligible, 'f', -1, 64), "有效回访": strconv.FormatFloat(callbacks, 'f', -1, 64)} {
+				"纳入考核": strconv.FormatFloat(eligible, 'f', -1, 64), "有效回访": strconv.FormatFloat(callbacks, 'f', -1, 64),
+				"街乡镇": "街乡镇排名,3个单位", "区级部门": "区级部门排名,4个单位"} {
 				if m[label] != w {
 					t.Errorf("说明 %s = %q, want %q", label, m[label], w)
 				}
@@ -224,12 +222,7 @@ func TestBulletinPointsSumToEachUnitsPointsAndDeductions(t *testing.T) {
 			data, w := workedBulletin(t, policy, 1)
 			want := expected(t, policy)
 			f := open(t, data)
-			head := []string{"分组", "单位", "工单编号", "规则", "分值"}
-			for i, h := range head {
-				if got := raw(t, f, "扣分明细", ref(i+1, 2)); got != h {
-					t.Errorf("扣分明细 header %d = %q, want %q", i+1, got, h)
-				}
-			}
+			checkHeader(t, f, "扣分明细", 2, []string{"分组", "单位", "工单编号", "规则", "分值"})
 			tickets := map[string]bool{}
 			for _, a := range w.rows {
 				tickets[w.dir.Unit(a.Unit).Name+"|"+a.TicketID] = true
@@ -364,5 +357,57 @@ func TestBulletinNamesGroupSheetsValidly(t *testing.T) {
 		if got := sheetName(tc.in, used); got != tc.want {
 			t.Errorf("sheetName(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestBulletinWithAGroupWithoutRankedUnitsHasNoChartForIt(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	card := w.book(t, "2025-10").Card(0)
+	e := card.Unit("E01")
+	why := scoring.ReasonSmallSample
+	e.Ranked, e.Rank, e.Mark, e.UnrankedReason = false, nil, "", &why
+	var buf bytes.Buffer
+	if err := WriteBulletin(&buf, Bulletin{Card: card, Policy: w.policy, Edition: 1}); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	rows, err := f.GetRows("公共服务企业")
+	if err != nil || len(rows) != 2 {
+		t.Errorf("公共服务企业 has %d rows (%v), want the title and header only", len(rows), err)
+	}
+	unranked, _ := f.GetRows("未排名")
+	if len(unranked) != 4 || unranked[3][1] != "区自来水公司" || unranked[3][6] != "样本不足" {
+		t.Errorf("未排名 = %q, want 南岭乡 and 区自来水公司", unranked)
+	}
+	charts := 0
+	for name := range entries(t, buf.Bytes()) {
+		if strings.HasPrefix(name, "xl/charts/") {
+			charts++
+		}
+	}
+	if charts != 2 {
+		t.Errorf("%d charts, want 2 (the groups with ranked units)", charts)
+	}
+}
+
+func TestBulletinOfAnEmptyCardStillOpens(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	var buf bytes.Buffer
+	if err := WriteBulletin(&buf, Bulletin{Card: scoring.Card{Period: scoring.PeriodInfo{ID: "2025-Q2"}}, Policy: w.policy}); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"说明", "扣分明细", "未排名", "图表"}) {
+		t.Errorf("sheets = %v", got)
+	}
+	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办考核通报(2025年第2季度)(草稿)" {
+		t.Errorf("title = %q", got)
+	}
+}
+
+func TestBulletinWithoutPolicyIsInvalid(t *testing.T) {
+	err := WriteBulletin(io.Discard, Bulletin{})
+	if scoring.ErrorCode(err) != scoring.Invalid {
+		t.Errorf("err = %v, want an invalid error", err)
 	}
 }

@@ -25,7 +25,37 @@ var DetailColumns = []string{"工单编号", "承办单位编码", "承办单位
 	"是否督办", "资料不全", "负面舆情", "是否剔除", "剔除原因", "来电号码", "是否纳入考核", "不纳入原因", "考核时限",
 	"是否超期", "积分"}
 
-var detailWidths = []float64{14, 12, 24, 8, 18, 18, 18, 18, 18, 9, 9, 28, 8, 8, 8, 9, 11, 8, 8, 8, 8, 20, 14, 8, 16, 18, 8, 8}
+// detailWidths are the column widths; equal neighbours make one <col> range, which excelize searches per cell.
+var detailWidths = []float64{14, 12, 24, 8, 18, 18, 18, 18, 18, 10, 10, 28, 8, 8, 8, 10, 10, 8, 8, 8, 8, 20, 14, 8, 16, 18, 8, 8}
+
+// Interface values of the fixed words, made once so that formatting a row allocates less.
+var (
+	roleAny    = boxed(roleZh[:])
+	kindAny    = boxed(kindZh[:])
+	urgencyAny = boxed(urgencyZh[:])
+	resAny     = boxed(resZh[:])
+	satAny     = boxed(satZh[:])
+	yesAny     = any("是")
+	noAny      = any("否")
+)
+
+func boxed(words []string) []any {
+	out := make([]any, len(words))
+	for i, w := range words {
+		if w != "" {
+			out[i] = w
+		}
+	}
+	return out
+}
+
+// word returns words[i], or v's own name when i is out of range.
+func word(words []any, i int, v fmt.Stringer) any {
+	if i >= 0 && i < len(words) {
+		return words[i]
+	}
+	return v.String()
+}
 
 // Columns of the detail export that hold datetimes.
 var detailDates = []int{4, 5, 6, 7, 8, 25}
@@ -72,7 +102,7 @@ type batch struct {
 type DetailWriter struct {
 	w      io.Writer
 	sheet  *detailSheet
-	dir    *scoring.Directory
+	units  [][2]any // code and name of each unit of the directory
 	loc    *time.Location
 	cur    *batch
 	queue  chan *batch
@@ -92,6 +122,8 @@ type detailSheet struct {
 	sheets  int
 	row     int
 	head    int
+	// body is the rows' style: giving every row one spares excelize a search of the column ranges for each cell.
+	body excelize.RowOpts
 }
 
 // NewDetailWriter starts a detail export titled title (the document title); datetimes are shown in loc.
@@ -105,12 +137,19 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fillHeader}}}); err != nil {
 		return nil, err
 	}
+	if s.body.StyleID, err = s.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Vertical: "center"}}); err != nil {
+		return nil, err
+	}
 	format := "yyyy-mm-dd hh:mm:ss"
 	date, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
 	if err != nil {
 		return nil, err
 	}
-	d := &DetailWriter{w: w, sheet: s, dir: dir, loc: loc, queue: make(chan *batch, 4), free: make(chan *batch, 8),
+	units := make([][2]any, dir.Len())
+	for i, u := range dir.Units() {
+		units[i] = [2]any{text(u.Code), text(u.Name)}
+	}
+	d := &DetailWriter{w: w, sheet: s, units: units, loc: loc, queue: make(chan *batch, 4), free: make(chan *batch, 8),
 		errc: make(chan error, 1), done: make(chan struct{})}
 	for range cap(d.free) {
 		b := &batch{vals: make([]any, batchSize*len(DetailColumns)), cells: make([]excelize.Cell, batchSize*len(DetailColumns))}
@@ -176,35 +215,37 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 		}
 	}
 	v[1], v[2] = nil, nil
-	if a.Unit >= 0 && int(a.Unit) < d.dir.Len() {
-		u := d.dir.Unit(a.Unit)
-		v[1], v[2] = text(u.Code), text(u.Name)
+	if a.Unit >= 0 && int(a.Unit) < len(d.units) {
+		v[1], v[2] = d.units[a.Unit][0], d.units[a.Unit][1]
 	}
-	v[0], v[3] = text(a.TicketID), zh(roleZh[:], int(a.Role), a.Role)
+	v[0], v[3] = text(a.TicketID), word(roleAny, int(a.Role), a.Role)
 	stamp(4, a.Received)
 	stamp(5, a.Dispatched)
 	stamp(6, a.ContactAt)
 	stamp(7, a.Closed)
 	stamp(8, a.Due)
-	v[9], v[10], v[11] = zh(kindZh[:], int(a.Kind), a.Kind), zh(urgencyZh[:], int(a.Urgency), a.Urgency), text(a.Category)
+	v[9], v[10], v[11] = word(kindAny, int(a.Kind), a.Kind), word(urgencyAny, int(a.Urgency), a.Urgency), text(a.Category)
 	v[12], v[13], v[14] = a.Redispatches, yes(a.CallbackValid), nil
 	switch a.Contacted {
 	case scoring.Yes:
-		v[14] = "是"
+		v[14] = yesAny
 	case scoring.No:
-		v[14] = "否"
+		v[14] = noAny
 	}
-	v[15], v[16] = text(zh(resZh[:], int(a.Resolution), a.Resolution)), nil
+	v[15], v[16] = word(resAny, int(a.Resolution), a.Resolution), nil
 	if a.Satisfaction != scoring.Unrated || a.CallbackValid {
-		v[16] = zh(satZh[:], int(a.Satisfaction), a.Satisfaction)
+		v[16] = word(satAny, int(a.Satisfaction), a.Satisfaction)
 	}
 	v[17], v[18], v[19], v[20] = yes(a.Supervised), yes(a.IncompleteMaterials), yes(a.OpinionIncident), yes(a.Excluded)
 	v[21], v[22] = text(a.ExcludeReason), text(scoring.MaskPhone(a.CallerPhone))
 	v[23], v[24], v[25], v[26], v[27] = nil, nil, nil, nil, nil
 	if extra.Judged {
-		v[23] = yesNo(extra.Eligible)
+		v[23] = noAny
 		if extra.Eligible {
-			v[26], v[27] = yesNo(extra.Late), extra.Points
+			v[23], v[26], v[27] = yesAny, noAny, extra.Points
+			if extra.Late {
+				v[26] = yesAny
+			}
 		} else if extra.Why != "" {
 			why, ok := whyZh[extra.Why]
 			if !ok {
@@ -267,10 +308,15 @@ func (d *detailSheet) startSheet() error {
 		return err
 	}
 	d.sw = sw
-	for i, wd := range detailWidths {
-		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+	for i := 0; i < len(detailWidths); {
+		j := i + 1
+		for j < len(detailWidths) && detailWidths[j] == detailWidths[i] {
+			j++
+		}
+		if err := sw.SetColWidth(i+1, j, detailWidths[i]); err != nil {
 			return err
 		}
+		i = j
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
@@ -291,7 +337,7 @@ func (d *detailSheet) add(vals []any) error {
 		}
 	}
 	d.row++
-	return d.sw.SetRow("A"+strconv.Itoa(d.row), vals)
+	return d.sw.SetRow("A"+strconv.Itoa(d.row), vals, d.body)
 }
 
 // text leaves an empty string's cell empty.
@@ -305,7 +351,7 @@ func text(s string) any {
 // yes shows a flag whose empty cell means false, as the tickets file has it: 是, or an empty cell.
 func yes(b bool) any {
 	if b {
-		return "是"
+		return yesAny
 	}
 	return nil
 }

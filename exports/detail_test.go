@@ -65,11 +65,7 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"工单明细"}) {
 		t.Fatalf("sheets = %v", got)
 	}
-	for i, h := range DetailColumns {
-		if got := raw(t, f, "工单明细", ref(i+1, 1)); got != h {
-			t.Errorf("header %d = %q, want %q", i+1, got, h)
-		}
-	}
+	checkHeader(t, f, "工单明细", 1, DetailColumns)
 	rows, err := f.GetRows("工单明细")
 	if err != nil {
 		t.Fatal(err)

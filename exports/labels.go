@@ -114,18 +114,3 @@ var (
 	whyZh     = map[string]string{scoring.WhyOpen: "未办结", scoring.WhyExcluded: "已剔除",
 		scoring.WhyKindUnscored: "诉求类型不计分", scoring.WhyRoleUnscored: "主协办角色不计分"}
 )
-
-// zh returns words[i], or v's own name when i is out of range.
-func zh(words []string, i int, v fmt.Stringer) string {
-	if i >= 0 && i < len(words) {
-		return words[i]
-	}
-	return v.String()
-}
-
-func yesNo(b bool) string {
-	if b {
-		return "是"
-	}
-	return "否"
-}

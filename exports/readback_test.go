@@ -193,3 +193,23 @@ func cells(t testing.TB, data []byte) map[string]string {
 	}
 	return out
 }
+
+// checkHeader checks that row n of a sheet holds the headers.
+func checkHeader(t *testing.T, f *excelize.File, sheet string, n int, head []string) {
+	t.Helper()
+	for i, h := range head {
+		if got := raw(t, f, sheet, ref(i+1, n)); got != h {
+			t.Fatalf("%s header %d = %q, want %q", sheet, i+1, got, h)
+		}
+	}
+}
+
+// rows counts the units placed on each group's sheet, whose data starts on row 3.
+type rows map[string]int
+
+// next returns the sheet of a group and the row of its next unit there.
+func (r rows) next(group string) (string, int) {
+	sheet := GroupLabel(group)
+	r[sheet]++
+	return sheet, r[sheet] + 2
+}

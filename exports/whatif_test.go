@@ -27,17 +27,11 @@ func TestWhatIfWorkbookComparesScoresAndRanks(t *testing.T) {
 	}
 	head := []string{"单位", "方案A得分", "方案A排名", "方案B得分", "方案B排名", "得分变化", "排名变化", "备注"}
 	a, b := expected(t, "district-2025"), expected(t, "county-threshold")
-	row := map[string]int{}
+	row := rows{}
 	for _, ua := range a.Units {
 		ub := b.Unit(ua.Code)
-		sheet := GroupLabel(ua.Group)
-		row[sheet]++
-		r := row[sheet] + 2
-		for i, h := range head {
-			if got := raw(t, f, sheet, ref(i+1, 2)); got != h {
-				t.Fatalf("%s header %d = %q, want %q", sheet, i+1, got, h)
-			}
-		}
+		sheet, r := row.next(ua.Group)
+		checkHeader(t, f, sheet, 2, head)
 		if got := raw(t, f, sheet, ref(1, r)); got != ua.Name {
 			t.Errorf("%s!A%d = %q, want %q", sheet, r, got, ua.Name)
 			continue
