@@ -141,3 +141,30 @@ func BenchmarkParseDatetime(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkFindDuplicates10M(b *testing.B) {
+	const n = 10_000_000
+	var l keyLog
+	for row := 2; row < n+2; row++ {
+		l.add(row, rowKey(mix(uint64(row)), false))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		findDuplicates([]*keyLog{&l}, func(row, first int, invalid bool) { b.Fatal("duplicate") })
+	}
+}
+
+func BenchmarkFindDuplicatesParts(b *testing.B) {
+	const n = 10_000_000
+	var l keyLog
+	for row := 2; row < n+2; row++ {
+		l.add(row, rowKey(mix(uint64(row)), false))
+	}
+	for _, parts := range []int{1, 2} {
+		b.Run(fmt.Sprint(parts), func(b *testing.B) {
+			for b.Loop() {
+				findDuplicatesIn([]*keyLog{&l}, parts, func(row, first int, invalid bool) { b.Fatal("duplicate") })
+			}
+		})
+	}
+}

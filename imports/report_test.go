@@ -56,12 +56,14 @@ func TestDuplicatesAcrossManyRows(t *testing.T) {
 		l.add(row, rowKey(mix(k), row == 100_000))
 	}
 	l.add(n+10, 0) // a row without key after a gap
-	var got []string
-	findDuplicates([]*keyLog{&l}, func(row, first int, invalid bool) {
-		got = append(got, fmt.Sprint(row, "/", first, "/", invalid))
-	})
-	want := "50000/7/false 100000/7/true 150000/7/false 200000/7/false"
-	if strings.Join(got, " ") != want {
-		t.Errorf("duplicates %v, want %s", got, want)
+	for _, parts := range []int{1, 2, 4} {
+		var got []string
+		findDuplicatesIn([]*keyLog{&l}, parts, func(row, first int, invalid bool) {
+			got = append(got, fmt.Sprint(row, "/", first, "/", invalid))
+		})
+		want := "50000/7/false 100000/7/true 150000/7/false 200000/7/false"
+		if strings.Join(got, " ") != want {
+			t.Errorf("%d partitions: duplicates %v, want %s", parts, got, want)
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 )
 
 // pieceSize is how much of the file a worker takes at a time in ScanCSV.
-const pieceSize = 8 << 20
+const pieceSize = 1 << 20
 
 // ScanCSV reads a tickets CSV file at path with workers goroutines, each calling fn(worker, row, a)
 // for its valid rows (a is reused per worker; rows of one worker arrive in file order). Validation,
@@ -23,6 +23,7 @@ const pieceSize = 8 << 20
 // is parsed, because a piece counts its records before parsing and pieces count in file order.
 // A workbook or a GB18030 file is read by Tickets in the calling goroutine (worker 0).
 // The first error of fn stops the scan and is returned with the report so far.
+// Memory: a buffer of about a megabyte per worker, and 8 bytes a row for the duplicate check.
 func ScanCSV(path string, dir *scoring.Directory, opt Options, workers int, fn func(worker, row int, a *scoring.Assignment) error) (*Report, error) {
 	return scanCSV(path, dir, opt, workers, pieceSize, fn)
 }
@@ -60,7 +61,7 @@ func (s *scan) fail(err error, fromFn bool) {
 	s.stop.Store(true)
 }
 
-func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, size int64,
+func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, pieceLen int64,
 	fn func(worker, row int, a *scoring.Assignment) error) (*Report, error) {
 	name := filepath.Base(path)
 	f, err := os.Open(path)
@@ -103,8 +104,8 @@ func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, size
 	if err != nil {
 		return nil, err
 	}
-	s := &scan{name: name, f: f, size: st.Size(), dataStart: int64(bom + n), pieceSize: size}
-	np := (s.size - s.dataStart + size - 1) / size
+	s := &scan{name: name, f: f, size: st.Size(), dataStart: int64(bom + n), pieceSize: pieceLen}
+	np := (s.size - s.dataStart + pieceLen - 1) / pieceLen
 	s.pieces = make([]piece, np)
 	for i := range s.pieces {
 		s.pieces[i].done = make(chan struct{})
@@ -164,6 +165,9 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 				return
 			}
 			n, _, _ := nextRecord(buf[off:end], true, &rec)
+			if n == 0 {
+				break // cannot happen: the count found whole records here
+			}
 			ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
 			if p.parse(c, ln, &a) == rowValid {
 				if err := fn(w, row, &a); err != nil {
@@ -241,6 +245,9 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 				return buf, fileError(s.name, "row %d: %v", row+count, errRecordTooLong)
 			}
 			more := min(int64(max(64<<10, len(buf)-pos)), s.size-lo-int64(len(buf)))
+			if more <= 0 {
+				return buf, fmt.Errorf("%s: row %d: unexpected end of file", s.name, row+count)
+			}
 			if buf, err = s.read(buf, lo+int64(len(buf)), int(more)); err != nil {
 				return buf, err
 			}

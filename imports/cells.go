@@ -1,0 +1,147 @@
+package imports
+
+// words caches the parsed value of each spelling met, so that a word costs a few comparisons:
+// a slot picked by length and first byte, else a scan of the spellings met.
+type words[T any] struct {
+	slot  [16]int8 // 1 + index into keys, 0 when empty
+	keys  []string
+	vals  []T
+	parse func(string) (T, error)
+}
+
+func (w *words[T]) get(b []byte) (T, error) {
+	h := len(b)
+	if h > 0 {
+		h += int(b[0])
+	}
+	h &= 15
+	if i := w.slot[h] - 1; i >= 0 && w.keys[i] == string(b) {
+		return w.vals[i], nil
+	}
+	for i, k := range w.keys {
+		if k == string(b) {
+			return w.vals[i], nil
+		}
+	}
+	v, err := w.parse(string(b))
+	if err == nil && len(w.keys) < 64 {
+		w.keys = append(w.keys, string(b))
+		w.vals = append(w.vals, v)
+		if w.slot[h] == 0 {
+			w.slot[h] = int8(len(w.keys))
+		}
+	}
+	return v, err
+}
+
+// step reads one field: from a column, or the mapping's default.
+type step struct {
+	f      field
+	col    int    // -1: use fixed
+	fixed  []byte // the mapping's default
+	values map[string][]byte
+	star   []byte
+}
+
+// steps lists what to read for each row, in column order.
+func (l *layout) steps() []step {
+	var out []step
+	for _, f := range l.order {
+		out = append(out, step{f: f, col: l.col[f], fixed: l.fixed[f], values: l.values[f], star: l.star[f]})
+	}
+	return out
+}
+
+// cell returns the step's trimmed, value-mapped cell; nil when the row has no such cell.
+func (st *step) cell(cells [][]byte) []byte {
+	if st.col < 0 {
+		return st.fixed
+	}
+	var b []byte
+	if st.col < len(cells) {
+		b = cells[st.col]
+		// Fast path: starts and ends with printable ASCII, nothing to trim.
+		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+			b = trimSlow(b)
+		}
+	}
+	if st.values != nil {
+		if v, ok := st.values[string(b)]; ok {
+			return v
+		}
+		if st.star != nil && len(b) > 0 {
+			return st.star
+		}
+	}
+	return b
+}
+
+// blank reports whether every cell of the row is empty.
+func blank(cells [][]byte) bool {
+	for _, c := range cells {
+		if len(trim(c)) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// parseCount parses a whole number ≥ 0 (an XLSX "2.0" too); an empty cell is 0.
+func parseCount(b []byte) (int32, bool) {
+	if len(b) == 0 {
+		return 0, true
+	}
+	var n int64
+	i := 0
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+		n = n*10 + int64(b[i]-'0')
+		if n > 1<<31-1 {
+			return 0, false
+		}
+	}
+	if i == 0 {
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		for i++; i < len(b) && b[i] == '0'; i++ {
+		}
+	}
+	return int32(n), i == len(b)
+}
+
+// trim removes spaces, tabs, no-break spaces and ideographic spaces around a cell.
+func trim(b []byte) []byte {
+	if n := len(b); n == 0 || b[0] > ' ' && b[0] < 0x80 && b[n-1] > ' ' && b[n-1] < 0x80 {
+		return b
+	}
+	return trimSlow(b)
+}
+
+func trimSlow(b []byte) []byte {
+	for len(b) > 0 {
+		switch {
+		case b[0] == ' ' || b[0] == '\t':
+			b = b[1:]
+		case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0xA0:
+			b = b[2:]
+		case len(b) >= 3 && b[0] == 0xE3 && b[1] == 0x80 && b[2] == 0x80:
+			b = b[3:]
+		default:
+			goto end
+		}
+	}
+end:
+	for n := len(b); n > 0; n = len(b) {
+		switch {
+		case b[n-1] == ' ' || b[n-1] == '\t':
+			b = b[:n-1]
+		case n >= 2 && b[n-2] == 0xC2 && b[n-1] == 0xA0:
+			b = b[:n-2]
+		case n >= 3 && b[n-3] == 0xE3 && b[n-2] == 0x80 && b[n-1] == 0x80:
+			b = b[:n-3]
+		default:
+			return b
+		}
+	}
+	return b
+}
