@@ -63,7 +63,8 @@ func BenchmarkDetail1M(b *testing.B) {
 	start := time.Date(2025, 9, 19, 0, 0, 0, 0, loc).Unix()
 	for b.Loop() {
 		peak(b, func() {
-			d, err := NewDetailWriter(io.Discard, "bench", dir, loc)
+			var out countWriter
+			d, err := NewDetailWriter(&out, "bench", dir, loc)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -88,6 +89,7 @@ func BenchmarkDetail1M(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportMetric(time.Since(t0).Seconds(), "close-s")
+			b.ReportMetric(float64(out)/(1<<20), "file-MB")
 		})
 	}
 }
@@ -143,3 +145,8 @@ func BenchmarkBulletin500(b *testing.B) {
 		}
 	}
 }
+
+// countWriter counts the bytes written to it.
+type countWriter int64
+
+func (c *countWriter) Write(p []byte) (int, error) { *c += countWriter(len(p)); return len(p), nil }

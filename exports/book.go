@@ -9,6 +9,10 @@
 //   - Rank change is ↑n, ↓n, 持平 (unchanged), 新 (ranked now, not before), or "—" when no previous
 //     period was compared.
 //   - A ranking sheet lists the group's ranked units; unranked units are on 未排名 with the reason.
+//     扣分 is the sum of threshold deductions, 积分 the ticket-point total; 扣分明细 lists both, the
+//     deductions as negative lines without a ticket.
+//   - The ticket detail export uses the tickets file's Chinese headers and its convention that an empty
+//     flag cell means false, and shows the caller phone masked (138****1234).
 package exports
 
 import (
@@ -32,7 +36,6 @@ const (
 	kNum           // general number (weighted counts such as 14.5)
 	kPct           // rate, 0.00%
 	kScore         // score, rounded to the policy's round
-	numKinds
 )
 
 // Row marks (scoring.Scorecard.Mark) and their fills.
@@ -40,7 +43,6 @@ const (
 	markNone = iota
 	markTop
 	markBottom
-	numMarks
 )
 
 // Fill colours of the top (红榜, green) and bottom (末位, red) rows, and the header.
@@ -324,6 +326,7 @@ func (b *book) finish(w io.Writer, title string, at time.Time) error {
 	}
 	b.f.SetActiveSheet(0)
 	if err := save(b.f, w); err != nil {
+		b.f.Close()
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return b.f.Close()
@@ -355,8 +358,10 @@ func valueWidth(v any) int {
 	return 8
 }
 
-// sheetName makes a valid, unused sheet name from s: no []:*?/\ and at most 31 characters.
+// sheetName makes a valid, unused sheet name from s: no []:*?/\, at most 31 characters, not Excel's
+// reserved History.
 func sheetName(s string, used map[string]bool) string {
+	used["history"] = true
 	s = strings.Map(func(r rune) rune {
 		if strings.ContainsRune(`[]:*?/\`, r) {
 			return '_'

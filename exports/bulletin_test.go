@@ -351,6 +351,7 @@ func TestBulletinNamesGroupSheetsValidly(t *testing.T) {
 		{"说明", "说明(2)"},
 		{"a/b:c", "a_b_c"},
 		{"", "未分组"},
+		{"History", "History(2)"},
 		{strings.Repeat("长", 40), strings.Repeat("长", 31)},
 		{strings.Repeat("长", 40), strings.Repeat("长", 28) + "(2)"},
 	} {

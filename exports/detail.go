@@ -97,7 +97,7 @@ type batch struct {
 	cells []excelize.Cell
 }
 
-// DetailWriter streams the ticket detail export of a period with flat memory. Add formats rows on the
+// DetailWriter streams the ticket detail export of a period with flat memory; Close must be called. Add formats rows on the
 // caller's goroutine and a second goroutine writes them; an error shows on a later Add or on Close.
 type DetailWriter struct {
 	w      io.Writer
