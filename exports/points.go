@@ -2,44 +2,49 @@ package exports
 
 import (
 	"fmt"
+	"sort"
 
 	"sanlv/scoring"
 )
 
 // PointLines builds the 扣分明细 lines of period pi from the explanations of every unit: one line per
-// assignment and rule that gave non-zero points. rows are the assignments the book was built from.
+// assignment and rule that gave non-zero points, ordered by unit (directory order) and ticket.
+// rows are the assignments the book was built from.
 func PointLines(b *scoring.Book, pi int, rows []scoring.Assignment) ([]PointLine, error) {
-	dir := b.Directory()
-	byUnit := make([][]int, dir.Len())
-	for i := range rows {
-		u := rows[i].Unit
-		if u < 0 || int(u) >= dir.Len() || b.PeriodOf(&rows[i]) != pi {
-			continue
-		}
-		byUnit[u] = append(byUnit[u], i)
-	}
 	var out []PointLine
-	var own []scoring.Assignment
-	for u, idx := range byUnit {
-		if len(idx) == 0 {
+	for i := range rows {
+		a := &rows[i]
+		if a.Unit < 0 || int(a.Unit) >= b.Directory().Len() || b.PeriodOf(a) != pi {
 			continue
 		}
-		own = own[:0]
-		for _, i := range idx {
-			own = append(own, rows[i])
-		}
-		e, err := b.Explain(pi, int32(u), own)
+		l, err := b.Line(a)
 		if err != nil {
-			return nil, fmt.Errorf("points of unit %s: %w", dir.Unit(int32(u)).Code, err)
+			return nil, fmt.Errorf("points of unit %s: %w", b.Directory().Unit(a.Unit).Code, err)
 		}
-		for _, l := range e.Lines {
-			for _, rp := range l.Points {
-				if rp.Points != 0 {
-					out = append(out, PointLine{Unit: e.Unit.Code, UnitName: e.Unit.Name, TicketID: l.TicketID,
-						Rule: rp.Label, Points: rp.Points})
-				}
-			}
+		out = AppendPoints(out, b.Directory().Unit(a.Unit), &l)
+	}
+	SortPoints(out, b.Directory())
+	return out, nil
+}
+
+// AppendPoints appends the non-zero rule points of one explained assignment of unit u.
+func AppendPoints(out []PointLine, u scoring.Unit, l *scoring.Line) []PointLine {
+	for _, rp := range l.Points {
+		if rp.Points != 0 {
+			out = append(out, PointLine{Unit: u.Code, UnitName: u.Name, TicketID: l.TicketID, Rule: rp.Label, Points: rp.Points})
 		}
 	}
-	return out, nil
+	return out
+}
+
+// SortPoints orders point lines by unit (directory order), then ticket, keeping rule order within a ticket.
+func SortPoints(lines []PointLine, dir *scoring.Directory) {
+	pos := func(code string) int32 { i, _ := dir.Lookup(code); return i }
+	sort.SliceStable(lines, func(i, j int) bool {
+		a, b := &lines[i], &lines[j]
+		if a.Unit != b.Unit {
+			return pos(a.Unit) < pos(b.Unit)
+		}
+		return a.TicketID < b.TicketID
+	})
 }

@@ -51,55 +51,64 @@ type Explanation struct {
 // Explain explains the assignments of one unit in period pi of a book; rows are the unit's assignments
 // (any others are ignored) and must be the same rows the book was built from.
 func (b *Book) Explain(pi int, unit int32, rows []Assignment) (Explanation, error) {
-	p := b.p
-	loc := p.Loc
-	e := Explanation{Period: b.periods[pi].Info(loc), Policy: p.Info(), Unit: b.dir.Unit(unit), Lines: []Line{}}
+	e := Explanation{Period: b.periods[pi].Info(b.p.Loc), Policy: b.p.Info(), Unit: b.dir.Unit(unit), Lines: []Line{}}
 	card := b.Card(pi)
 	if s := card.Unit(e.Unit.Code); s != nil {
 		e.Scorecard = *s
-	}
-	stamp := func(t int64) string {
-		if t == 0 {
-			return ""
-		}
-		return time.Unix(t, 0).In(loc).Format("2006-01-02 15:04:05")
 	}
 	for i := range rows {
 		a := &rows[i]
 		if a.Unit != unit || b.PeriodOf(a) != pi {
 			continue
 		}
-		var j judgement
-		if err := p.judge(a, &j); err != nil {
+		l, err := b.Line(a)
+		if err != nil {
 			return e, err
-		}
-		var t Tally
-		t.add(a, &j)
-		rates, _ := p.Rates(&t)
-		l := Line{TicketID: a.TicketID, Role: a.Role.String(), Kind: a.Kind.String(), Urgency: a.Urgency.String(),
-			Weight: p.roleWeight[a.Role], Dispatched: stamp(a.Dispatched), Closed: stamp(a.Closed),
-			Eligible: j.eligible, Why: j.why, ExcludeReason: a.ExcludeReason, Callback: j.eligible && j.callback,
-			Counts: []Contribution{}, Points: []RulePoints{}}
-		if j.eligible {
-			l.Deadline = stamp(j.deadline)
-			late := j.late
-			l.Late = &late
-			for _, name := range RateNames {
-				r, _ := rates.ByName(name)
-				if r.Den != 0 || r.Num != 0 {
-					l.Counts = append(l.Counts, Contribution{Rate: name, Num: r.Num, Den: r.Den})
-				}
-			}
-			for k, r := range p.Rules {
-				if j.rules&(1<<k) != 0 {
-					pts := l.Weight * r.Points
-					l.Points = append(l.Points, RulePoints{Label: r.Label, Points: pts})
-					l.PointsTotal += pts
-				}
-			}
 		}
 		e.Lines = append(e.Lines, l)
 	}
 	sort.SliceStable(e.Lines, func(x, y int) bool { return e.Lines[x].TicketID < e.Lines[y].TicketID })
 	return e, nil
+}
+
+// Line explains one assignment under the book's policy: eligibility, deadline, what it counts in and its points.
+func (b *Book) Line(a *Assignment) (Line, error) {
+	p := b.p
+	var j judgement
+	if err := p.judge(a, &j); err != nil {
+		return Line{}, err
+	}
+	var t Tally
+	t.add(a, &j)
+	rates, _ := p.Rates(&t)
+	stamp := func(t int64) string {
+		if t == 0 {
+			return ""
+		}
+		return time.Unix(t, 0).In(p.Loc).Format("2006-01-02 15:04:05")
+	}
+	l := Line{TicketID: a.TicketID, Role: a.Role.String(), Kind: a.Kind.String(), Urgency: a.Urgency.String(),
+		Weight: p.roleWeight[a.Role], Dispatched: stamp(a.Dispatched), Closed: stamp(a.Closed),
+		Eligible: j.eligible, Why: j.why, ExcludeReason: a.ExcludeReason, Callback: j.eligible && j.callback,
+		Counts: []Contribution{}, Points: []RulePoints{}}
+	if !j.eligible {
+		return l, nil
+	}
+	l.Deadline = stamp(j.deadline)
+	late := j.late
+	l.Late = &late
+	for _, name := range RateNames {
+		r, _ := rates.ByName(name)
+		if r.Den != 0 || r.Num != 0 {
+			l.Counts = append(l.Counts, Contribution{Rate: name, Num: r.Num, Den: r.Den})
+		}
+	}
+	for k, r := range p.Rules {
+		if j.rules&(1<<k) != 0 {
+			pts := l.Weight * r.Points
+			l.Points = append(l.Points, RulePoints{Label: r.Label, Points: pts})
+			l.PointsTotal += pts
+		}
+	}
+	return l, nil
 }

@@ -3,18 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 
+	"sanlv/exports"
 	"sanlv/scoring"
 )
 
 func (m *Main) runAnnual(ctx context.Context, args []string) error {
 	var in inputs
-	var year, format string
-	fs := m.flags("annual", "annual --year 2025 --units U --tickets T --policy P [--format table|json]")
+	var year, format, out string
+	fs := m.flags("annual", "annual --year 2025 [--units U --tickets T | --db DSN] [--policy P] [--format table|json] [-o FILE.xlsx]")
 	in.register(fs)
 	fs.StringVar(&year, "year", "", "year YYYY")
 	fs.StringVar(&format, "format", "table", "output: table or json")
+	fs.StringVar(&out, "o", "", "also write the year-end workbook (.xlsx)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -31,6 +34,12 @@ func (m *Main) runAnnual(ctx context.Context, args []string) error {
 		return err
 	}
 	a := b.Annual(year)
+	if out != "" {
+		if err := writeFile(out, func(f *os.File) error { return exports.WriteAnnual(f, a, p) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "wrote %s\n", out)
+	}
 	if format == "json" {
 		return writeJSON(m.Stdout, a)
 	}

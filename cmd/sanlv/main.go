@@ -103,10 +103,13 @@ type command struct {
 
 // commands is the table of subcommands, in the order --help lists them.
 var commands = []command{
+	{"demo", "the main job on the embedded default: SQLite, the sample city, a score and the bulletin", (*Main).runDemo},
 	{"score", "score and rank every unit for a period", (*Main).runScore},
 	{"explain", "list every assignment of one unit behind its scorecard", (*Main).runExplain},
 	{"annual", "year-end appraisal: annual scores, ranks and grades", (*Main).runAnnual},
 	{"whatif", "score the same data under two policies and compare", (*Main).runWhatIf},
+	{"bulletin", "write the period bulletin workbook (通报)", (*Main).runBulletin},
+	{"export", "write the ticket detail workbook of a period (phones masked)", (*Main).runExport},
 	{"policy", "check a policy file (policy check FILE)", (*Main).runPolicy},
 	{"import", "import units or tickets into the database (all or nothing, idempotent)", (*Main).runImport},
 	{"migrate", "bring the database schema up to date", (*Main).runMigrate},

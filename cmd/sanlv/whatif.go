@@ -3,18 +3,21 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
+	"sanlv/exports"
 	"sanlv/scoring"
 )
 
 func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 	var in inputs
-	var against, period, format string
-	fs := m.flags("whatif", "whatif --policy A --against B --period 2025-10 --units U --tickets T [--format table|json]")
+	var against, period, format, out string
+	fs := m.flags("whatif", "whatif --policy A --against B --period 2025-10 [--units U --tickets T | --db DSN] [--format table|json] [-o FILE.xlsx]")
 	in.register(fs)
 	fs.StringVar(&against, "against", "", "the second policy (file or shipped name)")
 	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
 	fs.StringVar(&format, "format", "table", "output: table or json")
+	fs.StringVar(&out, "o", "", "also write the what-if workbook (.xlsx)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +41,12 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 		cards[i] = b.Card(0)
 	}
 	w := scoring.Compare(cards[0], cards[1])
+	if out != "" {
+		if err := writeFile(out, func(f *os.File) error { return exports.WriteWhatIf(f, w) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "wrote %s\n", out)
+	}
 	if format == "json" {
 		return writeJSON(m.Stdout, w)
 	}
