@@ -3,11 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
-	"sanlv/imports"
 	"sanlv/scoring"
-	"sanlv/store"
 )
 
 func (m *Main) runExplain(ctx context.Context, args []string) error {
@@ -58,40 +55,12 @@ func (m *Main) runExplain(ctx context.Context, args []string) error {
 // unitRows reads the assignments of one unit in the book's first period again, from the database or the tickets file.
 func (m *Main) unitRows(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, u int32) ([]scoring.Assignment, error) {
 	var rows []scoring.Assignment
-	keep := func(a *scoring.Assignment) error {
-		if a.Unit == u && b.PeriodOf(a) >= 0 {
+	err := m.eachRow(ctx, in, p, b, b.Periods()[0], b.Directory().Unit(u).Code, func(a *scoring.Assignment) error {
+		if a.Unit == u {
 			rows = append(rows, *a)
 		}
 		return nil
-	}
-	if !in.fromFiles() {
-		db, err := m.openDB(ctx, in.db)
-		if err != nil {
-			return nil, err
-		}
-		per, basis := b.Periods()[0], store.ByClosed
-		if p.BasisReceived {
-			basis = store.ByReceived
-		}
-		q := store.Query{From: per.Start, To: per.End, Basis: basis, Unit: b.Directory().Unit(u).Code}
-		return rows, db.Stream(ctx, b.Directory(), q, keep)
-	}
-	f, err := os.Open(in.tickets)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	opt := imports.Options{Loc: p.Loc}
-	if in.mapping != "" {
-		data, err := os.ReadFile(in.mapping)
-		if err != nil {
-			return nil, err
-		}
-		if opt.Mapping, err = imports.ParseMapping(in.mapping, data); err != nil {
-			return nil, err
-		}
-	}
-	_, err = imports.Tickets(in.tickets, f, b.Directory(), opt, func(_ int, a *scoring.Assignment) error { return keep(a) })
+	})
 	return rows, err
 }
 

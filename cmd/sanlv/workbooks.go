@@ -12,8 +12,9 @@ import (
 	"sanlv/store"
 )
 
-// eachRow streams every assignment of the period window (by the policy's basis) from the files or the database.
-func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, per scoring.Period, fn func(*scoring.Assignment) error) error {
+// eachRow streams every assignment of the period window (by the policy's basis) from the files or the database;
+// a non-empty unit code lets the database return only that unit's rows.
+func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, per scoring.Period, unit string, fn func(*scoring.Assignment) error) error {
 	if !in.fromFiles() {
 		db, err := m.openDB(ctx, in.db)
 		if err != nil {
@@ -23,7 +24,7 @@ func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *sc
 		if p.BasisReceived {
 			basis = store.ByReceived
 		}
-		return db.Stream(ctx, b.Directory(), store.Query{From: per.Start, To: per.End, Basis: basis}, fn)
+		return db.Stream(ctx, b.Directory(), store.Query{From: per.Start, To: per.End, Basis: basis, Unit: unit}, fn)
 	}
 	f, err := os.Open(in.tickets)
 	if err != nil {
@@ -170,7 +171,7 @@ func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string
 		scoring.AddTrend(&card, b.Card(0))
 		bl.Card, bl.Edition = card, frozen.Number
 	}
-	err = m.eachRow(ctx, in, p, b, periods[1], func(a *scoring.Assignment) error {
+	err = m.eachRow(ctx, in, p, b, periods[1], "", func(a *scoring.Assignment) error {
 		l, err := b.Line(a)
 		if err != nil {
 			return err
@@ -213,7 +214,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		err = m.eachRow(ctx, &in, p, b, periods[0], func(a *scoring.Assignment) error {
+		err = m.eachRow(ctx, &in, p, b, periods[0], "", func(a *scoring.Assignment) error {
 			l, err := b.Line(a)
 			if err != nil {
 				return err
