@@ -3,8 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 
 	"sanlv/scoring"
 )
@@ -32,51 +30,8 @@ var ErrStop = errors.New("stop reading")
 // unit indexes in dir; the *Assignment passed to fn is reused. Every field is read, caller_phone
 // included: the caller masks it.
 func (db *DB) Page(ctx context.Context, dir *scoring.Directory, q PageQuery, fn func(*scoring.Assignment) error) error {
-	var where []string
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		if db.pg {
-			return fmt.Sprintf("$%d", len(args))
-		}
-		return "?"
-	}
-	if q.From != 0 || q.To != 0 {
-		closed := fmt.Sprintf("(a.closed_at >= %s AND a.closed_at < %s)", arg(q.From), arg(q.To))
-		received := fmt.Sprintf("(a.received_at >= %s AND a.received_at < %s)", arg(q.From), arg(q.To))
-		switch q.Basis {
-		case ByClosed:
-			where = append(where, closed)
-		case ByReceived:
-			where = append(where, received)
-		default:
-			where = append(where, "("+closed+" OR "+received+")")
-		}
-	}
-	if q.Unit != "" {
-		where = append(where, "a.unit = "+arg(q.Unit))
-	}
-	if q.Kind != nil {
-		where = append(where, "a.kind = "+arg(int16(*q.Kind)))
-	}
-	if q.After {
-		where = append(where, fmt.Sprintf("(a.ticket_id > %s OR (a.ticket_id = %s AND a.unit > %s))",
-			arg(q.AfterTicket), arg(q.AfterTicket), arg(q.AfterUnit)))
-	}
-	s := "SELECT " + effective(cols) + " FROM assignments a LEFT JOIN overrides o ON o.ticket_id = a.ticket_id AND o.unit = a.unit"
-	if len(where) > 0 {
-		s += " WHERE " + strings.Join(where, " AND ")
-	}
-	s += " ORDER BY a.ticket_id, a.unit"
-	if q.Limit > 0 {
-		s += fmt.Sprintf(" LIMIT %d", q.Limit)
-	}
-	var err error
-	if db.pg {
-		err = db.streamPG(ctx, dir, cols, s, args, fn)
-	} else {
-		err = db.streamSQL(ctx, dir, cols, s, args, fn)
-	}
+	err := db.Stream(ctx, dir, Query{From: q.From, To: q.To, Basis: q.Basis, Unit: q.Unit, Kind: q.Kind, Ordered: true,
+		After: q.After, AfterTicket: q.AfterTicket, AfterUnit: q.AfterUnit, Limit: q.Limit}, fn)
 	if errors.Is(err, ErrStop) {
 		return nil
 	}

@@ -24,19 +24,17 @@ func (db *DB) Book(ctx context.Context, p *scoring.Policy, periods []scoring.Per
 }
 
 // Books builds several books in one pass over the stored assignments (what-if: two policies, same data).
+// On PostgreSQL the window is read by Config.ScanWorkers connections in parallel, each on a slice of
+// the window, all in one exported snapshot, each into its own books, merged at the end.
 func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, error) {
 	dir, err := db.Directory(ctx)
 	if err != nil {
 		return nil, err
 	}
-	books := make([]*scoring.Book, len(specs))
 	var from, to int64
 	for i, s := range specs {
 		if len(s.Periods) == 0 {
 			return nil, invalid("book %d: no periods", i+1)
-		}
-		if books[i], err = scoring.NewBook(s.Policy, dir, s.Periods); err != nil {
-			return nil, err
 		}
 		a, b := s.Periods[0].Start, s.Periods[len(s.Periods)-1].End
 		if i == 0 || a < from {
@@ -46,16 +44,43 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			to = b
 		}
 	}
-	err = db.Stream(ctx, dir, Query{From: from, To: to, Basis: ByEither, Lean: true}, func(a *scoring.Assignment) error {
-		for _, b := range books {
+	workers := 1
+	if db.pg {
+		workers = db.workers
+	}
+	// books[w][i] is worker w's book of spec i; the workers' books merge exactly at the end.
+	books := make([][]*scoring.Book, workers)
+	for w := range books {
+		books[w] = make([]*scoring.Book, len(specs))
+		for i, s := range specs {
+			if books[w][i], err = scoring.NewBook(s.Policy, dir, s.Periods); err != nil {
+				return nil, err
+			}
+		}
+	}
+	add := func(w int, a *scoring.Assignment) error {
+		for _, b := range books[w] {
 			if err := b.Add(a); err != nil {
 				return err
 			}
 		}
 		return nil
-	})
+	}
+	q := Query{From: from, To: to, Basis: ByEither, Lean: true}
+	if workers > 1 {
+		err = db.scanPG(ctx, dir, q, workers, add)
+	} else {
+		err = db.Stream(ctx, dir, q, func(a *scoring.Assignment) error { return add(0, a) })
+	}
 	if err != nil {
 		return nil, err
 	}
-	return books, nil
+	for _, bs := range books[1:] {
+		for i, b := range bs {
+			if err := books[0][i].Merge(b); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return books[0], nil
 }

@@ -29,8 +29,6 @@ type column struct {
 	words []string
 	// override marks a field an exclusion or a callback correction may override.
 	override bool
-	// lean marks a field scoring needs; the others are skipped by lean reads.
-	lean bool
 }
 
 func enumWords[T interface {
@@ -55,26 +53,26 @@ const (
 
 // cols lists the stored fields of an assignment in table order; the first two are the key.
 var cols = []column{
-	{name: "ticket_id", typ: cText, lean: true},
-	{name: "unit", typ: cText, lean: true},
-	{name: "role", typ: cEnum, words: enumWords[scoring.Role](nRoles), lean: true},
-	{name: "kind", typ: cEnum, words: enumWords[scoring.Kind](nKinds), lean: true},
-	{name: "urgency", typ: cEnum, words: enumWords[scoring.Urgency](nUrgencies), lean: true},
-	{name: "resolution", typ: cEnum, words: enumWords[scoring.Resolution](nResolutions), override: true, lean: true},
-	{name: "satisfaction", typ: cEnum, words: enumWords[scoring.Satisfaction](nSatisfactions), override: true, lean: true},
-	{name: "contacted", typ: cTri, override: true, lean: true},
-	{name: "callback_valid", typ: cBool, override: true, lean: true},
-	{name: "supervised", typ: cBool, lean: true},
-	{name: "incomplete_materials", typ: cBool, lean: true},
-	{name: "opinion_incident", typ: cBool, lean: true},
-	{name: "excluded", typ: cBool, override: true, lean: true},
+	{name: "ticket_id", typ: cText},
+	{name: "unit", typ: cText},
+	{name: "role", typ: cEnum, words: enumWords[scoring.Role](nRoles)},
+	{name: "kind", typ: cEnum, words: enumWords[scoring.Kind](nKinds)},
+	{name: "urgency", typ: cEnum, words: enumWords[scoring.Urgency](nUrgencies)},
+	{name: "resolution", typ: cEnum, words: enumWords[scoring.Resolution](nResolutions), override: true},
+	{name: "satisfaction", typ: cEnum, words: enumWords[scoring.Satisfaction](nSatisfactions), override: true},
+	{name: "contacted", typ: cTri, override: true},
+	{name: "callback_valid", typ: cBool, override: true},
+	{name: "supervised", typ: cBool},
+	{name: "incomplete_materials", typ: cBool},
+	{name: "opinion_incident", typ: cBool},
+	{name: "excluded", typ: cBool, override: true},
 	{name: "exclude_reason", typ: cText, override: true},
-	{name: "redispatches", typ: cInt, lean: true},
-	{name: "received_at", typ: cTime, lean: true},
-	{name: "dispatched_at", typ: cTime, lean: true},
-	{name: "contacted_at", typ: cTime, lean: true},
-	{name: "closed_at", typ: cTime, lean: true},
-	{name: "due_at", typ: cTime, lean: true},
+	{name: "redispatches", typ: cInt},
+	{name: "received_at", typ: cTime},
+	{name: "dispatched_at", typ: cTime},
+	{name: "contacted_at", typ: cTime},
+	{name: "closed_at", typ: cTime},
+	{name: "due_at", typ: cTime},
 	{name: "category", typ: cText},
 	{name: "caller_phone", typ: cText},
 }
@@ -196,33 +194,6 @@ func jsonExpr(pg bool, alias string, cs []column) string {
 	}
 	b.WriteString(")")
 	return b.String()
-}
-
-// effective selects the columns of assignment a with the overrides of o applied.
-func effective(cs []column) string {
-	var b strings.Builder
-	for i, c := range cs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		if c.override {
-			fmt.Fprintf(&b, "COALESCE(o.%s, a.%s)", c.name, c.name)
-		} else {
-			b.WriteString("a." + c.name)
-		}
-	}
-	return b.String()
-}
-
-// leanCols returns the columns scoring needs.
-func leanCols() []column {
-	var out []column
-	for _, c := range cols {
-		if c.lean {
-			out = append(out, c)
-		}
-	}
-	return out
 }
 
 // timeValue stores an empty time (0) as NULL.

@@ -3,20 +3,15 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"sanlv/fixtures"
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // worked is the directory of the worked example.
@@ -40,36 +35,7 @@ func openSQLite(t testing.TB) *store.DB {
 }
 
 // pgDSN returns a DSN for a fresh schema dropped at cleanup, or skips the test without SANLV_TEST_PG.
-func pgDSN(t testing.TB) string {
-	t.Helper()
-	base := os.Getenv("SANLV_TEST_PG")
-	if base == "" {
-		t.Skip("SANLV_TEST_PG not set: PostgreSQL half skipped (e.g. SANLV_TEST_PG=postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "t_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+func pgDSN(t testing.TB) string { return storetest.PostgresDSN(t) }
 
 func openPG(t testing.TB) *store.DB {
 	t.Helper()

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/binary"
 	"fmt"
 
@@ -28,39 +29,98 @@ func withPgx(ctx context.Context, db *DB, fn func(c *pgx.Conn) error) error {
 	})
 }
 
-// streamPG reads rows with pgx in the binary format, decoding the raw values without per-row allocation
-// beyond the ticket id's string.
-func (db *DB) streamPG(ctx context.Context, dir *scoring.Directory, cs []column, query string, args []any, fn func(*scoring.Assignment) error) error {
-	formats := make(pgx.QueryResultFormats, len(cs))
+// streamPG reads rows with pgx in the binary format, decoding the raw values without per-row
+// allocation beyond the ticket id's string (and the text fields of a full read).
+func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, lean bool, query string, args []any, fn func(*scoring.Assignment) error) error {
+	n := 3 + len(readCols)
+	if !lean {
+		n += len(textCols)
+	}
+	formats := make(pgx.QueryResultFormats, n)
 	for i := range formats {
 		formats[i] = pgx.BinaryFormatCode
 	}
-	return withPgx(ctx, db, func(c *pgx.Conn) error {
-		rows, err := c.Query(ctx, query, append([]any{formats}, args...)...)
-		if err != nil {
-			return dbError(err, "read assignments")
+	rows, err := c.Query(ctx, query, append([]any{formats}, args...)...)
+	if err != nil {
+		return dbError(err, "read assignments")
+	}
+	defer rows.Close()
+	var a scoring.Assignment
+	for rows.Next() {
+		v := rows.RawValues()
+		a = scoring.Assignment{TicketID: string(v[0]), Redispatches: int32(beInt(v[3])),
+			Received: beInt(v[4]), Dispatched: beInt(v[5]), ContactAt: beInt(v[6]), Closed: beInt(v[7]), Due: beInt(v[8])}
+		if !lean {
+			a.ExcludeReason, a.Category, a.CallerPhone = string(v[9]), string(v[10]), string(v[11])
 		}
-		defer rows.Close()
-		var a scoring.Assignment
-		for rows.Next() {
-			raw := rows.RawValues()
-			a = scoring.Assignment{}
-			for i, c := range cs {
-				v := raw[i]
-				var n int64
-				if c.typ != cText {
-					n = beInt(v)
-				}
-				if err := set(&a, dir, c, v, n); err != nil {
-					return err
-				}
-			}
-			if err := fn(&a); err != nil {
-				return err
-			}
+		unpack(&a, beInt(v[2]))
+		if a.Unit, err = unitOf(dir, a.TicketID, v[1]); err != nil {
+			return err
 		}
-		return dbError(rows.Err(), "read assignments")
-	})
+		if err := fn(&a); err != nil {
+			return err
+		}
+	}
+	return dbError(rows.Err(), "read assignments")
+}
+
+// scanPG streams the rows of a window query with workers connections in parallel: the window is cut
+// into time chunks (a row belongs to the chunk of its closed_at when that is in the window, else of its
+// received_at) that the workers take in turn, every worker reading in the same exported snapshot.
+// fn is called from worker w's goroutine with w.
+func (db *DB) scanPG(ctx context.Context, dir *scoring.Directory, q Query, workers int, fn func(w int, a *scoring.Assignment) error) error {
+	n := int64(workers * 4)
+	chunks := make(chan []int64, n)
+	for i := range n {
+		chunks <- []int64{q.From + (q.To-q.From)*i/n, q.From + (q.To-q.From)*(i+1)/n}
+	}
+	close(chunks)
+	conn, err := db.bun.DB.Conn(ctx)
+	if err != nil {
+		return dbError(err, "connect")
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return dbError(err, "begin")
+	}
+	defer tx.Rollback()
+	var snapshot string
+	if err := tx.QueryRowContext(ctx, "SELECT pg_export_snapshot()").Scan(&snapshot); err != nil {
+		return dbError(err, "export snapshot")
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			errs <- withPgx(ctx, db, func(c *pgx.Conn) error {
+				wtx, err := c.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+				if err != nil {
+					return dbError(err, "begin")
+				}
+				defer wtx.Rollback(context.WithoutCancel(ctx))
+				if _, err := wtx.Exec(ctx, "SET TRANSACTION SNAPSHOT '"+snapshot+"'"); err != nil {
+					return dbError(err, "import snapshot")
+				}
+				for ch := range chunks {
+					query, args := db.selectQuery(q, ch)
+					if err := streamPG(ctx, c, dir, q.Lean, query, args, func(a *scoring.Assignment) error { return fn(w, a) }); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}()
+	}
+	var first error
+	for range workers {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
 }
 
 // beInt decodes a binary-format integer or boolean of 1, 2, 4 or 8 bytes; NULL (nil) is 0.
@@ -78,33 +138,34 @@ func beInt(v []byte) int64 {
 	return 0
 }
 
-// pgStage loads the staging table with COPY through pgx.
-type pgStage struct {
-	db   *DB
-	conn bun.Conn
-	tx   bun.Tx
-	dir  *scoring.Directory
+// pgLoader loads rows with COPY through pgx.
+type pgLoader struct {
+	conn   bun.Conn
+	dir    *scoring.Directory
+	direct bool
+	batch  int64
 }
 
-func (s *pgStage) create(ctx context.Context) error {
-	_, err := s.tx.ExecContext(ctx, stageDDL(true))
-	return dbError(err, "staging table")
-}
-
-func (s *pgStage) load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error) {
-	names := []string{"row_no"}
+func (l *pgLoader) load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error) {
+	table, names := stageTable, []string{"row_no"}
+	if l.direct {
+		table, names = "assignments", nil
+	}
 	for _, c := range cols {
 		names = append(names, c.name)
 	}
-	src := &copySource{ctx: ctx, batches: batches, free: free, dir: s.dir}
+	if l.direct {
+		names = append(names, "batch_id")
+	}
+	src := &copySource{ctx: ctx, batches: batches, free: free, dir: l.dir, direct: l.direct, batch: l.batch}
 	var n int64
-	err := s.conn.Raw(func(dc any) error {
+	err := l.conn.Raw(func(dc any) error {
 		sc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("not a pgx connection: %T", dc)
 		}
 		var err error
-		n, err = sc.Conn().CopyFrom(ctx, pgx.Identifier{stageTable}, names, src)
+		n, err = sc.Conn().CopyFrom(ctx, pgx.Identifier{table}, names, src)
 		return err
 	})
 	if err != nil {
@@ -114,26 +175,14 @@ func (s *pgStage) load(ctx context.Context, batches <-chan []stageRow, free chan
 	return int(n), nil
 }
 
-func (s *pgStage) dropDuplicates(ctx context.Context, staged int) (int, error) {
-	return dropDuplicates(ctx, s.tx, staged)
-}
-
-func (s *pgStage) merge(ctx context.Context, staged int, batch int64, actor, why string) (int, int, error) {
-	if _, err := s.tx.ExecContext(ctx, "ANALYZE "+stageTable); err != nil {
-		return 0, 0, dbError(err, "analyze staged rows")
-	}
-	return merge(ctx, s.db, s.tx, staged, batch, actor, why)
-}
-
-// drop leaves the table to ON COMMIT DROP.
-func (s *pgStage) drop(ctx context.Context) error { return nil }
-
 // copySource feeds CopyFrom from the reader's batches.
 type copySource struct {
 	ctx     context.Context
 	batches <-chan []stageRow
 	free    chan<- []stageRow
 	dir     *scoring.Directory
+	direct  bool
+	batch   int64
 	cur     []stageRow
 	i       int
 	vals    []any
@@ -165,8 +214,11 @@ func (s *copySource) Next() bool {
 
 func (s *copySource) Values() ([]any, error) {
 	r := &s.cur[s.i]
-	s.vals = append(s.vals[:0], int64(r.row))
-	s.vals = values(s.vals, &r.a, unitCode(s.dir, &r.a))
+	if s.direct {
+		s.vals = append(values(s.vals[:0], &r.a, unitCode(s.dir, &r.a)), s.batch)
+	} else {
+		s.vals = values(append(s.vals[:0], int64(r.row)), &r.a, unitCode(s.dir, &r.a))
+	}
 	return s.vals, nil
 }
 

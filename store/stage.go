@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun"
 
@@ -28,19 +29,49 @@ func stageDDL(pg bool) string {
 	return b.String()
 }
 
-// dropDuplicates deletes every staged row whose key an earlier row has (the reader reported them),
-// returning the rows left.
-func dropDuplicates(ctx context.Context, tx bun.Tx, staged int) (int, error) {
-	if _, err := tx.ExecContext(ctx, "CREATE INDEX sanlv_stage_key ON "+stageTable+" (ticket_id, unit, row_no)"); err != nil {
-		return 0, dbError(err, "index staged rows")
+// createStage creates the staging table of a tickets import.
+func createStage(ctx context.Context, tx bun.Tx, pg bool) error {
+	if !pg {
+		if _, err := tx.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+stageTable); err != nil {
+			return dbError(err, "staging table")
+		}
 	}
-	r, err := tx.ExecContext(ctx, "DELETE FROM "+stageTable+" WHERE EXISTS (SELECT 1 FROM "+stageTable+
-		" f WHERE f.ticket_id = "+stageTable+".ticket_id AND f.unit = "+stageTable+".unit AND f.row_no < "+stageTable+".row_no)")
+	_, err := tx.ExecContext(ctx, stageDDL(pg))
+	return dbError(err, "staging table")
+}
+
+// dropStage drops the staging table (PostgreSQL drops it at commit).
+func dropStage(ctx context.Context, tx bun.Tx, pg bool) error {
+	if pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "DROP TABLE temp."+stageTable)
+	return dbError(err, "staging table")
+}
+
+// dropDuplicates deletes every loaded row whose key an earlier row has (the reader reported them),
+// returning the rows left. Loaded straight into assignments, SQLite already skipped them (ON CONFLICT
+// DO NOTHING) and PostgreSQL, having no primary key during the load, keeps the first row by position.
+func dropDuplicates(ctx context.Context, tx bun.Tx, pg, direct bool, loaded int) (int, error) {
+	var q string
+	switch {
+	case direct && !pg:
+		return loaded, nil
+	case direct:
+		q = "DELETE FROM assignments a USING assignments f WHERE f.ticket_id = a.ticket_id AND f.unit = a.unit AND f.ctid < a.ctid"
+	default:
+		if _, err := tx.ExecContext(ctx, "CREATE INDEX sanlv_stage_key ON "+stageTable+" (ticket_id, unit, row_no)"); err != nil {
+			return 0, dbError(err, "index staged rows")
+		}
+		q = "DELETE FROM " + stageTable + " WHERE EXISTS (SELECT 1 FROM " + stageTable + " f WHERE f.ticket_id = " + stageTable +
+			".ticket_id AND f.unit = " + stageTable + ".unit AND f.row_no < " + stageTable + ".row_no)"
+	}
+	r, err := tx.ExecContext(ctx, q)
 	if err != nil {
 		return 0, dbError(err, "drop duplicate rows")
 	}
 	n, _ := r.RowsAffected()
-	return staged - int(n), nil
+	return loaded - int(n), nil
 }
 
 // merge writes the audit entries of changed rows, then upserts the staged rows into assignments.
@@ -49,6 +80,11 @@ func dropDuplicates(ctx context.Context, tx bun.Tx, staged int) (int, error) {
 // times faster than maintaining them row by row; concurrent readers then wait for the commit.
 func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, actor, why string) (inserted, updated int, err error) {
 	pg := db.pg
+	if pg {
+		if _, err := tx.ExecContext(ctx, "ANALYZE "+stageTable); err != nil {
+			return 0, 0, dbError(err, "analyze staged rows")
+		}
+	}
 	var existing int
 	if err := tx.NewRaw("SELECT count(*) FROM (SELECT 1 FROM assignments LIMIT ?) x", staged).Scan(ctx, &existing); err != nil {
 		return 0, 0, dbError(err, "count assignments")
@@ -68,7 +104,7 @@ func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, acto
 	}
 	var restore []string
 	if existing < staged {
-		if restore, err = dropSecondary(ctx, tx, pg); err != nil {
+		if restore, err = dropKeys(ctx, tx, pg, false); err != nil {
 			return 0, 0, err
 		}
 		db.log.Debug("bulk load: dropped secondary indexes", "stored", existing, "staged", staged)
@@ -87,17 +123,16 @@ func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, acto
 	}
 	n, _ := r.RowsAffected()
 	db.log.Debug("upserted", "rows", n)
-	for _, ddl := range restore {
-		if _, err := tx.ExecContext(ctx, ddl); err != nil {
-			return 0, 0, dbError(err, "rebuild %q", ddl)
-		}
+	if err := rebuild(ctx, db, tx, restore); err != nil {
+		return 0, 0, err
 	}
 	return int(n) - updated, updated, nil
 }
 
-// dropSecondary drops the indexes of assignments other than its primary key (and on PostgreSQL its
-// foreign keys), returning the statements that recreate them.
-func dropSecondary(ctx context.Context, tx bun.Tx, pg bool) ([]string, error) {
+// dropKeys drops the secondary indexes of assignments and, on PostgreSQL, its foreign keys — with all,
+// also its primary key and the foreign keys referencing it (only for a load into an empty table) —
+// and returns the statements that recreate them, for rebuild.
+func dropKeys(ctx context.Context, tx bun.Tx, pg, all bool) ([]string, error) {
 	type object struct{ name, ddl string }
 	read := func(q string) ([]object, error) {
 		rows, err := tx.QueryContext(ctx, q)
@@ -116,25 +151,7 @@ func dropSecondary(ctx context.Context, tx bun.Tx, pg bool) ([]string, error) {
 		return out, dbError(rows.Err(), "read the schema of assignments")
 	}
 	var drop, restore []string
-	if pg {
-		idx, err := read("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'assignments' AND indexdef NOT LIKE 'CREATE UNIQUE %'")
-		if err != nil {
-			return nil, err
-		}
-		fks, err := read("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'assignments'::regclass AND contype = 'f'")
-		if err != nil {
-			return nil, err
-		}
-		drop = append(drop, "SET LOCAL maintenance_work_mem = '256MB'")
-		for _, o := range idx {
-			drop = append(drop, "DROP INDEX "+pgIdent(o.name))
-			restore = append(restore, o.ddl)
-		}
-		for _, o := range fks {
-			drop = append(drop, "ALTER TABLE assignments DROP CONSTRAINT "+pgIdent(o.name))
-			restore = append(restore, "ALTER TABLE assignments ADD CONSTRAINT "+pgIdent(o.name)+" "+o.ddl)
-		}
-	} else {
+	if !pg {
 		idx, err := read("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assignments' AND sql IS NOT NULL")
 		if err != nil {
 			return nil, err
@@ -142,6 +159,43 @@ func dropSecondary(ctx context.Context, tx bun.Tx, pg bool) ([]string, error) {
 		for _, o := range idx {
 			drop = append(drop, `DROP INDEX "`+o.name+`"`)
 			restore = append(restore, o.ddl)
+		}
+	} else {
+		q := "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'assignments'" +
+			" AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'assignments'::regclass)"
+		idx, err := read(q)
+		if err != nil {
+			return nil, err
+		}
+		own, err := read("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'assignments'::regclass AND contype IN ('f', 'p') ORDER BY contype DESC")
+		if err != nil {
+			return nil, err
+		}
+		var refs []object
+		if all {
+			if refs, err = read("SELECT conrelid::regclass::text || ' ' || quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint WHERE confrelid = 'assignments'::regclass AND contype = 'f'"); err != nil {
+				return nil, err
+			}
+		}
+		drop = append(drop, "SET LOCAL maintenance_work_mem = '256MB'")
+		for _, o := range refs {
+			table, con, _ := strings.Cut(o.name, " ")
+			drop = append(drop, "ALTER TABLE "+table+" DROP CONSTRAINT "+con)
+		}
+		for _, o := range own { // primary key first when restoring
+			if strings.HasPrefix(o.ddl, "PRIMARY KEY") && !all {
+				continue
+			}
+			drop = append(drop, "ALTER TABLE assignments DROP CONSTRAINT "+pgIdent(o.name))
+			restore = append(restore, "ALTER TABLE assignments ADD CONSTRAINT "+pgIdent(o.name)+" "+o.ddl)
+		}
+		for _, o := range idx {
+			drop = append(drop, "DROP INDEX "+pgIdent(o.name))
+			restore = append(restore, o.ddl)
+		}
+		for _, o := range refs {
+			table, con, _ := strings.Cut(o.name, " ")
+			restore = append(restore, "ALTER TABLE "+table+" ADD CONSTRAINT "+con+" "+o.ddl)
 		}
 	}
 	for _, q := range drop {
@@ -152,87 +206,88 @@ func dropSecondary(ctx context.Context, tx bun.Tx, pg bool) ([]string, error) {
 	return restore, nil
 }
 
+// rebuild runs the statements dropKeys returned.
+func rebuild(ctx context.Context, db *DB, tx bun.Tx, restore []string) error {
+	for _, q := range restore {
+		start := time.Now()
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return dbError(err, "rebuild: %s", q)
+		}
+		db.log.Debug("rebuilt", "sql", q, "elapsed", time.Since(start))
+	}
+	return nil
+}
+
 // pgIdent quotes a PostgreSQL identifier.
 func pgIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// sqliteStage loads the staging table with multi-row INSERTs.
-type sqliteStage struct {
-	db  *DB
-	tx  bun.Tx
-	dir *scoring.Directory
+// sqliteLoader loads rows with multi-row INSERTs.
+type sqliteLoader struct {
+	tx     bun.Tx
+	dir    *scoring.Directory
+	direct bool
+	batch  int64
 }
 
 // sqliteRowsPerInsert rows of 23 parameters each stay far below SQLite's 32766 parameters.
 const sqliteRowsPerInsert = 64
 
-func (s *sqliteStage) create(ctx context.Context) error {
-	if _, err := s.tx.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+stageTable); err != nil {
-		return dbError(err, "staging table")
-	}
-	_, err := s.tx.ExecContext(ctx, stageDDL(false))
-	return dbError(err, "staging table")
-}
-
-func insertSQL(rows int) string {
+// insertSQL inserts rows into the staging table (row number first) or into assignments (batch last,
+// a key already loaded skipped: the reader reports it as a duplicate).
+func insertSQL(direct bool, rows int) string {
 	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)+1), ",") + ")"
-	return "INSERT INTO " + stageTable + " VALUES " + strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+	values := strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+	if direct {
+		return "INSERT INTO assignments (" + colNames("", cols) + ", batch_id) VALUES " + values + " ON CONFLICT (ticket_id, unit) DO NOTHING"
+	}
+	return "INSERT INTO " + stageTable + " VALUES " + values
 }
 
-func (s *sqliteStage) load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error) {
-	full, err := s.tx.Tx.PrepareContext(ctx, insertSQL(sqliteRowsPerInsert))
+func (l *sqliteLoader) load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error) {
+	full, err := l.tx.Tx.PrepareContext(ctx, insertSQL(l.direct, sqliteRowsPerInsert))
 	if err != nil {
-		return 0, dbError(err, "stage rows")
+		return 0, dbError(err, "load rows")
 	}
 	defer full.Close()
 	args := make([]any, 0, sqliteRowsPerInsert*(len(cols)+1))
-	n := 0
+	stored, pending := 0, 0
 	flush := func(stmt *sql.Stmt) error {
-		_, err := stmt.ExecContext(ctx, args...)
-		args = args[:0]
-		return err
+		r, err := stmt.ExecContext(ctx, args...)
+		if err != nil {
+			return dbError(err, "load rows")
+		}
+		n, _ := r.RowsAffected()
+		stored += int(n)
+		args, pending = args[:0], 0
+		return nil
 	}
-	pending := 0
 	for b := range batches {
 		for i := range b {
 			r := &b[i]
-			args = append(args, int64(r.row))
-			args = values(args, &r.a, unitCode(s.dir, &r.a))
-			pending++
-			if pending == sqliteRowsPerInsert {
+			if l.direct {
+				args = append(values(args, &r.a, unitCode(l.dir, &r.a)), l.batch)
+			} else {
+				args = values(append(args, int64(r.row)), &r.a, unitCode(l.dir, &r.a))
+			}
+			if pending++; pending == sqliteRowsPerInsert {
 				if err := flush(full); err != nil {
-					return n, dbError(err, "stage rows")
+					return stored, err
 				}
-				n += pending
-				pending = 0
 			}
 		}
 		free <- b
 	}
 	if pending > 0 {
-		stmt, err := s.tx.Tx.PrepareContext(ctx, insertSQL(pending))
+		stmt, err := l.tx.Tx.PrepareContext(ctx, insertSQL(l.direct, pending))
 		if err != nil {
-			return n, dbError(err, "stage rows")
+			return stored, dbError(err, "load rows")
 		}
 		defer stmt.Close()
 		if err := flush(stmt); err != nil {
-			return n, dbError(err, "stage rows")
+			return stored, err
 		}
-		n += pending
 	}
-	return n, nil
-}
-
-func (s *sqliteStage) dropDuplicates(ctx context.Context, staged int) (int, error) {
-	return dropDuplicates(ctx, s.tx, staged)
-}
-
-func (s *sqliteStage) merge(ctx context.Context, staged int, batch int64, actor, why string) (int, int, error) {
-	return merge(ctx, s.db, s.tx, staged, batch, actor, why)
-}
-
-func (s *sqliteStage) drop(ctx context.Context) error {
-	_, err := s.tx.ExecContext(ctx, "DROP TABLE temp."+stageTable)
-	return dbError(err, "staging table")
+	return stored, nil
 }
 
 // unitCode returns the code of an assignment's unit.

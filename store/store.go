@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -49,6 +50,8 @@ type Config struct {
 	NoMigrate bool
 	// Now returns the current time; nil is time.Now.
 	Now func() time.Time
+	// ScanWorkers is how many PostgreSQL connections read a scoring window in parallel; 0 is GOMAXPROCS (at most 8).
+	ScanWorkers int
 }
 
 // DB is an open Sanlv database.
@@ -59,6 +62,8 @@ type DB struct {
 	cal  scoring.CalendarSource
 	log  *slog.Logger
 	now  func() time.Time
+	// workers is how many connections read a window in parallel (PostgreSQL).
+	workers int
 }
 
 // Open opens the database named by dsn (see Config.DSN) and brings its schema up to date.
@@ -92,6 +97,10 @@ func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 	}
 	if db.now == nil {
 		db.now = time.Now
+	}
+	db.workers = c.ScanWorkers
+	if db.workers <= 0 {
+		db.workers = min(runtime.GOMAXPROCS(0), 8)
 	}
 	if err := sqldb.PingContext(ctx); err != nil {
 		sqldb.Close()

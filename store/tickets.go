@@ -26,9 +26,11 @@ const batchSize = 1024
 // then the report's *scoring.Error and the result still carries the full report.
 // Importing the same file again stores nothing and says so (AlreadyImported, all rows Unchanged).
 //
-// Rows stream from the reader through a bounded channel into a staging table (COPY on PostgreSQL,
-// multi-row INSERT on SQLite) and are merged with one INSERT … ON CONFLICT DO UPDATE … WHERE changed,
-// so memory stays flat whatever the file's size.
+// Rows stream from the reader through a bounded channel into the database (COPY on PostgreSQL,
+// multi-row INSERT on SQLite), so memory stays flat whatever the file's size. Into an empty table
+// they go straight into assignments, its indexes and keys rebuilt at the end; otherwise they go into
+// a staging table and are merged with one INSERT … ON CONFLICT DO UPDATE … WHERE changed.
+// PostgreSQL imports take a SHARE ROW EXCLUSIVE lock on assignments: one import at a time, readers welcome.
 func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt ImportOptions) (*ImportResult, error) {
 	start := db.now()
 	loc, err := db.location(ctx, opt.Loc)
@@ -38,6 +40,11 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 	res := &ImportResult{File: name}
 	hr := newHashingReader(r)
 	err = db.runImport(ctx, name, func(conn bun.Conn, tx bun.Tx) error {
+		if db.pg {
+			if _, err := tx.ExecContext(ctx, "LOCK TABLE assignments IN SHARE ROW EXCLUSIVE MODE"); err != nil {
+				return dbError(err, "lock assignments")
+			}
+		}
 		dir, err := directory(ctx, tx)
 		if err != nil {
 			return err
@@ -45,18 +52,32 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 		if dir.Len() == 0 {
 			return invalid("%s: no units stored yet: import the units file first", name)
 		}
-		st := db.stager(conn, tx, dir)
-		if err := st.create(ctx); err != nil {
+		var stored bool
+		if err := tx.NewRaw("SELECT EXISTS (SELECT 1 FROM assignments)").Scan(ctx, &stored); err != nil {
+			return dbError(err, "count assignments")
+		}
+		b, err := db.newBatch(ctx, tx, "tickets", name, "", opt.Actor, start)
+		if err != nil {
 			return err
 		}
+		direct := !stored
+		var restore []string
+		if direct {
+			if restore, err = dropKeys(ctx, tx, db.pg, true); err != nil {
+				return err
+			}
+		} else if err := createStage(ctx, tx, db.pg); err != nil {
+			return err
+		}
+		ld := db.loader(conn, tx, dir, direct, b.ID)
 		ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
-		rep, staged, err := pipe(ctx, st, dir, func(emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+		rep, loaded, err := pipe(ctx, ld, func(emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
 			return imports.Tickets(name, hr, dir, ropt, emit)
 		}, opt.Progress)
 		if err != nil {
 			return err
 		}
-		db.log.Debug("staged", "file", name, "rows", staged, "elapsed", db.now().Sub(start))
+		db.log.Debug("loaded", "file", name, "rows", loaded, "direct", direct, "elapsed", db.now().Sub(start))
 		res.Report = rep
 		res.Read, res.Invalid = rep.Rows, rep.Invalid
 		if res.SHA256, err = hr.sum(); err != nil {
@@ -67,31 +88,33 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 				return rep.Err()
 			}
 			// The reader passes a duplicate row on before it knows it is one; keep the first row of a key.
-			if staged, err = st.dropDuplicates(ctx, staged); err != nil {
+			if loaded, err = dropDuplicates(ctx, tx, db.pg, direct, loaded); err != nil {
 				return err
 			}
 		}
 		if res.AlreadyImported, err = alreadyImported(ctx, tx, "tickets", res.SHA256); err != nil {
 			return err
 		}
-		b, err := db.newBatch(ctx, tx, "tickets", name, res.SHA256, opt.Actor, start)
-		if err != nil {
-			return err
+		if direct {
+			res.Inserted = loaded
+			if err := rebuild(ctx, db, tx, restore); err != nil {
+				return err
+			}
+		} else {
+			if res.Inserted, res.Updated, err = merge(ctx, db, tx, loaded, b.ID, opt.Actor, "import "+name); err != nil {
+				return err
+			}
+			if err := dropStage(ctx, tx, db.pg); err != nil {
+				return err
+			}
 		}
-		ins, upd, err := st.merge(ctx, staged, b.ID, opt.Actor, "import "+name)
-		if err != nil {
-			return err
-		}
-		db.log.Debug("merged", "file", name, "inserted", ins, "updated", upd, "elapsed", db.now().Sub(start))
-		res.Inserted, res.Updated = ins, upd
-		res.Unchanged = staged - ins - upd
-		if err := st.drop(ctx); err != nil {
-			return err
-		}
+		db.log.Debug("stored", "file", name, "inserted", res.Inserted, "updated", res.Updated, "elapsed", db.now().Sub(start))
+		res.Unchanged = loaded - res.Inserted - res.Updated
 		if !res.Changed() {
 			return errNothingChanged
 		}
 		res.BatchID = b.ID
+		b.SHA256 = res.SHA256
 		return db.finishBatch(ctx, tx, b, res)
 	})
 	res.Elapsed = db.now().Sub(start)
@@ -103,26 +126,22 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 	return res, nil
 }
 
-// stager loads rows into a per-transaction staging table and merges them into assignments.
-type stager interface {
-	create(ctx context.Context) error
-	// load consumes batches until the channel closes, returning each to free; it returns the rows loaded.
+// loader streams rows into the staging table, or straight into assignments (direct).
+type loader interface {
+	// load consumes batches until the channel closes, returning each to free; it returns the rows stored.
 	load(ctx context.Context, batches <-chan []stageRow, free chan<- []stageRow) (int, error)
-	dropDuplicates(ctx context.Context, staged int) (int, error)
-	merge(ctx context.Context, staged int, batch int64, actor, why string) (inserted, updated int, err error)
-	drop(ctx context.Context) error
 }
 
-func (db *DB) stager(conn bun.Conn, tx bun.Tx, dir *scoring.Directory) stager {
+func (db *DB) loader(conn bun.Conn, tx bun.Tx, dir *scoring.Directory, direct bool, batch int64) loader {
 	if db.pg {
-		return &pgStage{db: db, conn: conn, tx: tx, dir: dir}
+		return &pgLoader{conn: conn, dir: dir, direct: direct, batch: batch}
 	}
-	return &sqliteStage{db: db, tx: tx, dir: dir}
+	return &sqliteLoader{tx: tx, dir: dir, direct: direct, batch: batch}
 }
 
 // pipe runs read in a goroutine, passing its rows in batches to st.load, and returns the report and
 // the number of rows staged. A load failure stops the reader; a reader failure is returned as is.
-func pipe(ctx context.Context, st stager, dir *scoring.Directory,
+func pipe(ctx context.Context, ld loader,
 	read func(emit func(int, *scoring.Assignment) error) (*imports.Report, error), progress func(int)) (*imports.Report, int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -177,7 +196,7 @@ func pipe(ctx context.Context, st stager, dir *scoring.Directory,
 		close(batches)
 		done <- result{rep, err}
 	}()
-	staged, lerr := st.load(ctx, batches, free)
+	staged, lerr := ld.load(ctx, batches, free)
 	if lerr != nil {
 		cancel()
 		for range batches { // let the reader finish
