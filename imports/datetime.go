@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"encoding/binary"
 	"math"
 	"strconv"
 	"time"
@@ -178,26 +179,46 @@ func (c *clock) parseDatetime(b []byte) (int64, bool) {
 	return days*86400 + sec - off, true
 }
 
-// canonical parses the common `2025-06-03 14:05:09` and `2025-06-03 14:05` quickly.
+// canonical parses the common `2025-06-03 14:05:09` and `2025-06-03 14:05` quickly: it checks and
+// converts the first 16 bytes as two 64-bit words.
 func canonical(b []byte) (y, mo, d int, sec int64, ok bool) {
-	if len(b) != 19 && len(b) != 16 || b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' {
+	if len(b) != 19 && len(b) != 16 {
 		return 0, 0, 0, 0, false
 	}
-	for _, i := range [...]int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15} {
-		if b[i]-'0' > 9 {
-			return 0, 0, 0, 0, false
-		}
+	const (
+		// Separators: bytes 4 and 7 of the first word, bytes 2 and 5 of the second.
+		sepMask0 = 0xFF0000FF00000000
+		sep0     = 0x2D00002D00000000 // '-' '-'
+		sepMask1 = 0x0000FF0000FF0000
+		sep1     = 0x00003A0000200000 // ' ' ':'
+		zeros    = 0x3030303030303030
+	)
+	w0 := binary.LittleEndian.Uint64(b)
+	w1 := binary.LittleEndian.Uint64(b[8:])
+	if w0&sepMask0 != sep0 || w1&sepMask1 != sep1 {
+		return 0, 0, 0, 0, false
 	}
-	two := func(i int) int { return int(b[i]-'0')*10 + int(b[i+1]-'0') }
+	// With the separators replaced by '0', every byte must be a digit.
+	w0 = w0&^sepMask0 | zeros&sepMask0
+	w1 = w1&^sepMask1 | zeros&sepMask1
+	if ((w0+0x4646464646464646)|(w0-zeros)|(w1+0x4646464646464646)|(w1-zeros))&0x8080808080808080 != 0 {
+		return 0, 0, 0, 0, false
+	}
+	w0 -= zeros
+	w1 -= zeros
+	digit := func(w uint64, i int) int { return int(w >> (8 * i) & 0xFF) }
+	y = digit(w0, 0)*1000 + digit(w0, 1)*100 + digit(w0, 2)*10 + digit(w0, 3)
+	mo = digit(w0, 5)*10 + digit(w0, 6)
+	d = digit(w1, 0)*10 + digit(w1, 1)
+	h := digit(w1, 3)*10 + digit(w1, 4)
+	mi := digit(w1, 6)*10 + digit(w1, 7)
 	s := 0
 	if len(b) == 19 {
 		if b[16] != ':' || b[17]-'0' > 9 || b[18]-'0' > 9 {
 			return 0, 0, 0, 0, false
 		}
-		s = two(17)
+		s = int(b[17]-'0')*10 + int(b[18]-'0')
 	}
-	y, mo, d = two(0)*100+two(2), two(5), two(8)
-	h, mi := two(11), two(14)
 	if !validDate(y, mo, d) || h > 23 || mi > 59 || s > 59 {
 		return 0, 0, 0, 0, false
 	}

@@ -88,3 +88,29 @@ func TestCivilDaysRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalAgreesWithTheGeneralParser checks the word-at-a-time parser on mutations of a datetime.
+func TestCanonicalAgreesWithTheGeneralParser(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	alphabet := []byte("0123456789-/: T\x00\x7F\x80\xFF/9")
+	for _, base := range []string{"2025-06-03 14:05:09", "2024-02-29 23:59", "1999-12-31 00:00:00"} {
+		if _, _, _, _, ok := canonical([]byte(base)); !ok {
+			t.Errorf("canonical(%q) failed", base)
+		}
+		for i := range len(base) {
+			for _, c := range alphabet {
+				in := []byte(base)
+				in[i] = c
+				y, mo, d, sec, ok := canonical(in)
+				if !ok {
+					continue
+				}
+				want, err := time.ParseInLocation("2006-01-02 15:04:05", string(in)+":00"[:max(0, 19-len(in))], sh)
+				got := time.Date(y, time.Month(mo), d, 0, 0, int(sec), 0, sh)
+				if err != nil || !got.Equal(want) {
+					t.Errorf("canonical(%q) = %v, time.Parse says %v, %v", in, got, want, err)
+				}
+			}
+		}
+	}
+}
