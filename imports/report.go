@@ -130,7 +130,7 @@ func report(file string, max int, cs []*collector, keyColumn string) *Report {
 	if max <= 0 {
 		max = 1000
 	}
-	r := &Report{File: file}
+	r := &Report{File: file, Errors: []RowError{}}
 	var logs []*keyLog
 	for _, c := range cs {
 		r.Rows += c.rows
