@@ -179,39 +179,56 @@ func TestBadInputGivesAReportAndStoresNothing(t *testing.T) {
 }
 
 func TestKeepValidStoresTheValidRowsOnly(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
-		importUnits(t, db)
-		header, lines := workedLines(t)
-		ls := append([]string(nil), lines[:10]...)
-		ls[3] = setField(ls[3], 1, "NOPE")         // row 5: unknown unit
-		ls = append(ls, setField(ls[5], 15, "满意")) // row 12: duplicate of row 7, other values
-		file := header + "\n" + strings.Join(ls, "\n") + "\n"
-		ctx := context.Background()
-		res, err := db.ImportTickets(ctx, "t.csv", strings.NewReader(file), store.ImportOptions{Actor: "test", KeepValid: true})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Read != 11 || res.Invalid != 2 || res.Inserted != 9 || res.Report == nil || len(res.Report.Errors) != 2 {
-			t.Fatalf("got %+v (report %+v), want 11 read, 2 invalid, 9 inserted", res, res.Report)
-		}
-		if n := count(t, db); n != 9 {
-			t.Errorf("stored %d, want 9", n)
-		}
-		// The first of the duplicated rows is kept.
-		dir, _ := db.Directory(ctx)
-		f := strings.Split(lines[5], ",")
-		a, err := db.Assignment(ctx, dir, f[0], f[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		want, err := scoring.ParseSatisfaction(f[15])
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Satisfaction != want {
-			t.Errorf("kept satisfaction %s, want the first row's %s", a.Satisfaction, want)
-		}
-	})
+	header, lines := workedLines(t)
+	ls := append([]string(nil), lines[:10]...)
+	ls[3] = setField(ls[3], 1, "NOPE")         // row 5: unknown unit
+	ls = append(ls, setField(ls[5], 15, "满意")) // row 12: duplicate of row 7, other values
+	file := header + "\n" + strings.Join(ls, "\n") + "\n"
+	earlier := header + "\n" + strings.Join(lines[20:40], "\n") + "\n"
+	for _, c := range []struct {
+		name   string
+		before string // imported first
+		stored int64
+	}{
+		{"into an empty table", "", 9},
+		{"into a table with rows", earlier, 29},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			forEachDB(t, func(t *testing.T, db *store.DB) {
+				importUnits(t, db)
+				ctx := context.Background()
+				if c.before != "" {
+					if _, err := db.ImportTickets(ctx, "earlier.csv", strings.NewReader(c.before), store.ImportOptions{}); err != nil {
+						t.Fatal(err)
+					}
+				}
+				res, err := db.ImportTickets(ctx, "t.csv", strings.NewReader(file), store.ImportOptions{Actor: "test", KeepValid: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res.Read != 11 || res.Invalid != 2 || res.Inserted != 9 || res.Report == nil || len(res.Report.Errors) != 2 {
+					t.Fatalf("got %+v (report %+v), want 11 read, 2 invalid, 9 inserted", res, res.Report)
+				}
+				if n := count(t, db); n != c.stored {
+					t.Errorf("stored %d, want %d", n, c.stored)
+				}
+				// The first of the duplicated rows is kept.
+				dir, _ := db.Directory(ctx)
+				f := strings.Split(lines[5], ",")
+				a, err := db.Assignment(ctx, dir, f[0], f[1])
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := scoring.ParseSatisfaction(f[15])
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a.Satisfaction != want {
+					t.Errorf("kept satisfaction %s, want the first row's %s", a.Satisfaction, want)
+				}
+			})
+		})
+	}
 }
 
 func TestTicketsNeedUnitsFirst(t *testing.T) {

@@ -74,6 +74,16 @@ func TestKillDuringImport(t *testing.T) {
 			if _, err := db.ImportUnits(ctx, "units.csv", bytes.NewReader(units), store.ImportOptions{}); err != nil {
 				t.Fatal(err)
 			}
+			before := schema(t, db)
+			// Killed while loading into the empty table (its keys dropped for the load): nothing stored, keys back.
+			killChild(t, dsn, big, func(line string) bool { return progressAtLeast(line, 50_000) })
+			if n := count(t, db); n != 0 {
+				t.Fatalf("after a kill mid-import into an empty table: %d rows, want 0", n)
+			}
+			if got := schema(t, db); got != before {
+				t.Fatalf("schema after the kill:\n%s\nwant\n%s", got, before)
+			}
+			checkIntegrity(t, db)
 			if _, err := db.ImportTickets(ctx, "small.csv", bytes.NewReader(small), store.ImportOptions{}); err != nil {
 				t.Fatal(err)
 			}
@@ -157,6 +167,22 @@ func killChild(t *testing.T, dsn, file string, when func(line string) bool) {
 	if !killed {
 		t.Fatal("the child ended without reaching the kill point")
 	}
+}
+
+// schema lists the indexes and constraints of the database's tables.
+func schema(t *testing.T, db *store.DB) string {
+	t.Helper()
+	q := "SELECT type || ' ' || name || ' ' || coalesce(sql, '') FROM sqlite_master ORDER BY name"
+	if db.Postgres() {
+		q = "SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint " +
+			"WHERE connamespace = current_schema()::regnamespace UNION ALL " +
+			"SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1"
+	}
+	var rows []string
+	if err := db.Bun().NewRaw(q).Scan(context.Background(), &rows); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(rows, "\n")
 }
 
 // checkIntegrity runs SQLite's integrity check (PostgreSQL needs none: an aborted transaction leaves nothing).

@@ -206,7 +206,7 @@ func dropKeys(ctx context.Context, tx bun.Tx, pg, all bool) ([]string, error) {
 	return restore, nil
 }
 
-// rebuild runs the statements dropKeys returned.
+// rebuild runs the statements dropKeys returned (and, on PostgreSQL, refreshes the table's statistics).
 func rebuild(ctx context.Context, db *DB, tx bun.Tx, restore []string) error {
 	for _, q := range restore {
 		start := time.Now()
@@ -214,6 +214,12 @@ func rebuild(ctx context.Context, db *DB, tx bun.Tx, restore []string) error {
 			return dbError(err, "rebuild: %s", q)
 		}
 		db.log.Debug("rebuilt", "sql", q, "elapsed", time.Since(start))
+	}
+	if db.pg && len(restore) > 0 {
+		// A bulk load changes the table's statistics a lot: give the planner fresh ones now.
+		if _, err := tx.ExecContext(ctx, "ANALYZE assignments"); err != nil {
+			return dbError(err, "analyze assignments")
+		}
 	}
 	return nil
 }
