@@ -168,3 +168,15 @@ func BenchmarkFindDuplicatesParts(b *testing.B) {
 		})
 	}
 }
+
+func BenchmarkWords(b *testing.B) {
+	w := words[scoring.Satisfaction]{parse: scoring.ParseSatisfaction}
+	in := [][]byte{[]byte(""), []byte("very_satisfied"), []byte("satisfied"), []byte("basically_satisfied"), []byte("dissatisfied"), []byte("satisfied")}
+	for b.Loop() {
+		for _, s := range in {
+			if _, err := w.get(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
