@@ -1,0 +1,139 @@
+package api
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"sanlv/scoring"
+	"sanlv/store"
+)
+
+// frozen is a published edition with its answers serialized once: an edition never changes.
+type frozen struct {
+	edition store.Edition
+	card    scoring.Card
+	// scorecards is the cardView; rankings the rankingsView of every group; groups and units the
+	// ranking of one group and the unitCardView of one unit, by group and unit code.
+	scorecards, rankings []byte
+	groups, units        map[string][]byte
+}
+
+func freeze(e store.Edition) (*frozen, error) {
+	c, err := e.Scorecards()
+	if err != nil {
+		return nil, err
+	}
+	e.Card = nil
+	f := &frozen{edition: e, card: c, groups: map[string][]byte{}, units: map[string][]byte{}}
+	info := infoOf(&e)
+	if f.scorecards, err = marshal(cardView{Card: c, Edition: info}); err != nil {
+		return nil, err
+	}
+	if f.rankings, err = marshal(rankingsOf(&c, &e, "")); err != nil {
+		return nil, err
+	}
+	for i := range c.Units {
+		sc := &c.Units[i]
+		if _, ok := f.groups[sc.Group]; !ok {
+			if f.groups[sc.Group], err = marshal(rankingsOf(&c, &e, sc.Group)); err != nil {
+				return nil, err
+			}
+		}
+		if f.units[sc.Code], err = marshal(unitCardView{Period: c.Period, Policy: c.Policy, Edition: info, Unit: *sc}); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+type editionKey struct {
+	period string
+	number int
+}
+
+type latestEntry struct {
+	number  int
+	expires time.Time
+}
+
+// editionCache keeps frozen editions (at most maxFrozen) and, for ttl, the latest edition number of each period.
+type editionCache struct {
+	ttl    time.Duration
+	mu     sync.RWMutex
+	byKey  map[editionKey]*frozen
+	newest map[string]latestEntry
+	// load serializes loading so that concurrent first reads of an edition decode it once.
+	load sync.Mutex
+}
+
+const maxFrozen = 256
+
+func newEditionCache(ttl time.Duration) *editionCache {
+	return &editionCache{ttl: ttl, byKey: map[editionKey]*frozen{}, newest: map[string]latestEntry{}}
+}
+
+// latest returns the number of the latest edition of the period, 0 when unpublished.
+func (c *editionCache) latest(ctx context.Context, db *store.DB, period string) (int, error) {
+	now := time.Now()
+	c.mu.RLock()
+	e, ok := c.newest[period]
+	c.mu.RUnlock()
+	if ok && now.Before(e.expires) {
+		return e.number, nil
+	}
+	n, err := db.LatestEdition(ctx, period)
+	if err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	if len(c.newest) > 10000 {
+		clear(c.newest)
+	}
+	c.newest[period] = latestEntry{number: n, expires: now.Add(c.ttl)}
+	c.mu.Unlock()
+	return n, nil
+}
+
+// published records that the server itself published edition n of a period.
+func (c *editionCache) published(period string, n int) {
+	c.mu.Lock()
+	c.newest[period] = latestEntry{number: n, expires: time.Now().Add(c.ttl)}
+	c.mu.Unlock()
+}
+
+// get returns edition n of a period, frozen.
+func (c *editionCache) get(ctx context.Context, db *store.DB, period string, n int) (*frozen, error) {
+	k := editionKey{period, n}
+	c.mu.RLock()
+	f := c.byKey[k]
+	c.mu.RUnlock()
+	if f != nil {
+		return f, nil
+	}
+	c.load.Lock()
+	defer c.load.Unlock()
+	c.mu.RLock()
+	f = c.byKey[k]
+	c.mu.RUnlock()
+	if f != nil {
+		return f, nil
+	}
+	e, err := db.Edition(ctx, period, n)
+	if err != nil {
+		return nil, err
+	}
+	if f, err = freeze(e); err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if len(c.byKey) >= maxFrozen {
+		for k := range c.byKey { // drop one at random
+			delete(c.byKey, k)
+			break
+		}
+	}
+	c.byKey[k] = f
+	c.mu.Unlock()
+	return f, nil
+}

@@ -1,0 +1,129 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"sanlv/scoring"
+)
+
+// Codes the API adds to scoring's for HTTP-only failures.
+const (
+	// CodeTooLarge is a request body over the size limit.
+	CodeTooLarge = "too_large"
+	// CodeMethod is a method the route does not allow.
+	CodeMethod = "method_not_allowed"
+	// CodeTimeout is a request that ran out of time.
+	CodeTimeout = "timeout"
+)
+
+// statusOf maps every error code onto its HTTP status: the one place where codes become statuses.
+var statusOf = map[string]int{
+	scoring.Invalid:      http.StatusBadRequest,
+	scoring.Unauthorized: http.StatusUnauthorized,
+	scoring.Forbidden:    http.StatusForbidden,
+	scoring.NotFound:     http.StatusNotFound,
+	scoring.Conflict:     http.StatusConflict,
+	CodeMethod:           http.StatusMethodNotAllowed,
+	CodeTooLarge:         http.StatusRequestEntityTooLarge,
+	CodeTimeout:          http.StatusServiceUnavailable,
+	scoring.Internal:     http.StatusInternalServerError,
+}
+
+// errorBody is the JSON shape of every error answer.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string               `json:"code"`
+	Message string               `json:"message"`
+	Fields  []scoring.FieldError `json:"fields,omitempty"`
+	Request string               `json:"request_id,omitempty"`
+}
+
+// appError returns the *scoring.Error in err's chain, or an Internal one that hides err's text.
+func appError(err error) *scoring.Error {
+	var e *scoring.Error
+	if errors.As(err, &e) {
+		return e
+	}
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		return tooLarge(mb.Limit)
+	}
+	return &scoring.Error{Code: scoring.Internal, Message: "internal error"}
+}
+
+// newError builds an application error with optional per-field reasons.
+func newError(code, msg string, fields ...scoring.FieldError) *scoring.Error {
+	return &scoring.Error{Code: code, Message: msg, Fields: fields}
+}
+
+// invalidField is a 400 naming one field.
+func invalidField(field, reason string) *scoring.Error {
+	return newError(scoring.Invalid, field+": "+reason, scoring.FieldError{Field: field, Reason: reason})
+}
+
+// writeError answers with the JSON error of err and logs internal errors with their cause.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := appError(err)
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	if status >= 500 {
+		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed", slog.String("request_id", requestID(r.Context())),
+			slog.String("path", r.URL.Path), slog.Any("error", err))
+	}
+	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields, Request: requestID(r.Context())}}
+	if e.Code == scoring.Internal {
+		body.Error.Message = "internal error"
+		body.Error.Fields = nil
+	}
+	if e.Code == scoring.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="sanlv"`)
+	}
+	writeJSON(w, status, body)
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := marshal(v)
+	if err != nil {
+		b = []byte(`{"error":{"code":"internal","message":"internal error"}}`)
+		status = http.StatusInternalServerError
+	}
+	writeRawJSON(w, status, b)
+}
+
+// writeRawJSON answers with JSON already serialized.
+func writeRawJSON(w http.ResponseWriter, status int, b []byte) {
+	h := w.Header()
+	h["Content-Type"] = jsonContentType
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// marshal encodes v without escaping HTML characters, with a final newline.
+func marshal(v any) ([]byte, error) {
+	var buf jsonBuffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+type jsonBuffer []byte
+
+func (b *jsonBuffer) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+func tooLarge(limit int64) *scoring.Error {
+	return newError(CodeTooLarge, "request body is larger than the limit of "+humanBytes(limit))
+}

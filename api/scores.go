@@ -1,0 +1,365 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"sanlv/scoring"
+	"sanlv/store"
+)
+
+// policyRef names a stored policy version; empty is the active policy.
+type policyRef struct{ Policy, Version string }
+
+// cardParams select the scorecards of a period: a published edition, or live under a named policy.
+type cardParams struct {
+	Period  string `path:"period" validate:"required,period"`
+	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
+	Version string `query:"version" validate:"max=64"`
+}
+
+type unitCardParams struct {
+	Period  string `path:"period" validate:"required,period"`
+	Unit    string `path:"unit" validate:"required,max=64"`
+	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
+	Version string `query:"version" validate:"max=64"`
+}
+
+type groupParams struct {
+	Period  string `path:"period" validate:"required,period"`
+	Group   string `path:"group" validate:"required,max=64"`
+	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
+	Version string `query:"version" validate:"max=64"`
+}
+
+type explainParams struct {
+	Period  string `path:"period" validate:"required,period"`
+	Unit    string `path:"unit" validate:"required,max=64"`
+	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
+	Version string `query:"version" validate:"max=64"`
+}
+
+type whatIfParams struct {
+	Period   string `path:"period" validate:"required,period"`
+	PolicyA  string `query:"policy_a" validate:"required_with=VersionA,max=200"`
+	VersionA string `query:"version_a" validate:"max=64"`
+	PolicyB  string `query:"policy_b" validate:"required,max=200"`
+	VersionB string `query:"version_b" validate:"max=64"`
+}
+
+type annualParams struct {
+	Year    string `path:"year" validate:"required,year"`
+	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
+	Version string `query:"version" validate:"max=64"`
+}
+
+// policy returns the named stored version, the name's active version, or the active policy.
+func (s *Server) policy(ctx context.Context, name, version string) (*scoring.Policy, error) {
+	if name == "" {
+		return s.db.ActivePolicy(ctx)
+	}
+	if version == "" {
+		// The name's active version, else its newest.
+		recs, err := s.db.Policies(ctx)
+		if err != nil {
+			return nil, err
+		}
+		newest := ""
+		for _, r := range recs { // by name, then age
+			if r.Name == name {
+				newest = r.Version
+				if r.Active {
+					version = r.Version
+				}
+			}
+		}
+		if version == "" {
+			version = newest
+		}
+		if version == "" {
+			return nil, newError(scoring.NotFound, "policy "+name+" not found")
+		}
+	}
+	p, _, err := s.db.Policy(ctx, name, version)
+	if err != nil && scoring.ErrorCode(err) == scoring.NotFound {
+		return nil, newError(scoring.NotFound, "policy "+name+" has no version "+version)
+	}
+	return p, err
+}
+
+// period parses a period id under the policy.
+func period(p *scoring.Policy, id string) (scoring.Period, error) {
+	per, err := scoring.ParsePeriod(id, p.StartDay, p.Loc)
+	if err != nil {
+		return per, invalidField("period", err.Error())
+	}
+	return per, nil
+}
+
+// liveCard scores a period under p from the stored assignments, with each unit's rank change against
+// the previous period.
+func (s *Server) liveCard(ctx context.Context, p *scoring.Policy, id string) (scoring.Card, error) {
+	cur, err := period(p, id)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	prevID, err := scoring.Previous(cur.ID)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	prev, err := period(p, prevID)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	b, err := s.db.Book(ctx, p, []scoring.Period{prev, cur})
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	return b.CardWithTrend(1, 0), nil
+}
+
+// periodCard returns the frozen edition the request selects — ?edition=N, else the latest unless a policy
+// is named — or nil and the card scored live.
+func (s *Server) periodCard(ctx context.Context, id string, edition int, ref policyRef) (*frozen, *scoring.Card, error) {
+	id = canonPeriod(id)
+	if ref.Policy == "" {
+		n := edition
+		if n == 0 {
+			var err error
+			if n, err = s.frozen.latest(ctx, s.db, id); err != nil {
+				return nil, nil, err
+			}
+		}
+		if n > 0 {
+			f, err := s.frozen.get(ctx, s.db, id, n)
+			return f, nil, err
+		}
+	}
+	p, err := s.policy(ctx, ref.Policy, ref.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.liveCard(ctx, p, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return nil, &c, nil
+}
+
+func (s *Server) scorecards(w http.ResponseWriter, r *http.Request) error {
+	var q cardParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		writeRawJSON(w, http.StatusOK, f.scorecards)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, cardView{Card: *c})
+	return nil
+}
+
+func (s *Server) unitScorecard(w http.ResponseWriter, r *http.Request) error {
+	var q unitCardParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	if err := scopeUnit(caller(r), q.Unit); err != nil {
+		return err
+	}
+	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		b, ok := f.units[q.Unit]
+		if !ok {
+			return unitNotFound(q.Unit)
+		}
+		writeRawJSON(w, http.StatusOK, b)
+		return nil
+	}
+	sc := c.Unit(q.Unit)
+	if sc == nil {
+		return unitNotFound(q.Unit)
+	}
+	writeJSON(w, http.StatusOK, unitCardView{Period: c.Period, Policy: c.Policy, Unit: *sc})
+	return nil
+}
+
+func (s *Server) rankings(w http.ResponseWriter, r *http.Request) error {
+	var q cardParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	if err != nil {
+		return err
+	}
+	if f != nil {
+		writeRawJSON(w, http.StatusOK, f.rankings)
+		return nil
+	}
+	writeJSON(w, http.StatusOK, rankingsOf(c, nil, ""))
+	return nil
+}
+
+func (s *Server) groupRanking(w http.ResponseWriter, r *http.Request) error {
+	var q groupParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	if err != nil {
+		return err
+	}
+	notFound := newError(scoring.NotFound, "group "+q.Group+" not found in period "+q.Period)
+	if f != nil {
+		b, ok := f.groups[q.Group]
+		if !ok {
+			return notFound
+		}
+		writeRawJSON(w, http.StatusOK, b)
+		return nil
+	}
+	v := rankingsOf(c, nil, q.Group)
+	if len(v.Groups) == 0 {
+		return notFound
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
+	var q explainParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	if err := scopeUnit(caller(r), q.Unit); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	p, err := s.policy(ctx, q.Policy, q.Version)
+	if err != nil {
+		return err
+	}
+	per, err := period(p, q.Period)
+	if err != nil {
+		return err
+	}
+	b, err := s.db.Book(ctx, p, []scoring.Period{per})
+	if err != nil {
+		return err
+	}
+	u, ok := lookupCode(b.Directory(), q.Unit)
+	if !ok {
+		return unitNotFound(q.Unit)
+	}
+	var rows []scoring.Assignment
+	err = s.db.Stream(ctx, b.Directory(), store.Query{From: per.Start, To: per.End, Basis: basisOf(p), Unit: q.Unit},
+		func(a *scoring.Assignment) error {
+			rows = append(rows, *a)
+			return nil
+		})
+	if err != nil {
+		return err
+	}
+	e, err := b.Explain(0, u, rows)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, explanationOf(e, p))
+	return nil
+}
+
+func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) error {
+	var q whatIfParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	wi, err := s.compare(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, wi)
+	return nil
+}
+
+// compare scores a period under two policies in one pass over the data.
+func (s *Server) compare(ctx context.Context, q whatIfParams) (scoring.WhatIf, error) {
+	pa, err := s.policy(ctx, q.PolicyA, q.VersionA)
+	if err != nil {
+		return scoring.WhatIf{}, err
+	}
+	pb, err := s.policy(ctx, q.PolicyB, q.VersionB)
+	if err != nil {
+		return scoring.WhatIf{}, err
+	}
+	var specs []store.BookSpec
+	for _, p := range []*scoring.Policy{pa, pb} {
+		per, err := period(p, q.Period)
+		if err != nil {
+			return scoring.WhatIf{}, err
+		}
+		specs = append(specs, store.BookSpec{Policy: p, Periods: []scoring.Period{per}})
+	}
+	bs, err := s.db.Books(ctx, specs)
+	if err != nil {
+		return scoring.WhatIf{}, err
+	}
+	return scoring.Compare(bs[0].Card(0), bs[1].Card(0)), nil
+}
+
+func (s *Server) annual(w http.ResponseWriter, r *http.Request) error {
+	var q annualParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return err
+	}
+	a, _, err := s.yearEnd(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, a)
+	return nil
+}
+
+// yearEnd computes the year-end appraisal under the named or active policy.
+func (s *Server) yearEnd(ctx context.Context, q annualParams) (scoring.Annual, *scoring.Policy, error) {
+	p, err := s.policy(ctx, q.Policy, q.Version)
+	if err != nil {
+		return scoring.Annual{}, nil, err
+	}
+	periods, err := p.AnnualPeriods(q.Year)
+	if err != nil {
+		return scoring.Annual{}, nil, invalidField("year", err.Error())
+	}
+	b, err := s.db.Book(ctx, p, periods)
+	if err != nil {
+		return scoring.Annual{}, nil, err
+	}
+	return b.Annual(q.Year), p, nil
+}
+
+// basisOf returns the store basis of the policy's period basis.
+func basisOf(p *scoring.Policy) store.Basis {
+	if p.BasisReceived {
+		return store.ByReceived
+	}
+	return store.ByClosed
+}
+
+// lookupCode finds a unit by its code only (Directory.Lookup also accepts names).
+func lookupCode(d *scoring.Directory, code string) (int32, bool) {
+	i, ok := d.Lookup(code)
+	if !ok || d.Unit(i).Code != code {
+		return 0, false
+	}
+	return i, true
+}
