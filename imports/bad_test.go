@@ -142,6 +142,8 @@ func TestUnreadableFilesFail(t *testing.T) {
 		{"old XLS", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), "tickets: an old .xls workbook"},
 		{"missing required column", []byte(lines("ticket_id,unit,received_at,dispatched_at", "T1,S01,2025-10-01 08:00,2025-10-01 09:00")),
 			"tickets: missing required column kind (诉求类型)"},
+		{"semicolons", []byte(lines(strings.ReplaceAll(header, ",", ";"), strings.ReplaceAll(good, ",", ";"))),
+			"tickets: the header is one column: is \";\" the separator? Save the file as CSV with commas"},
 		{"two columns for one field", []byte(lines(header+",受理时间", good+",2025-10-01 08:00")),
 			"tickets: columns received_at, 受理时间 all give received_at: choose one with a column mapping"},
 		{"unterminated quote", []byte(lines(header, strings.Replace(good, "城建/道路", `"城建/道路`, 1))),

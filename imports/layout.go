@@ -39,6 +39,9 @@ func defaultLoc() *time.Location {
 
 // resolveTickets matches the header of a tickets file to the fields, using the mapping when given.
 func resolveTickets(name string, header []string, m *Mapping, loc *time.Location) (*layout, error) {
+	if hint := separatorHint(header); hint != "" {
+		return nil, fileError(name, "%s", hint)
+	}
 	l := &layout{header: header, loc: loc}
 	if l.loc == nil {
 		l.loc = defaultLoc()
@@ -201,4 +204,16 @@ func slicesDeleteUsed(cols []int, used []bool) []int {
 		}
 	}
 	return out
+}
+
+// separatorHint explains a header read as one column: the file uses another separator.
+func separatorHint(header []string) string {
+	if len(header) == 1 {
+		for _, sep := range []string{";", "\t", "|"} {
+			if strings.Contains(header[0], sep) {
+				return fmt.Sprintf("the header is one column: is %q the separator? Save the file as CSV with commas", sep)
+			}
+		}
+	}
+	return ""
 }

@@ -50,6 +50,9 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		}
 	}
 	if len(missing) > 0 {
+		if hint := separatorHint(t.header); hint != "" {
+			return nil, nil, fileError(name, "%s", hint)
+		}
 		return nil, nil, fileError(name, "missing required column %s", strings.Join(missing, ", "))
 	}
 	c := newCollector(name, 0)
