@@ -303,3 +303,9 @@ func (e *env) checkNoPhones(t testing.TB) {
 		}
 	}
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+func bytesOf(b []byte) io.Reader { return bytes.NewReader(b) }
+
+func urlEscape(s string) string { return url.QueryEscape(s) }

@@ -67,7 +67,7 @@ func codes() []string {
 }
 
 func operation(rt route) obj {
-	op := obj{"summary": rt.summary, "operationId": operationID(rt), "x-roles": rt.roles.names()}
+	op := obj{"summary": rt.summary, "operationId": operationID(rt), "x-roles": append([]string{}, rt.roles.names()...)}
 	if rt.roles == public {
 		op["security"] = []obj{}
 	} else {
@@ -100,14 +100,14 @@ func operation(rt route) obj {
 	if rt.xlsx {
 		ok = obj{"description": "the workbook", "content": obj{XLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 	}
-	status := "200"
-	if rt.method == "POST" {
-		status = "201"
-	}
 	errResp := obj{"$ref": "#/components/responses/Error"}
-	resp := obj{status: ok, "400": errResp, "404": errResp}
-	if status == "201" {
-		resp["200"] = obj{"description": "nothing new: the same content was already stored", "content": ok["content"]}
+	resp := obj{"200": ok, "400": errResp, "404": errResp}
+	if rt.created {
+		resp["201"] = ok
+		resp["200"] = obj{"description": "nothing new was stored", "content": ok["content"]}
+	}
+	if rt.method == "POST" {
+		resp["409"] = errResp
 	}
 	if rt.roles != public {
 		resp["401"], resp["403"] = errResp, errResp

@@ -23,6 +23,8 @@ type route struct {
 	upload, yaml bool
 	// xlsx marks a workbook download; long routes get LongTimeout.
 	xlsx, long bool
+	// created marks a write that answers 201 when it stores something new (200 when it did not).
+	created bool
 }
 
 // routes is the API: every route, with the roles that may call it. A unit token is further scoped to
@@ -36,14 +38,14 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/units/{unit}", roles: anyRole, handler: s.getUnit, summary: "one unit", params: unitParams{}},
 
 		{method: "GET", pattern: "/imports", roles: staff, handler: s.listImports, summary: "import batches, newest first", params: importListParams{}},
-		{method: "POST", pattern: "/imports/units", roles: admin, handler: s.importUnits, summary: "import a units file (multipart field file: CSV or XLSX)", params: importParams{}, upload: true, long: true},
-		{method: "POST", pattern: "/imports/tickets", roles: admin, handler: s.importTickets, summary: "import a tickets file (multipart fields mapping (optional YAML), then file: CSV or XLSX)", params: importParams{}, upload: true, long: true},
+		{method: "POST", pattern: "/imports/units", roles: admin, handler: s.importUnits, summary: "import a units file (multipart field file: CSV or XLSX)", params: importParams{}, upload: true, long: true, created: true},
+		{method: "POST", pattern: "/imports/tickets", roles: admin, handler: s.importTickets, summary: "import a tickets file (multipart fields mapping (optional YAML), then file: CSV or XLSX)", params: importParams{}, upload: true, long: true, created: true},
 
 		{method: "GET", pattern: "/assignments", roles: anyRole, handler: s.listAssignments, summary: "assignments in key order with cursor pagination", params: assignmentListParams{}},
 		{method: "GET", pattern: "/assignments/{ticket}/{unit}", roles: anyRole, handler: s.getAssignment, summary: "one assignment", params: assignmentParams{}},
 
 		{method: "GET", pattern: "/policies", roles: anyRole, handler: s.listPolicies, summary: "every stored policy version"},
-		{method: "POST", pattern: "/policies", roles: admin, handler: s.savePolicy, summary: "store a new policy version (YAML body), validated", yaml: true},
+		{method: "POST", pattern: "/policies", roles: admin, handler: s.savePolicy, summary: "store a new policy version (YAML body), validated", yaml: true, created: true},
 		{method: "GET", pattern: "/policies/{id}", roles: anyRole, handler: s.getPolicy, summary: "one policy version with its YAML", params: policyIDParams{}},
 		{method: "POST", pattern: "/policies/{id}/activate", roles: admin, handler: s.activatePolicy, summary: "make a version the active one of its name", params: policyIDParams{}},
 
@@ -56,13 +58,13 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/years/{year}/annual", roles: staff, handler: s.annual, summary: "year-end appraisal", params: annualParams{}},
 
 		{method: "GET", pattern: "/appeals", roles: anyRole, handler: s.listAppeals, summary: "appeals, oldest first", params: appealListParams{}},
-		{method: "POST", pattern: "/appeals", roles: unit, handler: s.fileAppeal, summary: "file an appeal on one of the unit's assignments", body: appealRequest{}},
+		{method: "POST", pattern: "/appeals", roles: unit, handler: s.fileAppeal, summary: "file an appeal on one of the unit's assignments", body: appealRequest{}, created: true},
 		{method: "GET", pattern: "/appeals/{id}", roles: anyRole, handler: s.getAppeal, summary: "one appeal", params: appealIDParams{}},
 		{method: "POST", pattern: "/appeals/{id}/decision", roles: staff, handler: s.decideAppeal, summary: "approve (exclude or correct) or reject a pending appeal", params: appealIDParams{}, body: decisionRequest{}},
 
 		{method: "GET", pattern: "/editions", roles: anyRole, handler: s.listAllEditions, summary: "every published edition"},
 		{method: "GET", pattern: "/periods/{period}/editions", roles: anyRole, handler: s.listEditions, summary: "the editions of a period", params: periodParams{}},
-		{method: "POST", pattern: "/periods/{period}/editions", roles: admin, handler: s.publish, summary: "publish the period: freeze its scorecards as the next edition", params: publishParams{}},
+		{method: "POST", pattern: "/periods/{period}/editions", roles: admin, handler: s.publish, summary: "publish the period: freeze its scorecards as the next edition", params: publishParams{}, created: true},
 		{method: "GET", pattern: "/periods/{period}/editions/{number}", roles: staff, handler: s.getEdition, summary: "a published edition with its frozen scorecards", params: editionParams{}},
 
 		{method: "GET", pattern: "/audit", roles: staff, handler: s.audit, summary: "the audit log, newest first", params: auditParams{}},
@@ -84,17 +86,15 @@ func (s *Server) router() http.Handler {
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, newError(CodeMethod, "method "+r.Method+" not allowed on "+r.URL.Path))
 	})
-	r.Route(Prefix, func(r chi.Router) {
-		for _, rt := range s.routes() {
-			maxBody, timeout := s.cfg.MaxBody, s.cfg.Timeout
-			if rt.upload {
-				maxBody = s.cfg.MaxUpload
-			}
-			if rt.long {
-				timeout = s.cfg.LongTimeout
-			}
-			r.Method(rt.method, rt.pattern, s.guard(rt.roles, s.limit(timeout, maxBody, s.serve(rt.handler))))
+	for _, rt := range s.routes() {
+		maxBody, timeout := s.cfg.MaxBody, s.cfg.Timeout
+		if rt.upload {
+			maxBody = s.cfg.MaxUpload
 		}
-	})
+		if rt.long {
+			timeout = s.cfg.LongTimeout
+		}
+		r.Method(rt.method, Prefix+rt.pattern, s.guard(rt.roles, s.limit(timeout, maxBody, s.serve(rt.handler))))
+	}
 	return r
 }
