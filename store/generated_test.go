@@ -104,3 +104,48 @@ func same(t *testing.T, what string, got, want any) {
 		t.Errorf("%s: the database gives other JSON than the files", what)
 	}
 }
+
+// TestParallelScanGivesTheSameBooks reads a generated year from PostgreSQL with three connections in
+// parallel and with one, and compares the books with the files'.
+func TestParallelScanGivesTheSameBooks(t *testing.T) {
+	dsn := pgDSN(t)
+	cfg := synth.Config{Units: 20, Assignments: 15000, Seed: 11, Year: 2025, Mixed: true}
+	units, tickets := city(t, cfg)
+	ctx := context.Background()
+	par, err := store.OpenConfig(ctx, store.Config{DSN: dsn, ScanWorkers: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer par.Close()
+	if _, err := par.ImportUnits(ctx, "units.csv", bytes.NewReader(units), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := par.ImportTickets(ctx, "tickets.csv", bytes.NewReader(tickets), store.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	dir, err := par.Directory(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"district-2025", "county-threshold"} {
+		p := policy(t, name)
+		periods, err := p.AnnualPeriods("2025")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := par.Book(ctx, p, periods)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fileBook(t, dir, p, periods, tickets)
+		for i := range periods {
+			same(t, name+" "+periods[i].ID, b.Card(i), want.Card(i))
+		}
+		m := month(t, p, "2025-03")
+		b, err = par.Book(ctx, p, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		same(t, name+" 2025-03", b.Card(0), fileBook(t, dir, p, m, tickets).Card(0))
+	}
+}
