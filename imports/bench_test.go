@@ -181,4 +181,3 @@ func BenchmarkWords(b *testing.B) {
 		}
 	}
 }
-
