@@ -54,6 +54,8 @@ type Server struct {
 	ids    *idSource
 	tokens *tokenCache
 	frozen *editionCache
+	// layouts holds the path and query fields of each params struct type.
+	layouts sync.Map
 
 	once    sync.Once
 	handler http.Handler

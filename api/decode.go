@@ -212,46 +212,68 @@ func typeName(t reflect.Type) string {
 	return t.String()
 }
 
+// paramField is a field of a params struct filled from the path or the query.
+type paramField struct {
+	index int
+	name  string
+	path  bool
+}
+
+// layout returns the path and query fields of a params struct type, computed once per type.
+func (s *Server) layout(t reflect.Type) []paramField {
+	if l, ok := s.layouts.Load(t); ok {
+		return l.([]paramField)
+	}
+	var out []paramField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if name := f.Tag.Get("path"); name != "" {
+			out = append(out, paramField{index: i, name: name, path: true})
+		} else if name := f.Tag.Get("query"); name != "" {
+			out = append(out, paramField{index: i, name: name})
+		}
+	}
+	s.layouts.Store(t, out)
+	return out
+}
+
 // decodeParams fills v (a pointer to a struct) from the route's path parameters (`path:"name"`) and the
 // query string (`query:"name"`), rejecting unknown and repeated query parameters and values of the
 // wrong type, then validates v. Supported field types: string, int, int64, bool, *bool.
 func (s *Server) decodeParams(r *http.Request, v any) error {
 	rv := reflect.ValueOf(v).Elem()
-	rt := rv.Type()
-	q := r.URL.Query()
-	known := map[string]bool{}
+	fs := s.layout(rv.Type())
+	var q url.Values
+	if r.URL.RawQuery != "" {
+		q = r.URL.Query()
+	}
 	var fields []scoring.FieldError
-	for i := 0; i < rt.NumField(); i++ {
-		f := rt.Field(i)
+	for _, f := range fs {
 		var raw string
-		var present bool
-		if name := f.Tag.Get("path"); name != "" {
-			raw = pathParam(r, name)
-			present = true
-		} else if name := f.Tag.Get("query"); name != "" {
-			known[name] = true
-			vals, ok := q[name]
-			if len(vals) > 1 {
-				fields = append(fields, scoring.FieldError{Field: name, Reason: "given more than once"})
+		if f.path {
+			raw = pathParam(r, f.name)
+		} else {
+			vals, ok := q[f.name]
+			if !ok {
 				continue
 			}
-			if ok {
-				raw, present = vals[0], true
+			if len(vals) > 1 {
+				fields = append(fields, scoring.FieldError{Field: f.name, Reason: "given more than once"})
+				continue
 			}
-		} else {
-			continue
+			raw = vals[0]
 		}
-		if !present {
-			continue
-		}
-		name := f.Tag.Get("path") + f.Tag.Get("query")
-		if err := setField(rv.Field(i), raw); err != nil {
-			fields = append(fields, scoring.FieldError{Field: name, Reason: err.Error()})
+		if err := setField(rv.Field(f.index), raw); err != nil {
+			fields = append(fields, scoring.FieldError{Field: f.name, Reason: err.Error()})
 		}
 	}
 	var unknown []string
 	for k := range q {
-		if !known[k] {
+		known := false
+		for _, f := range fs {
+			known = known || !f.path && f.name == k
+		}
+		if !known {
 			unknown = append(unknown, k)
 		}
 	}
