@@ -136,7 +136,7 @@ func (db *DB) loader(conn bun.Conn, tx bun.Tx, dir *scoring.Directory, direct bo
 	if db.pg {
 		return &pgLoader{conn: conn, dir: dir, direct: direct, batch: batch}
 	}
-	return &sqliteLoader{tx: tx, dir: dir, direct: direct, batch: batch}
+	return &sqliteLoader{conn: conn, dir: dir, direct: direct, batch: batch}
 }
 
 // pipe runs read in a goroutine, passing its rows in batches to st.load, and returns the report and
