@@ -216,9 +216,12 @@ func rebuild(ctx context.Context, db *DB, tx bun.Tx, restore []string) error {
 		db.log.Debug("rebuilt", "sql", q, "elapsed", time.Since(start))
 	}
 	if db.pg && len(restore) > 0 {
-		// A bulk load changes the table's statistics a lot: give the planner fresh ones now.
-		if _, err := tx.ExecContext(ctx, "ANALYZE assignments"); err != nil {
-			return dbError(err, "analyze assignments")
+		// A bulk load changes the table's statistics a lot: give the planner fresh ones now, from a
+		// small sample (autovacuum refines them later).
+		for _, q := range []string{"SET LOCAL default_statistics_target = 10", "ANALYZE assignments", "RESET default_statistics_target"} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return dbError(err, "analyze assignments")
+			}
 		}
 	}
 	return nil
