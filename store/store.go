@@ -1,16 +1,26 @@
 // Package store keeps Sanlv's data in a SQL database with bun: an embedded SQLite file by default,
 // PostgreSQL in production, through the same code.
 //
-// Tables (see migrations/): units, assignments (key ticket_id+unit), overrides (exclusions and
-// callback corrections decided in Sanlv, kept apart from the imported values so that a re-import
-// never undoes them), import_batches, policies, editions, appeals, audit_log and api_tokens.
+// Tables (migrations/, one directory per dialect, applied on Open): units, assignments (key
+// ticket_id+unit; indexes on closed_at, received_at and unit+closed_at), overrides (exclusions and
+// callback corrections decided in Sanlv, kept beside the imported values so that the originals are
+// never lost and a re-import never undoes a decision), import_batches, policies (every version; one
+// active per name), editions, appeals, audit_log (who, when, entity, before, after, why) and
+// api_tokens (SHA-256 of the token only).
 //
 // Assignments are stored compactly: times as BIGINT Unix seconds (NULL for an empty cell),
 // enumerations as SMALLINT holding the scoring package's values (role 0 lead, 1 co; kind 0 consult,
 // 1 help, 2 complaint, 3 report, 4 suggestion, 5 praise; urgency 0 normal, 1 emergency, 2 priority,
 // 3 complex; resolution 0 none, 1 resolved, 2 partial, 3 unresolved; satisfaction 0 unrated,
 // 1 very satisfied … 5 very dissatisfied; contacted 0 unknown, 1 yes, 2 no), booleans as BOOLEAN
-// (PostgreSQL) or 0/1 INTEGER (SQLite), the unit as its code.
+// (PostgreSQL) or 0/1 INTEGER (SQLite), the unit as its code. The audit log writes enumerations as
+// their English words.
+//
+// Imports stream (flat memory) and are all-or-nothing: one transaction per file. Into an empty table
+// rows go straight into assignments with its keys and indexes rebuilt at the end; otherwise through a
+// staging table merged with INSERT … ON CONFLICT DO UPDATE … WHERE changed, the changed rows audited
+// with their old values in the same statement set. Reads stream with the small fields packed into
+// one integer, which halves the values the database formats per row.
 package store
 
 import (

@@ -30,7 +30,9 @@ const batchSize = 1024
 // multi-row INSERT on SQLite), so memory stays flat whatever the file's size. Into an empty table
 // they go straight into assignments, its indexes and keys rebuilt at the end; otherwise they go into
 // a staging table and are merged with one INSERT … ON CONFLICT DO UPDATE … WHERE changed.
-// PostgreSQL imports take a SHARE ROW EXCLUSIVE lock on assignments: one import at a time, readers welcome.
+// PostgreSQL imports take a SHARE ROW EXCLUSIVE lock on assignments (one import at a time, readers
+// welcome); a bulk load (into an empty table, or a file at least as large as the table) drops and
+// rebuilds keys and indexes, so its readers wait until it commits.
 func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt ImportOptions) (*ImportResult, error) {
 	start := db.now()
 	loc, err := db.location(ctx, opt.Loc)
