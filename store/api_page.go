@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"sanlv/scoring"
 )
@@ -32,12 +33,14 @@ var ErrStop = errors.New("stop reading")
 func (db *DB) Page(ctx context.Context, dir *scoring.Directory, q PageQuery, fn func(*scoring.Assignment) error) error {
 	sq := Query{From: q.From, To: q.To, Basis: q.Basis, Unit: q.Unit, Kind: q.Kind, Ordered: true,
 		After: q.After, AfterTicket: q.AfterTicket, AfterUnit: q.AfterUnit, Limit: q.Limit}
-	if q.After && !db.pg && !afterBindsTwice(db) {
-		// Workaround: selectQuery binds AfterTicket once for two "?" placeholders, which SQLite fills by
-		// position; skip up to the cursor here instead (rows come in key order).
+	err := db.Stream(ctx, dir, sq, fn)
+	if err != nil && q.After && !db.pg && strings.Contains(err.Error(), "missing argument") {
+		// Workaround: the After condition binds AfterTicket once for two "?" placeholders, which SQLite
+		// fills by position, and the query fails before any row is read; skip up to the cursor here
+		// instead (rows come in key order).
 		sq.After, sq.Limit = false, 0
 		n, inner := 0, fn
-		fn = func(a *scoring.Assignment) error {
+		err = db.Stream(ctx, dir, sq, func(a *scoring.Assignment) error {
 			if a.TicketID < q.AfterTicket || a.TicketID == q.AfterTicket && dir.Unit(a.Unit).Code <= q.AfterUnit {
 				return nil
 			}
@@ -46,9 +49,8 @@ func (db *DB) Page(ctx context.Context, dir *scoring.Directory, q PageQuery, fn 
 			}
 			n++
 			return inner(a)
-		}
+		})
 	}
-	err := db.Stream(ctx, dir, sq, fn)
 	if errors.Is(err, ErrStop) {
 		return nil
 	}
@@ -77,11 +79,4 @@ func (db *DB) LatestEdition(ctx context.Context, period string) (int, error) {
 		return 0, nil
 	}
 	return n[0], nil
-}
-
-// afterBindsTwice reports whether selectQuery gives each placeholder of the After condition its own
-// argument (SQLite needs that); Page works around it when not.
-func afterBindsTwice(db *DB) bool {
-	_, args := db.selectQuery(Query{After: true, AfterTicket: "t", AfterUnit: "u"}, nil)
-	return len(args) == 3
 }
