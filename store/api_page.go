@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"sanlv/scoring"
 )
@@ -31,26 +30,8 @@ var ErrStop = errors.New("stop reading")
 // unit indexes in dir; the *Assignment passed to fn is reused. Every field is read, caller_phone
 // included: the caller masks it.
 func (db *DB) Page(ctx context.Context, dir *scoring.Directory, q PageQuery, fn func(*scoring.Assignment) error) error {
-	sq := Query{From: q.From, To: q.To, Basis: q.Basis, Unit: q.Unit, Kind: q.Kind, Ordered: true,
-		After: q.After, AfterTicket: q.AfterTicket, AfterUnit: q.AfterUnit, Limit: q.Limit}
-	err := db.Stream(ctx, dir, sq, fn)
-	if err != nil && q.After && !db.pg && strings.Contains(err.Error(), "missing argument") {
-		// Workaround: the After condition binds AfterTicket once for two "?" placeholders, which SQLite
-		// fills by position, and the query fails before any row is read; skip up to the cursor here
-		// instead (rows come in key order).
-		sq.After, sq.Limit = false, 0
-		n, inner := 0, fn
-		err = db.Stream(ctx, dir, sq, func(a *scoring.Assignment) error {
-			if a.TicketID < q.AfterTicket || a.TicketID == q.AfterTicket && dir.Unit(a.Unit).Code <= q.AfterUnit {
-				return nil
-			}
-			if q.Limit > 0 && n == q.Limit {
-				return ErrStop
-			}
-			n++
-			return inner(a)
-		})
-	}
+	err := db.Stream(ctx, dir, Query{From: q.From, To: q.To, Basis: q.Basis, Unit: q.Unit, Kind: q.Kind, Ordered: true,
+		After: q.After, AfterTicket: q.AfterTicket, AfterUnit: q.AfterUnit, Limit: q.Limit}, fn)
 	if errors.Is(err, ErrStop) {
 		return nil
 	}

@@ -191,8 +191,9 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 		where = append(where, "a.kind = "+arg(int16(*q.Kind)))
 	}
 	if q.After {
-		t := arg(q.AfterTicket)
-		where = append(where, fmt.Sprintf("(a.ticket_id > %s OR (a.ticket_id = %s AND a.unit > %s))", t, t, arg(q.AfterUnit)))
+		// Each placeholder gets its own argument: SQLite fills "?" by position.
+		where = append(where, fmt.Sprintf("(a.ticket_id > %s OR (a.ticket_id = %s AND a.unit > %s))",
+			arg(q.AfterTicket), arg(q.AfterTicket), arg(q.AfterUnit)))
 	}
 	sel := []string{"a.ticket_id", "a.unit", flagsExpr(db.pg)}
 	for _, i := range readCols {

@@ -154,3 +154,38 @@ func TestAssignmentsRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestPagesCoverEveryRowOnce reads the worked example in pages of 10 after a cursor and compares with
+// one ordered read.
+func TestPagesCoverEveryRowOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx := context.Background()
+		dir, _ := db.Directory(ctx)
+		var all []string
+		db.Stream(ctx, dir, store.Query{Ordered: true}, func(a *scoring.Assignment) error {
+			all = append(all, a.TicketID+"/"+dir.Unit(a.Unit).Code)
+			return nil
+		})
+		var paged []string
+		q := store.PageQuery{Limit: 10}
+		for {
+			n := 0
+			err := db.Page(ctx, dir, q, func(a *scoring.Assignment) error {
+				n++
+				paged = append(paged, a.TicketID+"/"+dir.Unit(a.Unit).Code)
+				q.After, q.AfterTicket, q.AfterUnit = true, a.TicketID, dir.Unit(a.Unit).Code
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n < 10 {
+				break
+			}
+		}
+		if len(all) != 133 || fmt.Sprint(paged) != fmt.Sprint(all) {
+			t.Errorf("paged %d rows, ordered read %d: the pages differ", len(paged), len(all))
+		}
+	})
+}
