@@ -107,11 +107,13 @@ func (s *Server) bulletinXLSX(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		b.Card, b.Edition, b.Generated = f.card, e.Number, e.PublishedAt
-		same, err := s.sameInputs(ctx, p, e)
-		if err != nil {
+		if len(e.Points) > 0 { // frozen with the edition
+			if b.Points, err = e.PointLines(); err != nil {
+				return err
+			}
+		} else if same, err := s.sameInputs(ctx, p, e); err != nil {
 			return err
-		}
-		if same {
+		} else if same { // an edition published before point lines were frozen, inputs unchanged
 			if b.Points, err = s.pointLines(ctx, p, e.Period); err != nil {
 				return err
 			}
@@ -172,9 +174,8 @@ func (s *Server) sameInputs(ctx context.Context, p *scoring.Policy, e *store.Edi
 	return digest == e.InputDigest, err
 }
 
-// pointLines builds the bulletin's 扣分明细 of a period, one unit at a time so that memory stays bounded
-// by the largest unit.
-func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) ([]exports.PointLine, error) {
+// pointLines builds the bulletin's 扣分明细 of a period in one streamed pass over its rows.
+func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) ([]scoring.PointLine, error) {
 	per, err := period(p, id)
 	if err != nil {
 		return nil, err
@@ -184,25 +185,17 @@ func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) (
 		return nil, err
 	}
 	dir := b.Directory()
-	var out []exports.PointLine
-	var rows []scoring.Assignment
-	for _, u := range dir.Units() {
-		rows = rows[:0]
-		err := s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p), Unit: u.Code, Lean: true},
-			func(a *scoring.Assignment) error {
-				rows = append(rows, *a)
-				return nil
-			})
+	var out []scoring.PointLine
+	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p), Lean: true}, func(a *scoring.Assignment) error {
+		l, err := b.Line(a)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		lines, err := exports.PointLines(b, 0, rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, lines...)
-	}
-	return out, nil
+		out = scoring.AppendPointLines(out, dir.Unit(a.Unit), &l)
+		return nil
+	})
+	scoring.SortPointLines(out, dir)
+	return out, err
 }
 
 // detailXLSX downloads every assignment of a period (a unit token: its own) with what the policy made

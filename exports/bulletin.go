@@ -28,13 +28,7 @@ type Bulletin struct {
 }
 
 // PointLine is one assignment's points under one rule.
-type PointLine struct {
-	Unit     string  `json:"unit"`
-	UnitName string  `json:"unit_name"`
-	TicketID string  `json:"ticket_id"`
-	Rule     string  `json:"rule"`
-	Points   float64 `json:"points"`
-}
+type PointLine = scoring.PointLine
 
 // Sheet names of the bulletin besides the groups'.
 const (

@@ -2,7 +2,6 @@ package exports
 
 import (
 	"fmt"
-	"sort"
 
 	"sanlv/scoring"
 )
@@ -21,30 +20,8 @@ func PointLines(b *scoring.Book, pi int, rows []scoring.Assignment) ([]PointLine
 		if err != nil {
 			return nil, fmt.Errorf("points of unit %s: %w", b.Directory().Unit(a.Unit).Code, err)
 		}
-		out = AppendPoints(out, b.Directory().Unit(a.Unit), &l)
+		out = scoring.AppendPointLines(out, b.Directory().Unit(a.Unit), &l)
 	}
-	SortPoints(out, b.Directory())
+	scoring.SortPointLines(out, b.Directory())
 	return out, nil
-}
-
-// AppendPoints appends the non-zero rule points of one explained assignment of unit u.
-func AppendPoints(out []PointLine, u scoring.Unit, l *scoring.Line) []PointLine {
-	for _, rp := range l.Points {
-		if rp.Points != 0 {
-			out = append(out, PointLine{Unit: u.Code, UnitName: u.Name, TicketID: l.TicketID, Rule: rp.Label, Points: rp.Points})
-		}
-	}
-	return out
-}
-
-// SortPoints orders point lines by unit (directory order), then ticket, keeping rule order within a ticket.
-func SortPoints(lines []PointLine, dir *scoring.Directory) {
-	pos := func(code string) int32 { i, _ := dir.Lookup(code); return i }
-	sort.SliceStable(lines, func(i, j int) bool {
-		a, b := &lines[i], &lines[j]
-		if a.Unit != b.Unit {
-			return pos(a.Unit) < pos(b.Unit)
-		}
-		return a.TicketID < b.TicketID
-	})
 }

@@ -99,6 +99,9 @@ func TestEditionsFreezeCardsAndNumberPerPeriod(t *testing.T) {
 		if err := db.Exclude(ctx, "T0100098", "E01", "申诉通过", "committee"); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.Publish(ctx, "2025-10", p, c1, "office"); scoring.ErrorCode(err) != scoring.Conflict {
+			t.Errorf("publishing a card the rows no longer give: got %v, want conflict", err)
+		}
 		c2 := card()
 		e2, err := db.Publish(ctx, "2025-10", p, c2, "office")
 		if err != nil {
@@ -125,6 +128,31 @@ func TestEditionsFreezeCardsAndNumberPerPeriod(t *testing.T) {
 		}
 		if _, err := db.Edition(ctx, "2025-10", 3); scoring.ErrorCode(err) != scoring.NotFound {
 			t.Errorf("edition 3: %v, want not_found", err)
+		}
+		// The 扣分明细 is frozen with each edition: S01's lines sum to its expected 12 points (worked
+		// example), and E01's excluded ticket stays in edition 1 but not in edition 2.
+		sums := func(n int) (s01 float64, t98 bool) {
+			e, err := db.Edition(ctx, "2025-10", n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines, err := e.PointLines()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range lines {
+				if l.Unit == "S01" {
+					s01 += l.Points
+				}
+				t98 = t98 || l.TicketID == "T0100098"
+			}
+			return s01, t98
+		}
+		if s01, t98 := sums(1); s01 != 12 || !t98 {
+			t.Errorf("edition 1 points: S01 %v (want 12), T0100098 listed %v (want true)", s01, t98)
+		}
+		if _, t98 := sums(2); t98 {
+			t.Error("edition 2 still lists the excluded T0100098")
 		}
 		list, err := db.Editions(ctx, "2025-10")
 		if err != nil || len(list) != 2 || list[0].Card != nil {

@@ -33,6 +33,20 @@ type Edition struct {
 	PublishedAt time.Time `bun:"published_at" json:"published_at"`
 	// Card is the frozen scorecards JSON exactly as published (empty in lists).
 	Card json.RawMessage `bun:"card,type:json" json:"card,omitempty"`
+	// Points is the frozen 扣分明细: every rule's points on every assignment of the period (empty in lists).
+	Points json.RawMessage `bun:"points,type:json,nullzero" json:"-"`
+}
+
+// PointLines decodes the frozen point lines.
+func (e *Edition) PointLines() ([]scoring.PointLine, error) {
+	var out []scoring.PointLine
+	if len(e.Points) == 0 {
+		return out, nil
+	}
+	if err := json.Unmarshal(e.Points, &out); err != nil {
+		return nil, fmt.Errorf("edition %s/%d points: %w", e.Period, e.Number, err)
+	}
+	return out, nil
 }
 
 // Scorecards decodes the frozen card.
@@ -49,6 +63,11 @@ func (e *Edition) Scorecards() (scoring.Card, error) {
 // in key order (byte order of ticket_id, unit) — and the number of those assignments.
 // Each unit and row is written as its fields separated by 0x1F and ended by a newline.
 func (db *DB) Digest(ctx context.Context, from, to int64) (string, int64, error) {
+	return db.digest(ctx, from, to, nil)
+}
+
+// digest is Digest that also hands every row to fn, when fn is set.
+func (db *DB) digest(ctx context.Context, from, to int64, fn func(dir *scoring.Directory, a *scoring.Assignment) error) (string, int64, error) {
 	h := sha256.New()
 	us, err := db.Units(ctx)
 	if err != nil {
@@ -65,6 +84,9 @@ func (db *DB) Digest(ctx context.Context, from, to int64) (string, int64, error)
 	err = db.Stream(ctx, dir, Query{From: from, To: to, Basis: ByEither, Ordered: true}, func(a *scoring.Assignment) error {
 		n++
 		digestRow(h, a, dir.Unit(a.Unit).Code)
+		if fn != nil {
+			return fn(dir, a)
+		}
 		return nil
 	})
 	if err != nil {
@@ -92,8 +114,11 @@ func digestRow(h hash.Hash, a *scoring.Assignment, unit string) {
 	h.Write(append(b, '\n'))
 }
 
-// Publish freezes the card of a period as its next edition, with the policy version and the digest
-// of the inputs. Publishing when the latest edition has the same policy, inputs and card is a Conflict.
+// Publish freezes the card of a period as its next edition, with the policy version, the digest of
+// the inputs and the 扣分明细 point lines. In the same pass that digests the inputs it scores them
+// again: a card that differs from what the stored rows give (the data changed since the card was
+// computed) is a Conflict, and so is a change to the data while publishing. Publishing when the
+// latest edition has the same policy, inputs and card is a Conflict too.
 func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, card scoring.Card, actor string) (Edition, error) {
 	per, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
 	if err != nil {
@@ -105,18 +130,64 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	if card.Policy != p.Info() {
 		return Edition{}, invalid("card was computed under policy %s %s, not %s %s", card.Policy.Name, card.Policy.Version, p.Name, p.Version)
 	}
-	digest, rows, err := db.Digest(ctx, per.Start, per.End)
+	before, err := db.dataVersion(ctx, db.bun)
 	if err != nil {
 		return Edition{}, err
+	}
+	var book *scoring.Book
+	var points []scoring.PointLine
+	digest, rows, err := db.digest(ctx, per.Start, per.End, func(dir *scoring.Directory, a *scoring.Assignment) error {
+		if book == nil {
+			if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
+				return err
+			}
+		}
+		if err := book.Add(a); err != nil {
+			return err
+		}
+		if book.PeriodOf(a) != 0 {
+			return nil
+		}
+		l, err := book.Line(a)
+		if err != nil {
+			return err
+		}
+		points = scoring.AppendPointLines(points, dir.Unit(a.Unit), &l)
+		return nil
+	})
+	if err != nil {
+		return Edition{}, err
+	}
+	if book == nil { // no rows in the window: every unit is unranked
+		dir, err := db.Directory(ctx)
+		if err != nil {
+			return Edition{}, err
+		}
+		if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
+			return Edition{}, err
+		}
+	}
+	scoring.SortPointLines(points, book.Directory())
+	if !sameScores(book.Card(0), card) {
+		return Edition{}, conflict("period %s: the card to publish differs from what the stored rows give now; score again and publish", per.ID)
 	}
 	raw, err := json.Marshal(card)
 	if err != nil {
 		return Edition{}, fmt.Errorf("publish %s: %w", period, err)
 	}
+	rawPoints, err := json.Marshal(points)
+	if err != nil {
+		return Edition{}, fmt.Errorf("publish %s: %w", period, err)
+	}
 	psum := sha256.Sum256(p.Source)
 	e := Edition{Period: per.ID, PolicyName: p.Name, PolicyVersion: p.Version, PolicySHA256: hex.EncodeToString(psum[:]),
-		InputDigest: digest, InputRows: rows, PublishedBy: actor, PublishedAt: db.now().UTC(), Card: raw}
+		InputDigest: digest, InputRows: rows, PublishedBy: actor, PublishedAt: db.now().UTC(), Card: raw, Points: rawPoints}
 	err = db.inTx(ctx, func(tx bun.Tx) error {
+		if now, err := db.dataVersion(ctx, tx); err != nil {
+			return err
+		} else if now != before {
+			return conflict("period %s: the data changed while publishing; publish again", per.ID)
+		}
 		var last Edition
 		err := tx.NewSelect().Model(&last).Where("period = ?", per.ID).OrderExpr("number DESC").Limit(1).Scan(ctx)
 		switch {
@@ -142,7 +213,7 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 // Editions lists the editions of a period (all periods when period is ""), without their cards.
 func (db *DB) Editions(ctx context.Context, period string) ([]Edition, error) {
 	var out []Edition
-	q := db.bun.NewSelect().Model(&out).ExcludeColumn("card")
+	q := db.bun.NewSelect().Model(&out).ExcludeColumn("card", "points")
 	if period != "" {
 		q = q.Where("period = ?", period)
 	}
@@ -166,4 +237,31 @@ func (db *DB) Edition(ctx context.Context, period string, n int) (Edition, error
 		return e, dbError(err, "read edition")
 	}
 	return e, nil
+}
+
+// dataVersion names the state of the stored inputs: every import writes a batch and every change of
+// a row (update, exclusion, correction) writes an audit entry, so the two largest ids change with the data.
+func (db *DB) dataVersion(ctx context.Context, q bun.IDB) (string, error) {
+	var batch, audit int64
+	if err := q.NewSelect().Model((*Batch)(nil)).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &batch); err != nil {
+		return "", dbError(err, "read import batches")
+	}
+	if err := q.NewSelect().Model((*AuditEntry)(nil)).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &audit); err != nil {
+		return "", dbError(err, "read audit log")
+	}
+	return fmt.Sprintf("%d/%d", batch, audit), nil
+}
+
+// sameScores reports whether two cards give every unit the same scores and ranks (trends aside).
+func sameScores(a, b scoring.Card) bool {
+	strip := func(c scoring.Card) string {
+		for i := range c.Units {
+			c.Units[i].Trend = nil
+		}
+		raw, _ := json.Marshal(c)
+		return string(raw)
+	}
+	a.Units = append([]scoring.Scorecard(nil), a.Units...)
+	b.Units = append([]scoring.Scorecard(nil), b.Units...)
+	return strip(a) == strip(b)
 }

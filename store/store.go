@@ -92,7 +92,11 @@ func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", Redact(c.DSN), err)
 	}
-	db := &DB{pg: pg, name: Redact(c.DSN), cal: c.Calendars, log: c.Logger, now: c.Now}
+	name := Redact(c.DSN)
+	if c.DSN == "" {
+		name = DefaultSQLite
+	}
+	db := &DB{pg: pg, name: name, cal: c.Calendars, log: c.Logger, now: c.Now}
 	if pg {
 		db.bun = bun.NewDB(sqldb, pgdialect.New())
 	} else {

@@ -75,14 +75,18 @@ type Main struct {
 	// Getenv reads the environment (SANLV_DB); tests replace it.
 	Getenv func(string) string
 	Logger *slog.Logger
+	// LogLevel is the Logger's level: warnings for commands, info (access logs) for serve.
+	LogLevel *slog.LevelVar
 
 	closers []func() error
 }
 
 // NewMain returns a Main wired to the process's streams.
 func NewMain() *Main {
-	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	level := new(slog.LevelVar)
+	level.Set(slog.LevelWarn)
+	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, LogLevel: level,
+		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))}
 }
 
 // Close releases what the last command opened.
@@ -110,6 +114,8 @@ var commands = []command{
 	{"whatif", "score the same data under two policies and compare", (*Main).runWhatIf},
 	{"bulletin", "write the period bulletin workbook (通报)", (*Main).runBulletin},
 	{"export", "write the ticket detail workbook of a period (phones masked)", (*Main).runExport},
+	{"serve", "serve the HTTP API (/api/v1)", (*Main).runServe},
+	{"token", "create, list or revoke API tokens", (*Main).runToken},
 	{"policy", "check a policy file (policy check FILE)", (*Main).runPolicy},
 	{"import", "import units or tickets into the database (all or nothing, idempotent)", (*Main).runImport},
 	{"migrate", "bring the database schema up to date", (*Main).runMigrate},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -24,6 +25,9 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.DurationVar(&grace, "grace", 30*time.Second, "how long shutdown waits for requests in flight")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if m.LogLevel != nil {
+		m.LogLevel.Set(slog.LevelInfo)
 	}
 	d, err := m.openDB(ctx, db)
 	if err != nil {

@@ -170,16 +170,20 @@ func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string
 		}
 		scoring.AddTrend(&card, b.Card(0))
 		bl.Card, bl.Edition = card, frozen.Number
+		if len(frozen.Points) > 0 {
+			bl.Points, err = frozen.PointLines()
+			return bl, err
+		}
 	}
 	err = m.eachRow(ctx, in, p, b, periods[1], "", func(a *scoring.Assignment) error {
 		l, err := b.Line(a)
 		if err != nil {
 			return err
 		}
-		bl.Points = exports.AppendPoints(bl.Points, b.Directory().Unit(a.Unit), &l)
+		bl.Points = scoring.AppendPointLines(bl.Points, b.Directory().Unit(a.Unit), &l)
 		return nil
 	})
-	exports.SortPoints(bl.Points, b.Directory())
+	scoring.SortPointLines(bl.Points, b.Directory())
 	return bl, err
 }
 
