@@ -1,8 +1,9 @@
 package api_test
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"encoding/json"
-	"fmt"
 	"math"
 	"net/url"
 	"regexp"
@@ -12,41 +13,6 @@ import (
 
 	"sanlv/store"
 )
-
-// same compares expected JSON with actual JSON: every number to 1e-9, every other value exactly; keys
-// the expectation does not name are not checked.
-func same(t *testing.T, path string, want, got any) {
-	t.Helper()
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			t.Errorf("%s: got %v, want an object", path, got)
-			return
-		}
-		for k := range w {
-			same(t, path+"."+k, w[k], g[k])
-		}
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			t.Errorf("%s: got %v, want %d items", path, got, len(w))
-			return
-		}
-		for i := range w {
-			same(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])
-		}
-	case float64:
-		g, ok := got.(float64)
-		if !ok || math.Abs(g-w) > 1e-9 {
-			t.Errorf("%s: got %v, want %v", path, got, w)
-		}
-	default:
-		if want != got {
-			t.Errorf("%s: got %v, want %v", path, got, want)
-		}
-	}
-}
 
 // at walks a decoded JSON value by keys and indexes: at(v, "units", 0, "final").
 func at(t *testing.T, v any, path ...any) any {
@@ -132,7 +98,7 @@ func TestEndToEndImportScoreAppealPublish(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := e.get("/api/v1/periods/2025-10/scorecards", "committee").want(t, 200).json(t)
-		same(t, "scorecards", want, got)
+		fixturetest.SameJSON(t, "scorecards", want, got)
 
 		// S01 reads its explanation: the lines' points add up to its scorecard's total.
 		ex := e.get("/api/v1/periods/2025-10/explanations/S01", "S01").want(t, 200).json(t)

@@ -1,13 +1,12 @@
 package api_test
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"archive/zip"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -25,12 +24,13 @@ import (
 
 	"sanlv/api"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
-// Paths of the shared fixtures, relative to this package.
-const (
-	worked   = "../../shared/examples/worked"
-	policies = "../../shared/policies"
+// Paths of the shared fixtures beside the repository.
+var (
+	worked   = fixturetest.WorkedDir()
+	policies = filepath.Join(worked, "..", "..", "policies")
 )
 
 // districtName is the name of the district policy (SPEC §10).
@@ -55,37 +55,11 @@ func openSQLite(t testing.TB) *store.DB {
 
 func openPG(t testing.TB) *store.DB {
 	t.Helper()
-	base := os.Getenv("SANLV_TEST_PG")
-	if base == "" {
-		t.Skip("SANLV_TEST_PG not set: PostgreSQL half skipped (e.g. SANLV_TEST_PG=postgres://postgres@127.0.0.1:5432/test?sslmode=disable)")
-	}
-	admin, err := sql.Open("pgx", base)
+	db, err := store.OpenConfig(context.Background(), store.Config{DSN: storetest.PostgresDSN(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "api_" + hex.EncodeToString(b[:])
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := store.OpenConfig(context.Background(), store.Config{DSN: u.String()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
+	t.Cleanup(func() { db.Close() })
 	return db
 }
 

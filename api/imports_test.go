@@ -1,6 +1,8 @@
 package api_test
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"encoding/json"
 	"testing"
 
@@ -33,7 +35,7 @@ func TestImportsTakeXLSXAndAreIdempotent(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := e.get("/api/v1/periods/2025-10/scorecards?policy="+urlEscape("12345热线达标基数考核(县级示例)"), "admin").want(t, 200).json(t)
-		same(t, "scorecards", want, got)
+		fixturetest.SameJSON(t, "scorecards", want, got)
 		e.checkNoPhones(t)
 	})
 }

@@ -1,6 +1,8 @@
 package exports
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -13,7 +15,7 @@ import (
 	"sanlv/scoring"
 )
 
-const workedDir = "/work/shared/examples/worked"
+var workedDir = fixturetest.WorkedDir()
 
 // worked is the worked example read under one policy.
 type worked struct {

@@ -1,6 +1,8 @@
 package imports
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"os"
 	"path/filepath"
 	"reflect"
@@ -10,7 +12,7 @@ import (
 	"sanlv/scoring"
 )
 
-const workedDir = "../../shared/examples/worked"
+var workedDir = fixturetest.WorkedDir()
 
 // worked opens a file of the worked example, skipping the test when the example is absent.
 func worked(t *testing.T, name string) *os.File {

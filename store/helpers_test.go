@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"sanlv/fixtures/fixturetest"
+
 	"bytes"
 	"context"
 	"log/slog"
@@ -15,7 +17,7 @@ import (
 )
 
 // worked is the directory of the worked example.
-const worked = "/work/shared/examples/worked"
+var worked = fixturetest.WorkedDir()
 
 // forEachDB runs fn against a fresh SQLite file and, when SANLV_TEST_PG is set, a fresh PostgreSQL schema.
 func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {

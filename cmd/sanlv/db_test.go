@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"sanlv/fixtures/fixturetest"
 	"sanlv/store/storetest"
 )
 
@@ -33,7 +34,7 @@ func TestImportThenScoreFromTheDatabase(t *testing.T) {
 				t.Fatalf("%v\n%s", err, stderr)
 			}
 			json.Unmarshal([]byte(out), &got)
-			same(t, "", want, got)
+			fixturetest.SameJSON(t, "", want, got)
 		}
 	})
 }

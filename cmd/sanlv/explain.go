@@ -21,15 +21,7 @@ func (m *Main) runExplain(ctx context.Context, args []string) error {
 	if unit == "" {
 		return fmt.Errorf("--unit is required: %w", errUsage)
 	}
-	p, err := m.policyFor(ctx, &in)
-	if err != nil {
-		return err
-	}
-	periods, err := periodWithPrevious(p, period, "")
-	if err != nil {
-		return err
-	}
-	b, err := m.book(ctx, &in, p, periods)
+	p, b, err := m.scoreBook(ctx, &in, period, "")
 	if err != nil {
 		return err
 	}

@@ -54,3 +54,39 @@ func TestExplanationLinesSumToTheExpectedScorecards(t *testing.T) {
 		}
 	}
 }
+
+func TestWhatIfComparesTheTwoShippedPolicies(t *testing.T) {
+	needWorked(t)
+	load := func(policy string) scoring.Card {
+		data, err := os.ReadFile(worked + "/expected-" + policy + "-2025-10.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c scoring.Card
+		json.Unmarshal(data, &c)
+		return c
+	}
+	a, b := load("district-2025"), load("county-threshold")
+	out, stderr, err := run(t, "whatif", "--policy", "district-2025", "--against", "county-threshold", "--period", "2025-10",
+		"--units", worked+"/units.csv", "--tickets", worked+"/tickets.csv", "--format", "json")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	var w scoring.WhatIf
+	if err := json.Unmarshal([]byte(out), &w); err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Units) != len(a.Units) {
+		t.Fatalf("%d units, want %d", len(w.Units), len(a.Units))
+	}
+	for _, u := range w.Units {
+		sa, sb := a.Unit(u.Code), b.Unit(u.Code)
+		if math.Abs(*u.A.Final-*sa.Final) > 1e-9 || math.Abs(*u.B.Final-*sb.Final) > 1e-9 ||
+			math.Abs(*u.ScoreChange-(*sb.Final-*sa.Final)) > 1e-9 {
+			t.Errorf("%s: finals %v → %v (change %v), want %v → %v", u.Code, *u.A.Final, *u.B.Final, *u.ScoreChange, *sa.Final, *sb.Final)
+		}
+		if (sa.Rank == nil) != (u.A.Rank == nil) || (sa.Rank != nil && *sa.Rank != *u.A.Rank) || (sb.Rank != nil && *sb.Rank != *u.B.Rank) {
+			t.Errorf("%s: ranks %v/%v, want %v/%v", u.Code, u.A.Rank, u.B.Rank, sa.Rank, sb.Rank)
+		}
+	}
+}

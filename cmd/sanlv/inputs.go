@@ -161,6 +161,21 @@ func (m *Main) policyFor(ctx context.Context, in *inputs) (*scoring.Policy, erro
 	return p, nil
 }
 
+// scoreBook loads the policy (--policy, or the database's active one) and builds the book of a period,
+// with the previous period first when prev is set.
+func (m *Main) scoreBook(ctx context.Context, in *inputs, period, prev string) (*scoring.Policy, *scoring.Book, error) {
+	p, err := m.policyFor(ctx, in)
+	if err != nil {
+		return nil, nil, err
+	}
+	periods, err := periodWithPrevious(p, period, prev)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := m.book(ctx, in, p, periods)
+	return p, b, err
+}
+
 // periodWithPrevious returns the book periods for id and, when prev is set, the previous period first.
 func periodWithPrevious(p *scoring.Policy, id, prev string) ([]scoring.Period, error) {
 	if id == "" {

@@ -4,22 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"sanlv/fixtures/fixturetest"
 )
 
-const worked = "../../../shared/examples/worked"
+var worked = fixturetest.WorkedDir()
 
-func needWorked(t *testing.T) {
-	t.Helper()
-	if _, err := os.Stat(worked); err != nil {
-		t.Skipf("worked example not found at %s: %v", worked, err)
-	}
-}
+func needWorked(t *testing.T) { t.Helper(); fixturetest.Need(t) }
 
 // run runs the command in-process and returns its stdout and stderr.
 func run(t *testing.T, args ...string) (string, string, error) {
@@ -31,40 +26,6 @@ func run(t *testing.T, args ...string) (string, string, error) {
 	err := m.Run(context.Background(), args)
 	m.Close()
 	return out.String(), errb.String(), err
-}
-
-// same compares expected JSON with actual JSON: every number to 1e-9, every other value exactly.
-func same(t *testing.T, path string, want, got any) {
-	t.Helper()
-	switch w := want.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
-			t.Errorf("%s: got %v, want an object", path, got)
-			return
-		}
-		for k := range w {
-			same(t, path+"."+k, w[k], g[k])
-		}
-	case []any:
-		g, ok := got.([]any)
-		if !ok || len(g) != len(w) {
-			t.Errorf("%s: got %v, want %d items", path, got, len(w))
-			return
-		}
-		for i := range w {
-			same(t, fmt.Sprintf("%s[%d]", path, i), w[i], g[i])
-		}
-	case float64:
-		g, ok := got.(float64)
-		if !ok || math.Abs(g-w) > 1e-9 {
-			t.Errorf("%s: got %v, want %v", path, got, w)
-		}
-	default:
-		if want != got {
-			t.Errorf("%s: got %v, want %v", path, got, want)
-		}
-	}
 }
 
 func TestScoreReproducesTheWorkedExample(t *testing.T) {
@@ -89,7 +50,7 @@ func TestScoreReproducesTheWorkedExample(t *testing.T) {
 				if err := json.Unmarshal([]byte(out), &got); err != nil {
 					t.Fatal(err)
 				}
-				same(t, "", want, got)
+				fixturetest.SameJSON(t, "", want, got)
 			})
 		}
 	}

@@ -48,20 +48,12 @@ func (m *Main) runScore(ctx context.Context, args []string) error {
 	if format != "table" && format != "json" {
 		return fmt.Errorf("--format must be table or json: %w", errUsage)
 	}
-	p, err := m.policyFor(ctx, &in)
+	p, b, err := m.scoreBook(ctx, &in, period, previous)
 	if err != nil {
 		return err
 	}
-	periods, err := periodWithPrevious(p, period, previous)
-	if err != nil {
-		return err
-	}
-	b, err := m.book(ctx, &in, p, periods)
-	if err != nil {
-		return err
-	}
-	c := b.Card(len(periods) - 1)
-	if len(periods) == 2 {
+	c := b.Card(0)
+	if previous != "" {
 		c = b.CardWithTrend(1, 0)
 	}
 	if format == "json" {

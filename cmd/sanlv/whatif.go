@@ -22,19 +22,12 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 		return err
 	}
 	var cards [2]scoring.Card
-	for i, ref := range []string{in.policy, against} {
+	for i, ref := range []string{in.policy, against} { // two passes over the data, each under its own policy's periods
 		if ref == "" {
 			return fmt.Errorf("--policy and --against are both required: %w", errUsage)
 		}
-		p, err := m.loadPolicy(ref)
-		if err != nil {
-			return err
-		}
-		periods, err := periodWithPrevious(p, period, "")
-		if err != nil {
-			return err
-		}
-		b, err := m.book(ctx, &in, p, periods)
+		in.policy = ref
+		_, b, err := m.scoreBook(ctx, &in, period, "")
 		if err != nil {
 			return err
 		}

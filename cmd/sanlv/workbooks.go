@@ -200,15 +200,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if out == "" {
 		return fmt.Errorf("-o FILE is required: %w", errUsage)
 	}
-	p, err := m.policyFor(ctx, &in)
-	if err != nil {
-		return err
-	}
-	periods, err := periodWithPrevious(p, period, "")
-	if err != nil {
-		return err
-	}
-	b, err := m.book(ctx, &in, p, periods)
+	p, b, err := m.scoreBook(ctx, &in, period, "")
 	if err != nil {
 		return err
 	}
@@ -218,7 +210,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		err = m.eachRow(ctx, &in, p, b, periods[0], "", func(a *scoring.Assignment) error {
+		err = m.eachRow(ctx, &in, p, b, b.Periods()[0], "", func(a *scoring.Assignment) error {
 			l, err := b.Line(a)
 			if err != nil {
 				return err
