@@ -126,7 +126,7 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 		}
 		return string(trim(cells[col[j]]))
 	}
-	u := scoring.Unit{Code: get(0), Name: get(1), Group: get(2), Parent: get(3)}
+	u := scoring.Unit{Code: get(0), Name: get(1), Group: canonicalGroup(get(2)), Parent: get(3)}
 	for j, v := range []string{u.Code, u.Name, u.Group} {
 		if v == "" {
 			c.add(row, label[j], "missing (required)")
@@ -140,4 +140,19 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 		u.Population = int64(n)
 	}
 	return u
+}
+
+// groupNames maps the Chinese names of the standard groups (SPEC §3.1) onto their codes.
+var groupNames = map[string]string{
+	"街乡镇": "street", "街道": "street", "乡镇": "street", "街道乡镇": "street",
+	"区级部门": "department", "部门": "department", "委办局": "department",
+	"公共服务企业": "enterprise", "企业": "enterprise",
+}
+
+// canonicalGroup returns the code of a standard group named in Chinese; any other group is kept as written.
+func canonicalGroup(g string) string {
+	if c, ok := groupNames[g]; ok {
+		return c
+	}
+	return g
 }

@@ -96,3 +96,18 @@ func TestUnitsFiles(t *testing.T) {
 		t.Errorf("missing columns: %v", err)
 	}
 }
+
+func TestUnitsChineseGroupNamesMapToTheStandardCodes(t *testing.T) {
+	units, rep, err := ReadUnits("units.csv", strings.NewReader(lines("单位编码,单位名称,分组",
+		"S01,城关街道,街乡镇", "D01,区城管委,区级部门", "E01,自来水公司,公共服务企业", "X01,开发区管委会,功能区")))
+	if err != nil || rep.Invalid > 0 {
+		t.Fatalf("%v %v", err, rep.Errors)
+	}
+	var got []string
+	for _, u := range units {
+		got = append(got, u.Group)
+	}
+	if want := "street department enterprise 功能区"; strings.Join(got, " ") != want {
+		t.Errorf("groups %q, want %q", got, want)
+	}
+}
