@@ -309,3 +309,16 @@ func TestShufflingAndSplittingChangeNothing(t *testing.T) {
 		t.Error("merged halves give another card")
 	}
 }
+
+func TestCompositeIsNullOnlyWhenAWeightedRateIsUndefined(t *testing.T) {
+	noData := func(p *scoring.Policy) *scoring.Scorecard {
+		return card(t, p, []scoring.Assignment{good("1", 0)}).Unit("B") // B has no assignment
+	}
+	if s := noData(testPolicy(t, "")); s.Composite != nil || s.Final != nil || *s.UnrankedReason != scoring.ReasonNoData {
+		t.Errorf("weighted policy, no data: composite %v final %v", s.Composite, s.Final)
+	}
+	th := testPolicy(t, "weights: {}\nfinal: {base: 100}\nthresholds: [{rate: on_time, direction: at_least, baseline: 0.95, per_point: 2, cap: 20}]")
+	if s := noData(th); s.Composite == nil || *s.Composite != 0 || s.Final != nil || *s.UnrankedReason != scoring.ReasonNoData {
+		t.Errorf("threshold policy, no data: composite %v final %v", s.Composite, s.Final)
+	}
+}

@@ -87,19 +87,24 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 		s.Points.PerAssignment = f64(s.Points.Total / s.Counts.Eligible)
 	}
 	defined := s.Counts.Eligible > 0
-	composite := 0.0
+	composite, compositeDefined := 0.0, true
 	for i, name := range RateNames {
 		if !p.weighted[i] {
 			continue
 		}
 		r, _ := s.Rates.ByName(name)
 		if !r.Defined() {
-			defined = false
+			compositeDefined = false
 			continue
 		}
 		composite += p.Weights[i] * *r.Value
 	}
 	composite *= 100
+	if compositeDefined {
+		s.Composite = f64(composite)
+	} else {
+		defined = false
+	}
 	deducted := 0.0
 	for _, th := range p.Thresholds {
 		r, _ := s.Rates.ByName(th.Rate)
@@ -122,7 +127,6 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 		s.UnrankedReason = strp(ReasonNoData)
 		return s
 	}
-	s.Composite = f64(composite)
 	final := p.Base + composite - deducted
 	if p.PointsFactor != 0 {
 		final += p.PointsFactor * *s.Points.PerAssignment
