@@ -100,25 +100,12 @@ func period(p *scoring.Policy, id string) (scoring.Period, error) {
 }
 
 // liveCard scores a period under p from the stored assignments, with each unit's rank change against
-// the previous period.
+// the previous period as it was circulated.
 func (s *Server) liveCard(ctx context.Context, p *scoring.Policy, id string) (scoring.Card, error) {
-	cur, err := period(p, id)
-	if err != nil {
+	if _, err := period(p, id); err != nil {
 		return scoring.Card{}, err
 	}
-	prevID, err := scoring.Previous(cur.ID)
-	if err != nil {
-		return scoring.Card{}, err
-	}
-	prev, err := period(p, prevID)
-	if err != nil {
-		return scoring.Card{}, err
-	}
-	b, err := s.db.Book(ctx, p, []scoring.Period{prev, cur})
-	if err != nil {
-		return scoring.Card{}, err
-	}
-	return b.CardWithTrend(1, 0), nil
+	return s.db.Card(ctx, p, id)
 }
 
 // periodCard returns the frozen edition the request selects — ?edition=N, else the latest unless a policy

@@ -302,3 +302,46 @@ func TestBulkImportRebuildsTheIndexes(t *testing.T) {
 		}
 	})
 }
+
+// TestRankChangesCompareWithTheCirculatedRanking checks that a period's rank changes compare with the
+// previous period's published edition, not with its rows as they are after later appeals.
+func TestRankChangesCompareWithTheCirculatedRanking(t *testing.T) {
+	forEachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx := context.Background()
+		p := policy(t, "district-2025")
+		oct, err := db.Card(ctx, p, "2025-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Publish(ctx, "2025-10", p, oct, "office"); err != nil {
+			t.Fatal(err)
+		}
+		// Excluding one of E01's tickets changes its live counts (16 eligible → 15); the circulated
+		// card must stay the edition's.
+		if err := db.Exclude(ctx, "T0100098", "E01", "申诉通过", "committee"); err != nil {
+			t.Fatal(err)
+		}
+		circ, err := db.Circulated(ctx, p, "2025-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e01 := circ.Unit("E01")
+		if e01.Counts.Eligible != 16 {
+			t.Errorf("circulated E01 eligible %v, want the edition's 16", e01.Counts.Eligible)
+		}
+		nov, err := db.Card(ctx, p, "2025-11")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range nov.Units {
+			if s.Trend == nil {
+				t.Fatalf("%s: no trend", s.Code)
+			}
+			want := circ.Unit(s.Code).Rank
+			if (want == nil) != (s.Trend.PreviousRank == nil) || (want != nil && *want != *s.Trend.PreviousRank) {
+				t.Errorf("%s: previous rank %v, want the edition's %v", s.Code, s.Trend.PreviousRank, want)
+			}
+		}
+	})
+}

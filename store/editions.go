@@ -265,3 +265,59 @@ func sameScores(a, b scoring.Card) bool {
 	b.Units = append([]scoring.Scorecard(nil), b.Units...)
 	return strip(a) == strip(b)
 }
+
+// Circulated returns the card a period was published with (its latest edition), or, when it has
+// none, the card its stored rows give now under p. Rank changes compare against it, so that a
+// bulletin's 排名变化 refers to the ranking that went out.
+func (db *DB) Circulated(ctx context.Context, p *scoring.Policy, period string) (scoring.Card, error) {
+	n, err := db.LatestEdition(ctx, period)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	if n > 0 {
+		e, err := db.Edition(ctx, period, n)
+		if err != nil {
+			return scoring.Card{}, err
+		}
+		return e.Scorecards()
+	}
+	per, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	b, err := db.Book(ctx, p, []scoring.Period{per})
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	return b.Card(0), nil
+}
+
+// Card scores a period under p from the stored rows, with each unit's rank change against the
+// previous period as it was circulated (see Circulated).
+func (db *DB) Card(ctx context.Context, p *scoring.Policy, period string) (scoring.Card, error) {
+	cur, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	b, err := db.Book(ctx, p, []scoring.Period{cur})
+	if err != nil {
+		return scoring.Card{}, err
+	}
+	return db.CardOf(ctx, b)
+}
+
+// CardOf is the card of a book's first period with each unit's rank change against the previous
+// period as it was circulated.
+func (db *DB) CardOf(ctx context.Context, b *scoring.Book) (scoring.Card, error) {
+	c := b.Card(0)
+	prevID, err := scoring.Previous(c.Period.ID)
+	if err != nil {
+		return c, err
+	}
+	prev, err := db.Circulated(ctx, b.Policy(), prevID)
+	if err != nil {
+		return c, err
+	}
+	scoring.AddTrend(&c, prev)
+	return c, nil
+}

@@ -112,6 +112,7 @@ var commands = []command{
 	{"explain", "list every assignment of one unit behind its scorecard", (*Main).runExplain},
 	{"annual", "year-end appraisal: annual scores, ranks and grades", (*Main).runAnnual},
 	{"whatif", "score the same data under two policies and compare", (*Main).runWhatIf},
+	{"publish", "publish a period: freeze its scorecards and 扣分明细 as the next edition", (*Main).runPublish},
 	{"bulletin", "write the period bulletin workbook (通报)", (*Main).runBulletin},
 	{"export", "write the ticket detail workbook of a period (phones masked)", (*Main).runExport},
 	{"serve", "serve the HTTP API (/api/v1)", (*Main).runServe},

@@ -106,85 +106,131 @@ func (m *Main) runBulletin(ctx context.Context, args []string) error {
 	return nil
 }
 
-// bulletin assembles a period's bulletin: a published edition's frozen card, or a draft scored now.
+// bulletin assembles a period's bulletin: from files a draft; from the database a published edition
+// (the latest, or the one asked for) with its frozen scorecards and 扣分明细, else a draft scored now.
 func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string, edition int) (exports.Bulletin, error) {
 	bl := exports.Bulletin{Generated: time.Now()}
-	var frozen *store.Edition
-	if !in.fromFiles() {
-		db, err := m.openDB(ctx, in.db)
-		if err != nil {
-			return bl, err
-		}
-		eds, err := db.Editions(ctx, period)
-		if err != nil {
-			return bl, err
-		}
-		if edition == 0 && len(eds) > 0 {
-			edition = eds[len(eds)-1].Number
-		}
+	if in.fromFiles() {
 		if edition > 0 {
-			e, err := db.Edition(ctx, period, edition)
+			return bl, fmt.Errorf("--edition needs the database (editions are published there): %w", errUsage)
+		}
+		if previous == "" {
+			prev, err := scoring.Previous(period)
 			if err != nil {
 				return bl, err
 			}
-			frozen = &e
-			if in.policy == "" {
-				p, _, err := db.Policy(ctx, e.PolicyName, e.PolicyVersion)
-				if err != nil {
-					return bl, err
-				}
-				bl.Policy = p
-			}
+			previous = prev
 		}
-	} else if edition > 0 {
-		return bl, fmt.Errorf("--edition needs the database (editions are published there): %w", errUsage)
-	}
-	if bl.Policy == nil {
-		p, err := m.policyFor(ctx, in)
+		p, b, err := m.scoreBook(ctx, in, period, previous)
 		if err != nil {
 			return bl, err
 		}
-		bl.Policy = p
+		bl.Policy, bl.Card = p, b.CardWithTrend(1, 0)
+		bl.Points, err = m.pointLines(ctx, in, p, b, 1)
+		return bl, err
 	}
-	p := bl.Policy
-	if previous == "" {
-		prev, err := scoring.Previous(period)
-		if err != nil {
-			return bl, err
-		}
-		previous = prev
-	}
-	periods, err := periodWithPrevious(p, period, previous)
+	db, err := m.openDB(ctx, in.db)
 	if err != nil {
 		return bl, err
 	}
-	b, err := m.book(ctx, in, p, periods)
-	if err != nil {
-		return bl, err
+	if edition == 0 {
+		if edition, err = db.LatestEdition(ctx, period); err != nil {
+			return bl, err
+		}
 	}
-	bl.Card = b.CardWithTrend(1, 0)
-	if frozen != nil {
-		card, err := frozen.Scorecards()
+	if edition == 0 { // nothing published: a draft
+		if bl.Policy, err = m.policyFor(ctx, in); err != nil {
+			return bl, err
+		}
+		per, err := scoring.ParsePeriod(period, bl.Policy.StartDay, bl.Policy.Loc)
 		if err != nil {
 			return bl, err
 		}
-		scoring.AddTrend(&card, b.Card(0))
-		bl.Card, bl.Edition = card, frozen.Number
-		if len(frozen.Points) > 0 {
-			bl.Points, err = frozen.PointLines()
+		b, err := db.Book(ctx, bl.Policy, []scoring.Period{per})
+		if err != nil {
 			return bl, err
 		}
+		if bl.Card, err = db.CardOf(ctx, b); err != nil {
+			return bl, err
+		}
+		bl.Points, err = m.pointLines(ctx, in, bl.Policy, b, 0)
+		return bl, err
 	}
-	err = m.eachRow(ctx, in, p, b, periods[1], "", func(a *scoring.Assignment) error {
+	e, err := db.Edition(ctx, period, edition)
+	if err != nil {
+		return bl, err
+	}
+	if bl.Policy, _, err = db.Policy(ctx, e.PolicyName, e.PolicyVersion); err != nil {
+		return bl, fmt.Errorf("edition %d of %s was published under %s %s: %w", e.Number, period, e.PolicyName, e.PolicyVersion, err)
+	}
+	if bl.Card, err = e.Scorecards(); err != nil {
+		return bl, err
+	}
+	bl.Edition, bl.Generated = e.Number, e.PublishedAt
+	if len(e.Points) == 0 {
+		return bl, fmt.Errorf("edition %d of %s holds no frozen 扣分明细 (published before they were kept); publish a new edition", e.Number, period)
+	}
+	bl.Points, err = e.PointLines()
+	return bl, err
+}
+
+// pointLines lists the 扣分明细 of period pi of a book, streaming the period's rows.
+func (m *Main) pointLines(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, pi int) ([]scoring.PointLine, error) {
+	var out []scoring.PointLine
+	err := m.eachRow(ctx, in, p, b, b.Periods()[pi], "", func(a *scoring.Assignment) error {
 		l, err := b.Line(a)
 		if err != nil {
 			return err
 		}
-		bl.Points = scoring.AppendPointLines(bl.Points, b.Directory().Unit(a.Unit), &l)
+		out = scoring.AppendPointLines(out, b.Directory().Unit(a.Unit), &l)
 		return nil
 	})
-	scoring.SortPointLines(bl.Points, b.Directory())
-	return bl, err
+	scoring.SortPointLines(out, b.Directory())
+	return out, err
+}
+
+// runPublish freezes a period's scorecards and 扣分明细 as its next edition.
+func (m *Main) runPublish(ctx context.Context, args []string) error {
+	var dsn, name, version, period, actor string
+	fs := m.flags("publish", "publish --period 2025-10 [--policy NAME [--version V]] [--db DSN]")
+	fs.StringVar(&dsn, "db", "", "database: SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
+	fs.StringVar(&name, "policy", "", "stored policy name (default: the active policy)")
+	fs.StringVar(&version, "version", "", "stored policy version (default: the name's active version)")
+	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
+	fs.StringVar(&actor, "actor", "", "who publishes, for the audit log (default $USER)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if period == "" {
+		return fmt.Errorf("--period is required: %w", errUsage)
+	}
+	if actor == "" {
+		actor = "cli:" + m.Getenv("USER")
+	}
+	db, err := m.openDB(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	var p *scoring.Policy
+	if name == "" {
+		p, err = db.ActivePolicy(ctx)
+	} else {
+		p, _, err = db.Policy(ctx, name, version)
+	}
+	if err != nil {
+		return m.fail(err)
+	}
+	c, err := db.Card(ctx, p, period)
+	if err != nil {
+		return m.fail(err)
+	}
+	e, err := db.Publish(ctx, c.Period.ID, p, c, actor)
+	if err != nil {
+		return m.fail(err)
+	}
+	fmt.Fprintf(m.Stdout, "published %s edition %d under %s %s (%d input rows, digest %.12s…)\n",
+		e.Period, e.Number, e.PolicyName, e.PolicyVersion, e.InputRows, e.InputDigest)
+	return nil
 }
 
 func (m *Main) runExport(ctx context.Context, args []string) error {

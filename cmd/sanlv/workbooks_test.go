@@ -80,3 +80,30 @@ func TestBulletinAndDetailExportFromFiles(t *testing.T) {
 		t.Errorf("detail rows %d, want 101", got)
 	}
 }
+
+func TestPublishThenTheBulletinIsTheFrozenEdition(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "sanlv.db")
+	if _, stderr, err := run(t, "demo", "--db", db, "-o", filepath.Join(dir, "draft.xlsx")); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	out, stderr, err := run(t, "publish", "--period", "2025-10", "--db", db)
+	if err != nil || !strings.Contains(out, "published 2025-10 edition 1") {
+		t.Fatalf("publish: %v %q %s", err, out, stderr)
+	}
+	if _, stderr, err := run(t, "publish", "--period", "2025-10", "--db", db); err == nil || !strings.Contains(stderr+err.Error(), "already") {
+		t.Errorf("publishing unchanged data again should be refused: %v %s", err, stderr)
+	}
+	out, stderr, err = run(t, "bulletin", "--period", "2025-10", "--db", db, "-o", filepath.Join(dir, "b.xlsx"))
+	if err != nil || !strings.Contains(out, "edition 1") {
+		t.Fatalf("bulletin: %v %q %s", err, out, stderr)
+	}
+	f := openBook(t, filepath.Join(dir, "b.xlsx"))
+	rows, err := f.GetRows("扣分明细")
+	if err != nil || len(rows) < 10 {
+		t.Fatalf("扣分明细 of the edition: %d rows, %v", len(rows), err)
+	}
+	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") {
+		t.Errorf("title %q", v)
+	}
+}
