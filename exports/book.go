@@ -236,13 +236,14 @@ func (b *book) table(sheet, title string, cols []column, rows [][]cell, marks []
 		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	return b.printable(sheet, 2)
+	return b.printable(sheet, 2, 0)
 }
 
-// printable sets A4 landscape, one page wide, page numbers, and the first titleRows rows repeated on every page.
-func (b *book) printable(sheet string, titleRows int) error {
+// printable sets A4 landscape, one page wide (and at most tall pages high; 0: as many as needed), page
+// numbers, and the first titleRows rows repeated on every page.
+func (b *book) printable(sheet string, titleRows, tall int) error {
 	f := b.f
-	size, orient, wide, tall := 9, "landscape", 1, 0
+	size, orient, wide := 9, "landscape", 1
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient,
 		FitToWidth: &wide, FitToHeight: &tall}); err != nil {
 		return err
@@ -310,7 +311,7 @@ func (b *book) notes(sheet, title string, lines [][2]any) error {
 	if err := f.SetColWidth(sheet, "B", "D", 30); err != nil {
 		return err
 	}
-	return b.printable(sheet, 0)
+	return b.printable(sheet, 0, 1) // a notes sheet prints on one page
 }
 
 // finish sets the document properties, makes the first sheet active and writes the workbook.

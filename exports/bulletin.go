@@ -91,7 +91,7 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	if err := bk.table(SheetUnranked, docTitle+" 未排名单位", unrankedColumns(), unrankedRows(c, p.Round), nil); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetUnranked, err)
 	}
-	if err := bk.charts(groups); err != nil {
+	if err := bk.charts(groups, b.Policy.Max); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetChart, err)
 	}
 	return bk.finish(w, docTitle, b.Generated)
@@ -256,8 +256,9 @@ func unrankedRows(c *scoring.Card, round int) [][]cell {
 	return rows
 }
 
-// charts adds the 图表 sheet with a bar chart of final scores for each group with ranked units.
-func (b *book) charts(groups []groupSheet) error {
+// charts adds the 图表 sheet with a bar chart of final scores for each group with ranked units, the
+// score axis running from 0 to the policy's maximum.
+func (b *book) charts(groups []groupSheet, maxScore float64) error {
 	if err := b.addSheet(SheetChart); err != nil {
 		return err
 	}
@@ -281,7 +282,7 @@ func (b *book) charts(groups []groupSheet) error {
 			Legend:     excelize.ChartLegend{Position: "none"},
 			VaryColors: &noVary,
 			XAxis:      excelize.ChartAxis{ReverseOrder: true},
-			YAxis:      excelize.ChartAxis{Minimum: ptr(0), MajorGridLines: true},
+			YAxis:      excelize.ChartAxis{Minimum: ptr(0), Maximum: ptr(maxScore), MajorGridLines: true},
 			PlotArea:   excelize.ChartPlotArea{ShowVal: true},
 			Dimension:  excelize.ChartDimension{Width: 800, Height: height},
 			Format:     excelize.GraphicOptions{AltText: GroupLabel(g.group) + "最终得分"},
@@ -291,7 +292,7 @@ func (b *book) charts(groups []groupSheet) error {
 		}
 		row += int(height)/20 + 2
 	}
-	return b.printable(SheetChart, 0)
+	return b.printable(SheetChart, 0, 0)
 }
 
 // bulletinNotes returns the lines of the 说明 sheet.
