@@ -39,29 +39,12 @@ const districtName = "接诉即办月度考核(区级示例)"
 // forEachDB runs fn against a fresh SQLite file and, when SANLV_TEST_PG is set, a fresh PostgreSQL schema.
 func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, openPG(t)) })
+	storetest.EachDB(t, fn)
 }
 
-func openSQLite(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.OpenConfig(context.Background(), store.Config{DSN: filepath.Join(t.TempDir(), "sanlv.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openSQLite(t testing.TB) *store.DB { return storetest.Open(t, storetest.SQLiteDSN(t)) }
 
-func openPG(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.OpenConfig(context.Background(), store.Config{DSN: storetest.PostgresDSN(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openPG(t testing.TB) *store.DB { return storetest.Open(t, storetest.PostgresDSN(t)) }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"sanlv/imports"
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 	"sanlv/synth"
 )
 
@@ -108,7 +109,7 @@ func same(t *testing.T, what string, got, want any) {
 // TestParallelScanGivesTheSameBooks reads a generated year from PostgreSQL with three connections in
 // parallel and with one, and compares the books with the files'.
 func TestParallelScanGivesTheSameBooks(t *testing.T) {
-	dsn := pgDSN(t)
+	dsn := storetest.PostgresDSN(t)
 	cfg := synth.Config{Units: 20, Assignments: 15000, Seed: 11, Year: 2025, Mixed: true}
 	units, tickets := city(t, cfg)
 	ctx := context.Background()

@@ -5,9 +5,7 @@ import (
 
 	"bytes"
 	"context"
-	"log/slog"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"sanlv/fixtures"
@@ -22,32 +20,12 @@ var worked = fixturetest.WorkedDir()
 // forEachDB runs fn against a fresh SQLite file and, when SANLV_TEST_PG is set, a fresh PostgreSQL schema.
 func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, openSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) { fn(t, openPG(t)) })
+	storetest.EachDB(t, fn)
 }
 
-func openSQLite(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.OpenConfig(context.Background(), store.Config{DSN: filepath.Join(t.TempDir(), "sanlv.db"), Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openSQLite(t testing.TB) *store.DB { return storetest.Open(t, storetest.SQLiteDSN(t)) }
 
-// pgDSN returns a DSN for a fresh schema dropped at cleanup, or skips the test without SANLV_TEST_PG.
-func pgDSN(t testing.TB) string { return storetest.PostgresDSN(t) }
-
-func openPG(t testing.TB) *store.DB {
-	t.Helper()
-	db, err := store.OpenConfig(context.Background(), store.Config{DSN: pgDSN(t), Logger: testLogger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+func openPG(t testing.TB) *store.DB { return storetest.Open(t, storetest.PostgresDSN(t)) }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()
@@ -111,12 +89,4 @@ func batches(t testing.TB, db *store.DB) int {
 		t.Fatal(err)
 	}
 	return int(n)
-}
-
-// testLogger logs to stderr at debug level when SANLV_TEST_LOG is set, else nowhere.
-func testLogger() *slog.Logger {
-	if os.Getenv("SANLV_TEST_LOG") == "" {
-		return nil
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"sanlv/store"
+	"sanlv/store/storetest"
 	"sanlv/synth"
 )
 
@@ -60,7 +61,7 @@ func TestKillDuringImport(t *testing.T) {
 	f.Close()
 	dsns := map[string]func(t *testing.T) string{
 		"sqlite":   func(t *testing.T) string { return filepath.Join(t.TempDir(), "kill.db") },
-		"postgres": func(t *testing.T) string { return pgDSN(t) },
+		"postgres": func(t *testing.T) string { return storetest.PostgresDSN(t) },
 	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		t.Run(name, func(t *testing.T) {

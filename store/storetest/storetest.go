@@ -2,15 +2,19 @@
 package storetest
 
 import (
+	"context"
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the pgx driver
+
+	"sanlv/store"
 )
 
 // PostgresDSN returns a DSN whose search_path is a fresh schema, dropped when the test ends;
@@ -53,4 +57,25 @@ func SQLiteDSN(t testing.TB) string { return filepath.Join(t.TempDir(), "sanlv.d
 func EachDatabase(t *testing.T, fn func(t *testing.T, dsn string)) {
 	t.Run("sqlite", func(t *testing.T) { fn(t, SQLiteDSN(t)) })
 	t.Run("postgres", func(t *testing.T) { fn(t, PostgresDSN(t)) })
+}
+
+// Open opens (and migrates) the database at dsn and closes it when the test ends; SANLV_TEST_LOG=1 shows its logs.
+func Open(t testing.TB, dsn string) *store.DB {
+	t.Helper()
+	var logger *slog.Logger
+	if os.Getenv("SANLV_TEST_LOG") != "" {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	db, err := store.OpenConfig(context.Background(), store.Config{DSN: dsn, Logger: logger})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// EachDB runs fn as a subtest against an opened SQLite file and PostgreSQL schema (skipped without SANLV_TEST_PG).
+func EachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
+	t.Helper()
+	EachDatabase(t, func(t *testing.T, dsn string) { fn(t, Open(t, dsn)) })
 }
