@@ -322,3 +322,17 @@ func TestCompositeIsNullOnlyWhenAWeightedRateIsUndefined(t *testing.T) {
 		t.Errorf("threshold policy, no data: composite %v final %v", s.Composite, s.Final)
 	}
 }
+
+func TestBasisReceivedAssignsRowsByReceivedTime(t *testing.T) {
+	p := testPolicy(t, "period: {start_day: 1, basis: received}")
+	late := good("1", 0) // received in October, closed in November: October's under basis received
+	late.Closed = at("2025-11-03 10:00")
+	open := good("2", 0) // received in October, still open: counted, not eligible
+	open.Closed = 0
+	sept := good("3", 0) // received in September, closed in October: not October's
+	sept.Received, sept.Dispatched, sept.ContactAt = at("2025-09-29 08:00"), at("2025-09-29 09:00"), at("2025-09-29 10:00")
+	s := card(t, p, []scoring.Assignment{late, open, sept}).Unit("A")
+	if s.Counts.Assignments != 2 || s.Counts.Eligible != 1 || s.Rates.OnTime.Num != 0 {
+		t.Errorf("counts %+v, on_time %v/%v: want 2 assignments, 1 eligible, late", s.Counts, s.Rates.OnTime.Num, s.Rates.OnTime.Den)
+	}
+}
