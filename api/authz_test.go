@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // callers are the columns of the authorization matrix: no token, admin, committee, the unit whose data
@@ -38,7 +39,7 @@ func walk(t *testing.T, h http.Handler) []string {
 // carry ?matrix=1, an unknown parameter: a caller the route admits gets 400 (nothing is written), one it
 // does not admit 403, no token 401. A unit asking for another unit's data gets 404, as for no such unit.
 func TestAuthorizationMatrix(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.setup()
 		e.do("POST", "/api/v1/periods/2025-10/editions", "admin", nil, "").want(t, 201)

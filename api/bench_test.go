@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"sanlv/api"
+	"sanlv/store/storetest"
 )
 
 // BenchmarkPublishedReads is the load test of published reads: a real http.Server on 127.0.0.1:0 over
@@ -30,7 +31,7 @@ import (
 //	go test ./api/ -run '^$' -bench PublishedReads -benchtime 200000x
 func BenchmarkPublishedReads(b *testing.B) {
 	const clients = 64
-	e := newEnv(b, openSQLite(b))
+	e := newEnv(b, storetest.Open(b, storetest.SQLiteDSN(b)))
 	e.setup()
 	e.do("POST", "/api/v1/periods/2025-10/editions", "admin", nil, "").want(b, 201)
 

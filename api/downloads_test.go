@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -65,7 +66,7 @@ func cellNear(t *testing.T, what, cell string, want float64) {
 }
 
 func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.setup()
 		e.do("POST", "/api/v1/periods/2025-10/editions", "admin", nil, "").want(t, 201)

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"sanlv/fixtures/fixturetest"
+	"sanlv/store/storetest"
 
 	"encoding/json"
 	"math"
@@ -59,7 +60,7 @@ func rankingOf(t *testing.T, rk map[string]any, code string) map[string]any {
 }
 
 func TestEndToEndImportScoreAppealPublish(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.setup()
 		live := "?policy=" + url.QueryEscape(districtName)

@@ -7,12 +7,13 @@ import (
 	"testing"
 
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // TestBadRequestsGetAClear4xx sends malformed and wrong requests and checks each gets its status, its
 // code and, where one field is at fault, that field — in the one error shape, never a 500.
 func TestBadRequestsGetAClear4xx(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.setup()
 		appeal := jsonNum(e.postJSON("/api/v1/appeals", "S01", map[string]any{"ticket_id": "T0100014", "reason": "复核"}).want(t, 201).json(t)["id"])

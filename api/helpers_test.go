@@ -24,7 +24,6 @@ import (
 
 	"sanlv/api"
 	"sanlv/store"
-	"sanlv/store/storetest"
 )
 
 // Paths of the shared fixtures beside the repository.
@@ -35,16 +34,6 @@ var (
 
 // districtName is the name of the district policy (SPEC §10).
 const districtName = "接诉即办月度考核(区级示例)"
-
-// forEachDB runs fn against a fresh SQLite file and, when SANLV_TEST_PG is set, a fresh PostgreSQL schema.
-func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Helper()
-	storetest.EachDB(t, fn)
-}
-
-func openSQLite(t testing.TB) *store.DB { return storetest.Open(t, storetest.SQLiteDSN(t)) }
-
-func openPG(t testing.TB) *store.DB { return storetest.Open(t, storetest.PostgresDSN(t)) }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()

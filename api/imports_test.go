@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"sanlv/fixtures/fixturetest"
+	"sanlv/store/storetest"
 
 	"encoding/json"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // (XLSX, Chinese headers, Excel serial dates) and checks the scorecards are the expected ones; the same
 // file again stores nothing and says so.
 func TestImportsTakeXLSXAndAreIdempotent(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		e.upload("/api/v1/imports/units", "admin", [3]string{"file", "units-zh.xlsx", string(readFile(t, worked+"/units-zh.xlsx"))}).want(t, 201)
 		tickets := [3]string{"file", "tickets-zh.xlsx", string(readFile(t, worked+"/tickets-zh.xlsx"))}

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"sanlv/store/storetest"
 	"sort"
 	"strings"
 	"testing"
@@ -9,7 +10,7 @@ import (
 // TestOpenAPIListsExactlyTheRoutes checks the served OpenAPI document against the routes the router
 // actually has (chi.Walk), both ways, so that the document cannot drift from the code.
 func TestOpenAPIListsExactlyTheRoutes(t *testing.T) {
-	e := newEnv(t, openSQLite(t))
+	e := newEnv(t, storetest.Open(t, storetest.SQLiteDSN(t)))
 	doc := e.get("/api/v1/openapi.json", "").want(t, 200).json(t)
 	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.") {
 		t.Fatalf("openapi version %v", doc["openapi"])

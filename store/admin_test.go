@@ -11,10 +11,11 @@ import (
 
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 func TestPoliciesKeepEveryVersionAndOneActivePerName(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		if _, err := db.ActivePolicy(ctx); scoring.ErrorCode(err) != scoring.NotFound {
 			t.Errorf("no policy yet: got %v, want not_found", err)
@@ -71,7 +72,7 @@ func TestPoliciesKeepEveryVersionAndOneActivePerName(t *testing.T) {
 }
 
 func TestEditionsFreezeCardsAndNumberPerPeriod(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		p := policy(t, "district-2025")
@@ -163,8 +164,8 @@ func TestEditionsFreezeCardsAndNumberPerPeriod(t *testing.T) {
 
 // TestDigestIsTheSameOnBothDatabases checks that the input digest does not depend on the database.
 func TestDigestIsTheSameOnBothDatabases(t *testing.T) {
-	lite := openSQLite(t)
-	pg := openPG(t)
+	lite := storetest.Open(t, storetest.SQLiteDSN(t))
+	pg := storetest.Open(t, storetest.PostgresDSN(t))
 	p := policy(t, "district-2025")
 	per := month(t, p, "2025-10")[0]
 	var digests []string
@@ -185,7 +186,7 @@ func TestDigestIsTheSameOnBothDatabases(t *testing.T) {
 }
 
 func TestTokensAreStoredHashed(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importUnits(t, db)
 		ctx := context.Background()
 		plain, tok, err := db.CreateToken(ctx, store.RoleUnit, "S01", "城关街道接口", "admin")
@@ -278,7 +279,7 @@ func TestOpenSelectsTheDatabase(t *testing.T) {
 
 // TestBulkImportRebuildsTheIndexes checks that a bulk import (into an empty table) leaves every index and foreign key in place.
 func TestBulkImportRebuildsTheIndexes(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		q := "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'assignments' ORDER BY name"
 		if db.Postgres() {
@@ -306,7 +307,7 @@ func TestBulkImportRebuildsTheIndexes(t *testing.T) {
 // TestRankChangesCompareWithTheCirculatedRanking checks that a period's rank changes compare with the
 // previous period's published edition, not with its rows as they are after later appeals.
 func TestRankChangesCompareWithTheCirculatedRanking(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		p := policy(t, "district-2025")

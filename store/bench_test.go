@@ -12,6 +12,7 @@ import (
 
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 	"sanlv/synth"
 )
 
@@ -46,9 +47,9 @@ func writeCity(b *testing.B, dir string, cfg synth.Config) (units []byte, ticket
 
 func openBench(b *testing.B, pg bool) *store.DB {
 	if pg {
-		return openPG(b)
+		return storetest.Open(b, storetest.PostgresDSN(b))
 	}
-	return openSQLite(b)
+	return storetest.Open(b, storetest.SQLiteDSN(b))
 }
 
 // BenchmarkImportTickets imports a generated tickets file (SANLV_BENCH_ROWS rows, default 200k) into an

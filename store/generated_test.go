@@ -49,7 +49,7 @@ func fileBook(t testing.TB, dir *scoring.Directory, p *scoring.Policy, periods [
 func TestGeneratedYearScoresAsTheFiles(t *testing.T) {
 	cfg := synth.Config{Units: 30, Assignments: 20000, Seed: 7, Year: 2025, Mixed: true}
 	units, tickets := city(t, cfg)
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		if _, err := db.ImportUnits(ctx, "units.csv", bytes.NewReader(units), store.ImportOptions{}); err != nil {
 			t.Fatal(err)

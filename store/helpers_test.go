@@ -11,21 +11,10 @@ import (
 	"sanlv/fixtures"
 	"sanlv/scoring"
 	"sanlv/store"
-	"sanlv/store/storetest"
 )
 
 // worked is the directory of the worked example.
 var worked = fixturetest.WorkedDir()
-
-// forEachDB runs fn against a fresh SQLite file and, when SANLV_TEST_PG is set, a fresh PostgreSQL schema.
-func forEachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
-	t.Helper()
-	storetest.EachDB(t, fn)
-}
-
-func openSQLite(t testing.TB) *store.DB { return storetest.Open(t, storetest.SQLiteDSN(t)) }
-
-func openPG(t testing.TB) *store.DB { return storetest.Open(t, storetest.PostgresDSN(t)) }
 
 func readFile(t testing.TB, path string) []byte {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // workedLines returns the header and data lines of the worked tickets file.
@@ -32,7 +33,7 @@ func importUnits(t testing.TB, db *store.DB) {
 }
 
 func TestReimportChangesNothingAndSaysSo(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		before := batches(t, db)
@@ -57,7 +58,7 @@ func TestReimportChangesNothingAndSaysSo(t *testing.T) {
 }
 
 func TestChangedRowIsUpdatedAndAuditedWithOldValues(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		header, lines := workedLines(t)
@@ -150,7 +151,7 @@ func TestBadInputGivesAReportAndStoresNothing(t *testing.T) {
 		{"truncated XLSX", "t.xlsx", string(xlsx[:len(xlsx)/2]), []string{"t.xlsx"}},
 		{"ragged CSV row", "t.csv", with(4, strings.Join(strings.Split(good[4], ",")[:10], ",")), []string{"t.csv:6"}},
 	}
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importUnits(t, db)
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -194,7 +195,7 @@ func TestKeepValidStoresTheValidRowsOnly(t *testing.T) {
 		{"into a table with rows", earlier, 29},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			forEachDB(t, func(t *testing.T, db *store.DB) {
+			storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 				importUnits(t, db)
 				ctx := context.Background()
 				if c.before != "" {
@@ -232,7 +233,7 @@ func TestKeepValidStoresTheValidRowsOnly(t *testing.T) {
 }
 
 func TestTicketsNeedUnitsFirst(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		_, err := db.ImportTickets(context.Background(), "t.csv", bytes.NewReader(readFile(t, worked+"/tickets.csv")), store.ImportOptions{})
 		if scoring.ErrorCode(err) != scoring.Invalid || !strings.Contains(err.Error(), "units") {
 			t.Errorf("got %v, want an invalid error asking for units", err)
@@ -241,7 +242,7 @@ func TestTicketsNeedUnitsFirst(t *testing.T) {
 }
 
 func TestUnitChangesAreAudited(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		data := strings.Replace(string(readFile(t, worked+"/units.csv")), "52000", "53000", 1) + "X01,新单位,street,,100\n"

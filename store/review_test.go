@@ -9,6 +9,7 @@ import (
 
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // unitCard returns a unit's scorecard for 2025-10 under the district policy.
@@ -35,7 +36,7 @@ func imported(t *testing.T, db *store.DB, ticket, unit string) (excluded bool, s
 }
 
 func TestExclusionIsAuditedAndKeepsTheImportedValues(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		before := unitCard(t, db, "E01")
@@ -86,7 +87,7 @@ func TestExclusionIsAuditedAndKeepsTheImportedValues(t *testing.T) {
 }
 
 func TestExclusionAndCorrectionErrors(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		sat := scoring.Satisfaction(9)
@@ -109,7 +110,7 @@ func TestExclusionAndCorrectionErrors(t *testing.T) {
 }
 
 func TestCallbackCorrectionChangesTheScore(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		// T0100098/E01: valid callback, resolved, very satisfied. Corrected: unresolved and dissatisfied.
@@ -138,7 +139,7 @@ func TestCallbackCorrectionChangesTheScore(t *testing.T) {
 }
 
 func TestAppealLifecycle(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		a, err := db.FileAppeal(ctx, "T0100098", "E01", "市民诉求不属本单位", "unit:E01")

@@ -12,12 +12,13 @@ import (
 	"sanlv/imports"
 	"sanlv/scoring"
 	"sanlv/store"
+	"sanlv/store/storetest"
 )
 
 // TestWorkedExampleScoresFromDatabase imports the worked example and compares the cards built from the
 // database with the expected results of the example, every number to 1e-9 and every rank.
 func TestWorkedExampleScoresFromDatabase(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		for _, name := range []string{"district-2025", "county-threshold"} {
 			t.Run(name, func(t *testing.T) {
@@ -109,7 +110,7 @@ func diffJSON(path string, want, got any) []string {
 // TestAssignmentsRoundTrip stores the worked example and reads back every field of every assignment
 // exactly as the reader gives it from the file.
 func TestAssignmentsRoundTrip(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		dir, err := db.Directory(ctx)
@@ -158,7 +159,7 @@ func TestAssignmentsRoundTrip(t *testing.T) {
 // TestPagesCoverEveryRowOnce reads the worked example in pages of 10 after a cursor and compares with
 // one ordered read.
 func TestPagesCoverEveryRowOnce(t *testing.T) {
-	forEachDB(t, func(t *testing.T, db *store.DB) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
 		importWorked(t, db)
 		ctx := context.Background()
 		dir, _ := db.Directory(ctx)
