@@ -28,9 +28,23 @@ type Assignment struct {
 	ContactAt  int64
 	Closed     int64
 	Due        int64
+	// Accepted is when the unit signed for the assignment (签收, SPEC §13.5).
+	Accepted int64
+	// ExtendedDue is the deadline of an approved extension (延期, SPEC §13.4).
+	ExtendedDue int64
+	// Returned is when the unit returned the assignment (退单, SPEC §13.3).
+	Returned int64
+	// Return is the state of the unit's return request; ReturnNone when it returned nothing.
+	Return ReturnStatus
 
 	Category      string
 	ExcludeReason string
+	// DuplicateOf names an earlier ticket this one repeats (重复工单, SPEC §13.7).
+	DuplicateOf string
+	// Channel is where the request came in (来源渠道: 电话, 网站, 微信, …).
+	Channel string
+	// Hotline is the number called (12345, 12319, …); empty means 12345 (SPEC §13.13.6).
+	Hotline string
 	// CallerPhone is personal data: never show it unmasked (see MaskPhone).
 	CallerPhone string
 }

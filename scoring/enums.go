@@ -77,6 +77,17 @@ const (
 	No
 )
 
+// ReturnStatus is the state of a unit's return (退单) of an assignment (SPEC §13.3).
+type ReturnStatus uint8
+
+// Return states; ReturnNone is the default.
+const (
+	ReturnNone ReturnStatus = iota
+	ReturnApproved
+	ReturnRejected
+	numReturnStatuses
+)
+
 // vocabulary maps canonical English names and accepted Chinese spellings onto values.
 type vocabulary struct {
 	what  string
@@ -124,6 +135,8 @@ var (
 		"已解决": 1, "解决": 1, "部分解决": 2, "未解决": 3})
 	satisfactionWords = newVocabulary("satisfaction", []string{"unrated", "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"}, map[string]uint8{
 		"": 0, "未评价": 0, "非常满意": 1, "满意": 2, "基本满意": 3, "不满意": 4, "非常不满意": 5})
+	returnWords = newVocabulary("return status", []string{"none", "approved", "rejected"}, map[string]uint8{
+		"": 0, "无": 0, "未退单": 0, "退单通过": 1, "通过": 1, "退单驳回": 2, "驳回": 2})
 	triWords = newVocabulary("boolean", []string{"", "true", "false"}, map[string]uint8{
 		"1": 1, "是": 1, "y": 1, "yes": 1, "0": 2, "否": 2, "n": 2, "no": 2})
 )
@@ -168,6 +181,12 @@ func ParseSatisfaction(s string) (Satisfaction, error) {
 	return Satisfaction(i), err
 }
 
+// ParseReturnStatus parses none/approved/rejected or 退单通过/退单驳回; an empty string is ReturnNone.
+func ParseReturnStatus(s string) (ReturnStatus, error) {
+	i, err := returnWords.parse(s)
+	return ReturnStatus(i), err
+}
+
 // ParseTri parses a boolean cell: true/false, 1/0, 是/否, Y/N; an empty cell is Unknown.
 func ParseTri(s string) (Tri, error) { i, err := triWords.parse(s); return Tri(i), err }
 
@@ -182,6 +201,7 @@ func (k Kind) String() string         { return kindWords.name(uint8(k)) }
 func (u Urgency) String() string      { return urgencyWords.name(uint8(u)) }
 func (s Satisfaction) String() string { return satisfactionWords.name(uint8(s)) }
 func (t Tri) String() string          { return triWords.name(uint8(t)) }
+func (r ReturnStatus) String() string { return returnWords.name(uint8(r)) }
 
 // String returns the canonical name, or "" for ResolutionNone.
 func (r Resolution) String() string { return resolutionWords.name(uint8(r)) }
