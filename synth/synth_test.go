@@ -67,3 +67,78 @@ func TestGeneratedCityHasTheAdvertisedShape(t *testing.T) {
 		t.Errorf("groups %v", groups)
 	}
 }
+
+func TestSecondEditionCityHasReturnsRepeatsAndTwoHotlines(t *testing.T) {
+	cfg := synth.Config{Units: 40, Assignments: 50000, Seed: 5, Year: 2025, SecondEdition: true}
+	var buf bytes.Buffer
+	if err := synth.WriteTickets(&buf, cfg); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	rows = rows[1:]
+	if len(rows) != cfg.Assignments {
+		t.Fatalf("%d rows, want %d", len(rows), cfg.Assignments)
+	}
+	ids := map[string]bool{}
+	for _, r := range rows {
+		ids[r[col["ticket_id"]]] = true
+	}
+	var approved, rejected, noAccept, extended, marked, hot12319 int
+	channels := map[string]bool{}
+	for _, r := range rows {
+		switch r[col["return_status"]] {
+		case "approved":
+			approved++
+			if r[col["closed_at"]] != "" || r[col["returned_at"]] == "" {
+				t.Fatalf("approved return closed or without returned_at: %v", r)
+			}
+		case "rejected":
+			rejected++
+		case "":
+		default:
+			t.Fatalf("return_status %q", r[col["return_status"]])
+		}
+		if r[col["accepted_at"]] == "" {
+			noAccept++
+		}
+		if r[col["extended_due_at"]] != "" {
+			extended++
+		}
+		if d := r[col["duplicate_of"]]; d != "" {
+			marked++
+			if !ids[d] || d == r[col["ticket_id"]] {
+				t.Fatalf("duplicate_of %q names no other ticket of the file", d)
+			}
+		}
+		if r[col["hotline"]] == "12319" {
+			hot12319++
+		}
+		channels[r[col["channel"]]] = true
+	}
+	share := func(n int) float64 { return float64(n) / float64(len(rows)) }
+	if s := share(approved + rejected); s < 0.02 || s > 0.04 {
+		t.Errorf("return share %.3f, want about 0.03", s)
+	}
+	if s := share(marked); s < 0.01 || s > 0.03 {
+		t.Errorf("duplicate_of share %.3f, want about a third of 5%%", s)
+	}
+	if s := share(noAccept); s < 0.005 || s > 0.02 {
+		t.Errorf("missing acceptance share %.3f, want about 0.01", s)
+	}
+	if extended == 0 {
+		t.Error("no extensions")
+	}
+	if s := share(hot12319); s < 0.07 || s > 0.13 {
+		t.Errorf("12319 share %.3f, want about 0.1", s)
+	}
+	if len(channels) != 5 {
+		t.Errorf("channels %v, want 5", channels)
+	}
+}

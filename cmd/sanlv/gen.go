@@ -12,12 +12,13 @@ import (
 func (m *Main) runGen(ctx context.Context, args []string) error {
 	var cfg synth.Config
 	var out string
-	fs := m.flags("gen", "gen --units 400 --assignments 1000000 --seed 1 --year 2025 --out DIR [--mixed]")
+	fs := m.flags("gen", "gen --units 400 --assignments 1000000 --seed 1 --year 2025 --out DIR [--mixed] [--second-edition]")
 	fs.IntVar(&cfg.Units, "units", 60, "number of units")
 	fs.IntVar(&cfg.Assignments, "assignments", 10000, "number of assignment rows")
 	fs.Uint64Var(&cfg.Seed, "seed", 1, "random seed: the same seed gives the same files")
 	fs.IntVar(&cfg.Year, "year", 2025, "year the tickets are received in")
 	fs.BoolVar(&cfg.Mixed, "mixed", true, "mix Chinese and English spellings and datetime layouts, as real exports do (false: canonical English)")
+	fs.BoolVar(&cfg.SecondEdition, "second-edition", false, "add the SPEC §13.1 columns (acceptance, returns, repeats, extensions, channels, two hotlines)")
 	fs.StringVar(&out, "out", "", "output directory (units.csv and tickets.csv are written there)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
