@@ -66,7 +66,11 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		}
 		return nil
 	}
-	q := Query{From: from, To: to, Basis: ByEither, Lean: true}
+	lean := true
+	for _, s := range specs {
+		lean = lean && !s.Policy.ReadsText()
+	}
+	q := Query{From: from, To: to, Basis: ByEither, Lean: lean}
 	if workers > 1 {
 		err = db.scanPG(ctx, dir, q, workers, add)
 	} else {
@@ -80,6 +84,11 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			if err := books[0][i].Merge(b); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for _, b := range books[0] {
+		if err := b.Finish(); err != nil {
+			return nil, err
 		}
 	}
 	return books[0], nil

@@ -167,6 +167,9 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 			return Edition{}, err
 		}
 	}
+	if err := book.Finish(); err != nil {
+		return Edition{}, err
+	}
 	scoring.SortPointLines(points, book.Directory())
 	if !sameScores(book.Card(0), card) {
 		return Edition{}, conflict("period %s: the card to publish differs from what the stored rows give now; score again and publish", per.ID)
