@@ -232,6 +232,8 @@ func checkNode(n *yaml.Node, t reflect.Type, path string, errs *[]FieldError) {
 			key := join(path, k.Value)
 			if line, dup := seen[k.Value]; dup {
 				*errs = append(*errs, FieldError{Field: key, Reason: fmt.Sprintf("line %d: duplicate key (first at line %d)", k.Line, line)})
+				dropPair(n, i)
+				i -= 2
 				continue
 			}
 			seen[k.Value] = k.Line
@@ -253,6 +255,8 @@ func checkNode(n *yaml.Node, t reflect.Type, path string, errs *[]FieldError) {
 			key := join(path, k.Value)
 			if line, dup := seen[k.Value]; dup {
 				*errs = append(*errs, FieldError{Field: key, Reason: fmt.Sprintf("line %d: duplicate key (first at line %d)", k.Line, line)})
+				dropPair(n, i)
+				i -= 2
 				continue
 			}
 			seen[k.Value] = k.Line
@@ -286,6 +290,11 @@ func checkNode(n *yaml.Node, t reflect.Type, path string, errs *[]FieldError) {
 			}
 		}
 	}
+}
+
+// dropPair removes the key and value at i from a mapping node, so that decoding sees the first of duplicate keys only.
+func dropPair(n *yaml.Node, i int) {
+	n.Content = append(n.Content[:i:i], n.Content[i+2:]...)
 }
 
 func nodeKind(k yaml.Kind) string {
