@@ -352,3 +352,31 @@ func TestDeadlineErrorsNameTheTicket(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestAnnualPointsTotalSumsPointsAndAdjustments(t *testing.T) {
+	p := testPolicy(t, "ticket_points: [{label: 双满意, when: {satisfied: true}, points: 1}, {label: 不满意, when: {satisfied: false}, points: -2}]\nadjustments: {min: -3, max: 3}\nannual: {mode: points_total, money_per_point: 300}")
+	bad := good("2", 1)
+	bad.Satisfaction = scoring.Dissatisfied
+	rows := []scoring.Assignment{good("1", 0), inMonth(good("3", 0), 11), bad, inMonth(good("4", 1), 11)}
+	b := yearBook(t, p, rows)
+	err := b.AddAdjustments([]scoring.Adjustment{
+		{Unit: "A", Period: "2025-10", Label: "加分", Points: 5}, // clamped to 3
+		{Unit: "B", Period: "2025-11", Label: "扣分", Points: -1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := b.Annual("2025")
+	byCode := map[string]scoring.AnnualUnit{}
+	for _, u := range a.Units {
+		byCode[u.Code] = u
+	}
+	ua, ub := byCode["A"], byCode["B"]
+	// A: 1 + 1 points + 3 (adjustment clamped); B: −2 + 1 points − 1.
+	if a.Mode != "points_total" || *ua.Score != 5 || *ua.Money != 1500 || ua.Disqualified || *ua.Rank != 1 {
+		t.Errorf("A: mode %s score %v money %v disqualified %v", a.Mode, *ua.Score, *ua.Money, ua.Disqualified)
+	}
+	if *ub.Score != -2 || *ub.Money != -600 || !ub.Disqualified {
+		t.Errorf("B: score %v money %v disqualified %v", *ub.Score, *ub.Money, ub.Disqualified)
+	}
+}
