@@ -34,14 +34,14 @@ type AnnualUnit struct {
 
 // Annual is the year-end appraisal of every unit.
 type Annual struct {
-	Year    string       `json:"year"`
-	Policy  PolicyInfo   `json:"policy"`
+	Year   string     `json:"year"`
+	Policy PolicyInfo `json:"policy"`
 	// Mode is mean_of_periods, pooled or points_total.
 	Mode string `json:"mode"`
 	// MoneyPerPoint is the policy's amount per annual point (points_total), 0 when none.
-	MoneyPerPoint float64 `json:"money_per_point,omitempty"`
-	Periods []PeriodInfo `json:"periods"`
-	Units   []AnnualUnit `json:"units"`
+	MoneyPerPoint float64      `json:"money_per_point,omitempty"`
+	Periods       []PeriodInfo `json:"periods"`
+	Units         []AnnualUnit `json:"units"`
 }
 
 // AnnualPeriods returns the periods a year's book needs under the policy: the twelve months, or the whole year when pooled.

@@ -14,6 +14,7 @@ type Book struct {
 	dir     *Directory
 	periods []Period
 	tallies []Tally // period-major: tallies[pi*units+unit]
+	byDay   []int16 // see indexDays
 
 	pend     pending
 	adjs     map[int][]Adjustment // by pi*units+unit, in input order
@@ -39,6 +40,7 @@ func NewBook(p *Policy, dir *Directory, periods []Period) (*Book, error) {
 	}
 	b := &Book{p: p, dir: dir, periods: periods, tallies: make([]Tally, len(periods)*dir.Len())}
 	b.pend.init()
+	b.indexDays()
 	return b, nil
 }
 
@@ -57,8 +59,27 @@ func (b *Book) find(t int64) int {
 	if t == 0 || len(ps) == 0 || t < ps[0].Start || t >= ps[len(ps)-1].End {
 		return -1
 	}
+	var i int
+	if d := (t - ps[0].Start) / 86400; d < int64(len(b.byDay)) {
+		// The first period ending after the day's start; at most a few steps to the one containing t.
+		i = int(b.byDay[d])
+		for ps[i].End <= t {
+			i++
+		}
+	} else {
+		i = b.search(t)
+	}
+	if ps[i].Start <= t {
+		return i
+	}
+	return -1
+}
+
+// search finds the first period whose end is after t by bisection.
+func (b *Book) search(t int64) int {
+	ps := b.periods
 	lo, hi := 0, len(ps)-1
-	for lo < hi { // the first period whose end is after t
+	for lo < hi {
 		mid := int(uint(lo+hi) >> 1)
 		if ps[mid].End > t {
 			hi = mid
@@ -66,10 +87,33 @@ func (b *Book) find(t int64) int {
 			lo = mid + 1
 		}
 	}
-	if ps[lo].Start <= t {
-		return lo
+	return lo
+}
+
+// indexDays fills byDay: for each day from the first period's start, the first period ending after it.
+func (b *Book) indexDays() {
+	ps := b.periods
+	if len(ps) == 0 {
+		return
 	}
-	return -1
+	days := (ps[len(ps)-1].End - ps[0].Start + 86399) / 86400
+	if days > 1<<16 {
+		return // a span this long is searched by bisection
+	}
+	b.byDay = make([]int16, days)
+	for d := range b.byDay {
+		b.byDay[d] = int16(b.search(ps[0].Start + int64(d)*86400))
+	}
+}
+
+// findNear is find with a likely answer tried first.
+func (b *Book) findNear(t int64, hint int16) int16 {
+	if hint >= 0 {
+		if p := &b.periods[hint]; t >= p.Start && t < p.End && t != 0 {
+			return hint
+		}
+	}
+	return int16(b.find(t))
 }
 
 // PeriodOf returns the index of the period an assignment belongs to by the policy's basis, or -1.

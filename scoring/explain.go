@@ -157,7 +157,7 @@ func (b *Book) lineIn(a *Assignment, pi int) (Line, bool, error) {
 	rates, raw, counts := p.Rates(t)
 	merged := l.Repeat && p.mergeRepeats
 	l.Eligible = l.InPeriod && r.eligible() && !merged
-	l.Why = j.why
+	l.Why = p.whyNot(a)
 	if l.InPeriod && r.eligible() && merged {
 		l.Why = WhyMerged
 	}

@@ -1,6 +1,9 @@
 package scoring
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Ineligibility reasons, as codes.
 const (
@@ -60,9 +63,25 @@ func (r *row) eligible() bool { return r.flags&(rPass|rClosed|rApproved) == rPas
 // judgement is a row with what an explanation needs besides.
 type judgement struct {
 	row
-	why      string
 	deadline int64
 	source   string
+}
+
+// whyNot says why an assignment is not eligible, before repeats are considered; "" when it may be.
+func (p *Policy) whyNot(a *Assignment) string {
+	switch {
+	case a.Return == ReturnApproved:
+		return WhyReturned
+	case a.Closed == 0:
+		return WhyOpen
+	case a.Excluded:
+		return WhyExcluded
+	case !p.scored[a.Kind]:
+		return WhyKindUnscored
+	case p.roleWeight[a.Role] <= 0:
+		return WhyRoleUnscored
+	}
+	return ""
 }
 
 // Deadline returns the on-time deadline of an assignment (SPEC §4, §13.4); 0 when it has none.
@@ -124,39 +143,13 @@ func (b *Book) judge(a *Assignment, j *judgement) error {
 	*j = judgement{}
 	r := &j.row
 	r.role, r.res, r.sat = a.Role, a.Resolution, a.Satisfaction
-	var f uint16
-	kindRole := p.scored[a.Kind] && p.roleWeight[a.Role] > 0
-	if kindRole {
-		f |= rKindRole
-		if !a.Excluded {
-			f |= rPass
-		}
-	}
-	if a.Excluded {
-		f |= rExcluded
-	}
+	// Flags are set without branches: row outcomes are unpredictable.
+	kindRole := p.kindRole[a.Kind&7][a.Role&1]
 	approved := a.Return == ReturnApproved
-	if approved {
-		f |= rApproved
-	}
-	if a.Return == ReturnRejected {
-		f |= rRejected
-	}
-	if a.Closed != 0 {
-		f |= rClosed
-	}
-	if a.CallbackValid {
-		f |= rCallback
-	}
-	if a.Contacted == Yes {
-		f |= rContacted
-	}
-	if a.Redispatches > 0 {
-		f |= rRedisp
-	}
-	if a.DuplicateOf != "" {
-		f |= rDupOf
-	}
+	f := bit(kindRole, rKindRole) | bit(kindRole && !a.Excluded, rPass) | bit(a.Excluded, rExcluded) |
+		bit(approved, rApproved) | bit(a.Return == ReturnRejected, rRejected) | bit(a.Closed != 0, rClosed) |
+		bit(a.CallbackValid, rCallback) | bit(a.Contacted == Yes, rContacted) | bit(a.Redispatches > 0, rRedisp) |
+		bit(a.DuplicateOf != "", rDupOf)
 	switch {
 	case p.BasisReceived:
 		r.pi = int16(b.find(a.Received))
@@ -165,20 +158,8 @@ func (b *Book) judge(a *Assignment, j *judgement) error {
 	default:
 		r.pi = int16(b.find(a.Closed))
 	}
-	r.ri = int16(b.find(a.Received))
+	r.ri = b.findNear(a.Received, r.pi)
 	r.di = -1
-	switch {
-	case approved:
-		j.why = WhyReturned
-	case a.Closed == 0:
-		j.why = WhyOpen
-	case a.Excluded:
-		j.why = WhyExcluded
-	case !p.scored[a.Kind]:
-		j.why = WhyKindUnscored
-	case !kindRole:
-		j.why = WhyRoleUnscored
-	}
 	if !kindRole || approved {
 		r.flags = f
 		return nil
@@ -194,7 +175,7 @@ func (b *Book) judge(a *Assignment, j *judgement) error {
 		case err == nil:
 			j.deadline, j.source = d, src
 			if src != DeadlineNone {
-				r.di = int16(b.find(d))
+				r.di = b.findNear(d, r.pi)
 				if a.Closed > d {
 					f |= rLate
 				}
@@ -258,9 +239,11 @@ func (b *Book) judge(a *Assignment, j *judgement) error {
 // as rule outcomes are unpredictable.
 func (p *Policy) matchRules(a *Assignment, f uint32) uint32 {
 	m := p.comboRules[comboIndex(a)]
-	for i := range p.Rules {
-		miss := f&p.Rules[i].must ^ p.Rules[i].must
-		m &^= ((miss | -miss) >> 31) << i
+	for mm := m; mm != 0; mm &= mm - 1 {
+		i := bits.TrailingZeros32(mm)
+		must := p.musts[i&(MaxRules-1)]
+		miss := f&must ^ must
+		m &^= ((miss | -miss) >> 31) << uint(i)
 	}
 	return m
 }
@@ -291,4 +274,13 @@ func (r *Rule) allows(res Resolution, k Kind, u Urgency, rs ReturnStatus) bool {
 		return false
 	}
 	return r.urg == 0 || r.urg&(1<<u) != 0
+}
+
+// bit returns v when b holds, else 0.
+func bit(b bool, v uint16) uint16 {
+	var x uint16
+	if b {
+		x = 1
+	}
+	return x * v
 }

@@ -195,7 +195,10 @@ type Policy struct {
 	Rules []Rule
 	// comboRules[comboIndex(a)] is the set of rules whose lists admit a's resolution, kind, urgency and return.
 	comboRules [numCombos]uint32
-	usesRepeat bool // some rule tests repeat
+	usesRepeat bool             // some rule tests repeat
+	musts      [MaxRules]uint32 // each rule's must, in rule order
+	// kindRole[kind][role] is true for a scored kind in a role weighted above 0.
+	kindRole [8][2]bool
 
 	// AdjustMin and AdjustMax clamp the sum of a unit's adjustments in a period; nil when unbounded.
 	AdjustMin, AdjustMax *float64
@@ -429,6 +432,11 @@ func (c *compiler) compile(f *policyFile) *Policy {
 	c.scheme(p, &p.Scheme, "", f.Weights, f.Thresholds, f.Items, f.Final)
 	c.groups(p, f)
 	c.rules(p, f)
+	for k := Kind(0); k < numKinds; k++ {
+		for r := Role(0); r < numRoles; r++ {
+			p.kindRole[k][r] = p.scored[k] && p.roleWeight[r] > 0
+		}
+	}
 	c.adjustments(p, f)
 	c.ranking(p, f)
 	c.annual(p, f)
@@ -954,6 +962,7 @@ func (c *compiler) rules(p *Policy, f *policyFile) {
 		p.Rules = append(p.Rules, ru)
 	}
 	for i := range p.Rules {
+		p.musts[i] = p.Rules[i].must
 		for res := Resolution(0); res < numResolutions; res++ {
 			for k := Kind(0); k < numKinds; k++ {
 				for u := Urgency(0); u < numUrgencies; u++ {

@@ -44,27 +44,28 @@ func (p *Policy) sums(t *Tally) sums {
 		s.o += w * float64(r.OverdueOpen)
 		s.dDen += w * float64(r.ClosureDen)
 		s.dNum += w * float64(r.ClosureNum)
+		raw := &t.Raw[k]
 		var rs, ss, rrs, rss float64
 		for l := range r.Res {
 			rs += p.resWeight[l] * float64(r.Res[l])
-			rrs += p.resWeight[l] * float64(r.Raw.Res[l])
+			rrs += p.resWeight[l] * float64(raw.Res[l])
 		}
 		for l := range r.Sat {
 			ss += p.satWeight[l] * float64(r.Sat[l])
-			rss += p.satWeight[l] * float64(r.Raw.Sat[l])
+			rss += p.satWeight[l] * float64(raw.Sat[l])
 		}
 		s.res += w * rs
 		s.sat += w * ss
 		s.unrated += w * float64(r.Sat[Unrated])
-		s.rawE += w * float64(r.Raw.Eligible)
-		s.rawCB += w * float64(r.Raw.Callbacks)
-		s.rawContacted += w * float64(r.Raw.Contacted)
-		s.rawRespOK += w * float64(r.Raw.RespOnTime)
-		s.rawOnTime += w * float64(r.Raw.OnTime)
-		s.rawO += w * float64(r.Raw.OverdueOpen)
+		s.rawE += w * float64(raw.Eligible)
+		s.rawCB += w * float64(raw.Callbacks)
+		s.rawContacted += w * float64(raw.Contacted)
+		s.rawRespOK += w * float64(raw.RespOnTime)
+		s.rawOnTime += w * float64(raw.OnTime)
+		s.rawO += w * float64(raw.OverdueOpen)
 		s.rawRes += w * rrs
 		s.rawSat += w * rss
-		s.rawUnrated += w * float64(r.Raw.Sat[Unrated])
+		s.rawUnrated += w * float64(raw.Sat[Unrated])
 	}
 	return s
 }

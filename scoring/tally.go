@@ -21,7 +21,6 @@ type roleTally struct {
 	Res          [numResolutions]uint32   // callbacks by resolution answer
 	Sat          [numSatisfactions]uint32 // callbacks by satisfaction level
 	Rules        [MaxRules]uint32         // eligible assignments each rule matched
-	Raw          rawTally                 // raw rows that are not eligible (excluded rows, merged repeats)
 }
 
 // rawTally counts what the raw rates (SPEC §13.8) add to the eligible rows.
@@ -39,6 +38,9 @@ type Tally struct {
 	// Received counts rows received in the period, neither excluded nor merged repeats (for requests per 10k).
 	Received uint32
 	Role     [numRoles]roleTally
+	// Raw counts, by role, the raw rows that are not eligible (excluded rows, merged repeats); kept
+	// apart so that the counts every row touches stay close together.
+	Raw [numRoles]rawTally
 }
 
 // apply counts a judged in-scope row of unit u in the book's tallies, as a repeat or not.
@@ -66,9 +68,9 @@ func (b *Book) apply(u int32, r *row, repeat bool) {
 				break
 			}
 			rt.Merged++
-			rt.Raw.add(r)
+			t.Raw[r.role].add(r)
 		case f&(rKindRole|rClosed|rApproved) == rKindRole|rClosed:
-			rt.Raw.add(r) // excluded
+			t.Raw[r.role].add(r) // excluded
 		case f&(rPass|rApproved) == rPass|rApproved:
 			rt.Returned++
 		case f&(rPass|rApproved) == rPass && merged:
@@ -76,7 +78,8 @@ func (b *Book) apply(u int32, r *row, repeat bool) {
 		}
 	}
 	if r.di >= 0 && f&(rKindRole|rApproved) == rKindRole {
-		rt := &b.tallies[int(r.di)*n+int(u)].Role[r.role]
+		t := &b.tallies[int(r.di)*n+int(u)]
+		rt := &t.Role[r.role]
 		open := f&rOpenAtDue != 0 && b.p.CountOpenOverdue
 		if f&rPass != 0 && !merged {
 			rt.ClosureDen++
@@ -87,7 +90,7 @@ func (b *Book) apply(u int32, r *row, repeat bool) {
 				rt.OverdueOpen++
 			}
 		} else if open {
-			rt.Raw.OverdueOpen++
+			t.Raw[r.role].OverdueOpen++
 		}
 	}
 }
@@ -174,7 +177,9 @@ func (t *Tally) Merge(o *Tally) {
 		addAll(a.Res[:], b.Res[:])
 		addAll(a.Sat[:], b.Sat[:])
 		addAll(a.Rules[:], b.Rules[:])
-		ar, br := &a.Raw, &b.Raw
+	}
+	for k := range t.Raw {
+		ar, br := &t.Raw[k], &o.Raw[k]
 		ar.Eligible += br.Eligible
 		ar.Callbacks += br.Callbacks
 		ar.Contacted += br.Contacted
