@@ -205,6 +205,9 @@ func (b *Book) Merge(o *Book) error {
 	if b.finished || o.finished {
 		return errorf(Internal, "merge: a book is already finished")
 	}
+	if b.p != o.p {
+		return errorf(Internal, "merge: books were built under different policies")
+	}
 	for i := range b.tallies {
 		b.tallies[i].Merge(&o.tallies[i])
 	}

@@ -2,6 +2,7 @@ package scoring
 
 import (
 	"bytes"
+	"hash/maphash"
 	"slices"
 	"strings"
 )
@@ -145,53 +146,34 @@ func cmp64(a, b uint64) int {
 
 // sameKey hashes the unit and the values of the policy's same-fields (SPEC §13.13.5: trimmed as
 // imported, kind normalised); ok is false when one of them is empty (such a row is never a repeat).
+// The hash is seeded per policy: books merge only when built under the same *Policy.
 func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
-	h := fnv64(fnvOffset, uint64(uint32(a.Unit)))
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	var u [5]byte
+	u[0], u[1], u[2], u[3] = byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24)
 	field := func(s string) bool {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			return false
 		}
-		h = fnv64(h, uint64(len(s)))
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * fnvPrime
-		}
+		h.WriteString(s)
+		h.WriteByte(0)
 		return true
 	}
 	m := p.sameMask
+	if m&sameKind != 0 {
+		u[4] = byte(a.Kind) + 1
+	}
+	h.Write(u[:])
 	if m&samePhone != 0 && !field(a.CallerPhone) {
 		return 0, false
 	}
 	if m&sameCategory != 0 && !field(a.Category) {
 		return 0, false
 	}
-	if m&sameKind != 0 {
-		h = fnv64(h, uint64(a.Kind)+1)
-	}
 	if m&sameChannel != 0 && !field(a.Channel) {
 		return 0, false
 	}
-	return mix64(h), true
-}
-
-const (
-	fnvOffset = 14695981039346656037
-	fnvPrime  = 1099511628211
-)
-
-func fnv64(h, v uint64) uint64 {
-	for i := 0; i < 8; i++ {
-		h = (h ^ (v & 0xFF)) * fnvPrime
-		v >>= 8
-	}
-	return h
-}
-
-// mix64 spreads the hash's bits (the bucket is taken from the top bits).
-func mix64(x uint64) uint64 {
-	x ^= x >> 30
-	x *= 0xbf58476d1ce4e5b9
-	x ^= x >> 27
-	x *= 0x94d049bb133111eb
-	return x ^ x>>31
+	return h.Sum64(), true
 }

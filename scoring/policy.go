@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
 	"sort"
 	"strconv"
@@ -181,6 +182,7 @@ type Policy struct {
 	Duplicates   *Duplicates
 	mergeRepeats bool
 	sameMask     uint8
+	seed         maphash.Seed // for the same-field hash
 	resWeight    [numResolutions]float64
 	satWeight    [numSatisfactions]float64
 	satisfied    [numSatisfactions]bool
@@ -387,7 +389,7 @@ func (c *compiler) fail(field, format string, args ...any) {
 }
 
 func (c *compiler) compile(f *policyFile) *Policy {
-	p := &Policy{Name: f.Name, Version: f.Version, StartDay: 1}
+	p := &Policy{Name: f.Name, Version: f.Version, StartDay: 1, seed: maphash.MakeSeed()}
 	if f.Name == "" {
 		c.fail("name", "required")
 	}
