@@ -1,6 +1,10 @@
 package scoring
 
-import "fmt"
+import (
+	"cmp"
+	"fmt"
+	"slices"
+)
 
 // Book accumulates tallies for every unit over a list of non-overlapping periods.
 // Books over the same policy, directory and periods merge exactly, in any order.
@@ -18,14 +22,17 @@ type Book struct {
 
 	pend     pending
 	adjs     map[int][]Adjustment // by pi*units+unit, in input order
-	repeats  map[unitTicket]string
+	repeats  []repeatRec          // window repeats, sorted by hash, after Finish
+	ids      [][]byte             // the ticket-id arena repeats refer to
 	finished bool
 }
 
-// unitTicket is the key of an assignment.
-type unitTicket struct {
-	unit int32
-	id   string
+// repeatRec is a row found to repeat an earlier call by the policy's window.
+type repeatRec struct {
+	hash    uint64 // of unit and ticket id
+	unit    int32
+	id      uint32 // arena refs
+	earlier uint32
 }
 
 // NewBook starts an empty book; periods must be sorted and must not overlap.
@@ -170,16 +177,20 @@ func (b *Book) Finish() error {
 		return nil
 	}
 	b.finished = true
-	b.repeats = map[unitTicket]string{}
-	b.pend.resolve(b.p.Duplicates.windowOr0(), func(unit int32, jid int32, id, earlier []byte) {
-		repeat := earlier != nil
-		if jid >= 0 {
-			b.apply(unit, &b.pend.rows[jid], repeat)
+	b.pend.resolve(b.p.Duplicates.windowOr0(), func(r *pendRec, earlier *pendRec) {
+		if r.jid < 0 {
+			return
 		}
-		if repeat && jid >= 0 {
-			b.repeats[unitTicket{unit, string(id)}] = string(earlier)
+		b.apply(r.unit, &b.pend.rows[r.jid], earlier != nil)
+		if earlier != nil {
+			id := b.pend.id(r.id)
+			b.repeats = append(b.repeats, repeatRec{hash: b.p.ticketHash(r.unit, string(id)), unit: r.unit, id: r.id, earlier: earlier.id})
 		}
 	})
+	slices.SortFunc(b.repeats, func(x, y repeatRec) int { return cmp.Compare(x.hash, y.hash) })
+	if len(b.repeats) > 0 {
+		b.ids = b.pend.arena
+	}
 	b.pend = pending{}
 	return nil
 }
@@ -193,8 +204,18 @@ func (d *Duplicates) windowOr0() int64 {
 
 // repeatOf returns the earlier ticket a row repeats by the policy's window, and whether it does.
 func (b *Book) repeatOf(a *Assignment) (string, bool) {
-	id, ok := b.repeats[unitTicket{a.Unit, a.TicketID}]
-	return id, ok
+	if len(b.repeats) == 0 {
+		return "", false
+	}
+	h := b.p.ticketHash(a.Unit, a.TicketID)
+	i, _ := slices.BinarySearchFunc(b.repeats, h, func(r repeatRec, h uint64) int { return cmp.Compare(r.hash, h) })
+	arena := pending{arena: b.ids}
+	for ; i < len(b.repeats) && b.repeats[i].hash == h; i++ {
+		if r := &b.repeats[i]; r.unit == a.Unit && string(arena.id(r.id)) == a.TicketID {
+			return string(arena.id(r.earlier)), true
+		}
+	}
+	return "", false
 }
 
 // Merge adds another book over the same policy, units and periods into b; neither may be finished.

@@ -109,7 +109,7 @@ func (pd *pending) merge(o *pending) {
 // resolve orders each key's rows by received_at, then ticket id (bytewise), and calls fn for every
 // row with the id of the call it repeats (the row just before it, when at most window seconds
 // earlier), or nil.
-func (pd *pending) resolve(window int64, fn func(unit int32, jid int32, id, earlier []byte)) {
+func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 	var all []pendRec
 	for b := range pd.buckets {
 		all = all[:0]
@@ -128,11 +128,11 @@ func (pd *pending) resolve(window int64, fn func(unit int32, jid int32, id, earl
 		})
 		for i := range all {
 			r := &all[i]
-			var earlier []byte
+			var earlier *pendRec
 			if i > 0 && all[i-1].key == r.key && int64(r.recv)-int64(all[i-1].recv) <= window {
-				earlier = pd.id(all[i-1].id)
+				earlier = &all[i-1]
 			}
-			fn(r.unit, r.jid, pd.id(r.id), earlier)
+			fn(r, earlier)
 		}
 	}
 }
@@ -142,6 +142,15 @@ func cmp64(a, b uint64) int {
 		return -1
 	}
 	return 1
+}
+
+// ticketHash hashes an assignment's key (unit, ticket id).
+func (p *Policy) ticketHash(unit int32, id string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	h.Write([]byte{byte(unit), byte(unit >> 8), byte(unit >> 16), byte(unit >> 24)})
+	h.WriteString(id)
+	return h.Sum64()
 }
 
 // sameKey hashes the unit and the values of the policy's same-fields (SPEC §13.13.5: trimmed as
