@@ -21,9 +21,9 @@ type Book struct {
 	byDay   []int16 // see indexDays
 
 	pend     pending
-	adjs     map[int][]Adjustment // by pi*units+unit, in input order
-	repeats  []repeatRec          // window repeats, sorted by hash, after Finish
-	ids      [][]byte             // the ticket-id arena repeats refer to
+	adjs     map[int][]Adjustment        // by pi*units+unit, in input order
+	repeats  [pendingBuckets][]repeatRec // window repeats by the hash's top bits, each sorted by hash, after Finish
+	ids      pending                     // holds only the ticket ids repeats refer to
 	finished bool
 }
 
@@ -184,12 +184,13 @@ func (b *Book) Finish() error {
 		b.apply(r.unit, &b.pend.rows[r.jid], earlier != nil)
 		if earlier != nil {
 			id := b.pend.id(r.id)
-			b.repeats = append(b.repeats, repeatRec{hash: b.p.ticketHash(r.unit, string(id)), unit: r.unit, id: r.id, earlier: earlier.id})
+			h := b.p.ticketHash(r.unit, string(id))
+			rr := repeatRec{hash: h, unit: r.unit, id: b.ids.store(string(id)), earlier: b.ids.store(string(b.pend.id(earlier.id)))}
+			b.repeats[h>>58] = append(b.repeats[h>>58], rr)
 		}
 	})
-	slices.SortFunc(b.repeats, func(x, y repeatRec) int { return cmp.Compare(x.hash, y.hash) })
-	if len(b.repeats) > 0 {
-		b.ids = b.pend.arena
+	for i := range b.repeats {
+		slices.SortFunc(b.repeats[i], func(x, y repeatRec) int { return cmp.Compare(x.hash, y.hash) })
 	}
 	b.pend = pending{}
 	return nil
@@ -204,15 +205,12 @@ func (d *Duplicates) windowOr0() int64 {
 
 // repeatOf returns the earlier ticket a row repeats by the policy's window, and whether it does.
 func (b *Book) repeatOf(a *Assignment) (string, bool) {
-	if len(b.repeats) == 0 {
-		return "", false
-	}
 	h := b.p.ticketHash(a.Unit, a.TicketID)
-	i, _ := slices.BinarySearchFunc(b.repeats, h, func(r repeatRec, h uint64) int { return cmp.Compare(r.hash, h) })
-	arena := pending{arena: b.ids}
-	for ; i < len(b.repeats) && b.repeats[i].hash == h; i++ {
-		if r := &b.repeats[i]; r.unit == a.Unit && string(arena.id(r.id)) == a.TicketID {
-			return string(arena.id(r.earlier)), true
+	list := b.repeats[h>>58]
+	i, _ := slices.BinarySearchFunc(list, h, func(r repeatRec, h uint64) int { return cmp.Compare(r.hash, h) })
+	for ; i < len(list) && list[i].hash == h; i++ {
+		if r := &list[i]; r.unit == a.Unit && string(b.ids.id(r.id)) == a.TicketID {
+			return string(b.ids.id(r.earlier)), true
 		}
 	}
 	return "", false
