@@ -58,6 +58,22 @@ func (r Rate) MarshalJSON() ([]byte, error) {
 	return json.Marshal(plain(r))
 }
 
+// UnmarshalJSON reads a rate; null num and den make it Absent.
+func (r *Rate) UnmarshalJSON(data []byte) error {
+	var v struct{ Num, Den, Value *float64 }
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*r = Rate{Value: v.Value, Absent: v.Num == nil && v.Den == nil}
+	if v.Num != nil {
+		r.Num = *v.Num
+	}
+	if v.Den != nil {
+		r.Den = *v.Den
+	}
+	return nil
+}
+
 // Defined reports whether the rate has a non-zero denominator.
 func (r Rate) Defined() bool { return r.Value != nil }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"sanlv/scoring"
 )
@@ -43,6 +44,9 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		if i == 0 || b > to {
 			to = b
 		}
+	}
+	if from, err = db.scoringStart(ctx, from); err != nil {
+		return nil, err
 	}
 	workers := 1
 	if db.pg {
@@ -92,4 +96,18 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		}
 	}
 	return books[0], nil
+}
+
+// scoringStart returns where reading must start to score periods beginning at from: overdue-open rows,
+// the closure rate and repeat requests (SPEC §13.6, §13.7) look at rows of earlier periods, so reads
+// start at the earliest stored call.
+func (db *DB) scoringStart(ctx context.Context, from int64) (int64, error) {
+	var earliest sql.NullInt64
+	if err := db.bun.DB.QueryRowContext(ctx, "SELECT min(received_at) FROM assignments").Scan(&earliest); err != nil {
+		return 0, dbError(err, "read the earliest assignment")
+	}
+	if earliest.Valid && earliest.Int64 < from {
+		return earliest.Int64, nil
+	}
+	return from, nil
 }

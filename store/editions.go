@@ -80,10 +80,21 @@ func (db *DB) digest(ctx context.Context, from, to int64, fn func(dir *scoring.D
 	for _, u := range us {
 		fmt.Fprintf(h, "unit\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\n", u.Code, u.Name, u.Group, u.Parent, u.Population)
 	}
+	// fn scores the window, which depends on rows of earlier periods too (overdue-open, closure,
+	// repeats): it sees those rows as well; only the window's rows are digested.
+	read := from
+	if fn != nil {
+		if read, err = db.scoringStart(ctx, from); err != nil {
+			return "", 0, err
+		}
+	}
+	in := func(t int64) bool { return read == from || t >= from && t < to }
 	var n int64
-	err = db.Stream(ctx, dir, Query{From: from, To: to, Basis: ByEither, Ordered: true}, func(a *scoring.Assignment) error {
-		n++
-		digestRow(h, a, dir.Unit(a.Unit).Code)
+	err = db.Stream(ctx, dir, Query{From: read, To: to, Basis: ByEither, Ordered: true}, func(a *scoring.Assignment) error {
+		if in(a.Closed) || in(a.Received) {
+			n++
+			digestRow(h, a, dir.Unit(a.Unit).Code)
+		}
 		if fn != nil {
 			return fn(dir, a)
 		}
