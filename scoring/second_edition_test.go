@@ -1,7 +1,10 @@
 package scoring_test
 
 import (
+	"fmt"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -378,5 +381,98 @@ func TestAnnualPointsTotalSumsPointsAndAdjustments(t *testing.T) {
 	}
 	if *ub.Score != -2 || *ub.Money != -600 || !ub.Disqualified {
 		t.Errorf("B: score %v money %v disqualified %v", *ub.Score, *ub.Money, ub.Disqualified)
+	}
+}
+
+// TestSecondEditionIsTheSameShuffledAndSplit scores random rows over twelve periods with every
+// second-edition feature (window repeats across periods, duplicate_of, returns, open overdue rows,
+// extensions, acceptance, scope) in one book, and shuffled into three merged books.
+func TestSecondEditionIsTheSameShuffledAndSplit(t *testing.T) {
+	p := testPolicy(t, acceptance+`
+period: {start_day: 19}
+roles: {lead: 1, co: 0.5}
+scope: {hotlines: [12345, 12319]}
+on_time: {count_open_overdue: true}
+deadlines: {use_given_due: true, honor_extensions: true, limits: {emergency: 2h, priority: 24h, normal: 72h, complex: 120h}}
+duplicates: {window: 30d, same: [caller_phone, kind]}
+items: [{label: 办结, rate: closure, max: 5, linear: {zero: 0.5, full: 1}}]
+ticket_points: [{label: 双否, when: {callback_valid: true, resolved: [unresolved, partial], satisfied: false}, points: -1}, {label: 退单不当, when: {return: [rejected]}, points: -1}]`)
+	r := rand.New(rand.NewPCG(5, 6))
+	rows := make([]scoring.Assignment, 3000)
+	for i := range rows {
+		a := closedAt(fmt.Sprintf("R%04d", i), int32(r.IntN(4)), "2025-01-05 08:00")
+		shift := int64(r.IntN(360*24)) * 3600
+		a.Received += shift
+		a.Dispatched += shift
+		a.ContactAt += shift
+		a.Closed += shift + int64(r.IntN(6*86400))
+		a.Accepted = a.Dispatched + int64(r.IntN(30*3600))
+		switch r.IntN(12) {
+		case 0:
+			a.Closed = 0
+		case 1:
+			a.Return, a.Returned = scoring.ReturnApproved, a.Dispatched+7200
+		case 2:
+			a.Return, a.Returned = scoring.ReturnRejected, a.Dispatched+7200
+		case 3:
+			a.DuplicateOf = "R0001"
+		case 4:
+			a.Excluded, a.ExcludeReason = true, "x"
+		case 5:
+			a.ExtendedDue = a.Dispatched + 10*86400
+		case 6:
+			a.Hotline = "12358"
+		}
+		a.Role = scoring.Role(r.IntN(2))
+		a.Kind = scoring.Kind(r.IntN(5))
+		a.Resolution = scoring.Resolution(r.IntN(4))
+		a.Satisfaction = scoring.Satisfaction(r.IntN(6))
+		a.CallerPhone = fmt.Sprint(13900000000 + r.IntN(40))
+		rows[i] = a
+	}
+	periods, err := p.AnnualPeriods("2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	build := func(rows []scoring.Assignment, parts int) []scoring.Card {
+		books := make([]*scoring.Book, parts)
+		for i := range books {
+			books[i], _ = scoring.NewBook(p, dir(t), periods)
+		}
+		for i := range rows {
+			if err := books[i%parts].Add(&rows[i]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, b := range books[1:] {
+			if err := books[0].Merge(b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := books[0].Finish(); err != nil {
+			t.Fatal(err)
+		}
+		var cards []scoring.Card
+		for i := range periods {
+			cards = append(cards, books[0].Card(i))
+		}
+		return cards
+	}
+	want := build(rows, 1)
+	var merged, open, returned float64
+	for _, c := range want {
+		for _, s := range c.Units {
+			merged += s.Counts.Duplicates
+			open += s.Counts.OverdueOpen
+			returned += s.Counts.Returned
+		}
+	}
+	if merged == 0 || open == 0 || returned == 0 {
+		t.Fatalf("the rows exercise too little: %v merged, %v overdue-open, %v returned", merged, open, returned)
+	}
+	shuffled := append([]scoring.Assignment(nil), rows...)
+	r.Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	if got := build(shuffled, 3); !reflect.DeepEqual(got, want) {
+		t.Error("shuffled rows split over three merged books give other cards")
 	}
 }
