@@ -147,6 +147,8 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	}
 	var book *scoring.Book
 	var points []scoring.PointLine
+	var later []scoring.Assignment
+	windowed := p.Duplicates != nil && p.Duplicates.Window > 0
 	digest, rows, err := db.digest(ctx, per.Start, per.End, func(dir *scoring.Directory, a *scoring.Assignment) error {
 		if book == nil {
 			if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
@@ -157,6 +159,10 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 			return err
 		}
 		if book.PeriodOf(a) != 0 {
+			return nil
+		}
+		if windowed { // a repeat by window is known only once the book is finished
+			later = append(later, *a)
 			return nil
 		}
 		l, err := book.Line(a)
@@ -180,6 +186,13 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	}
 	if err := book.Finish(); err != nil {
 		return Edition{}, err
+	}
+	for i := range later {
+		l, err := book.Line(&later[i])
+		if err != nil {
+			return Edition{}, err
+		}
+		points = scoring.AppendPointLines(points, book.Directory().Unit(later[i].Unit), &l)
 	}
 	scoring.SortPointLines(points, book.Directory())
 	if !sameScores(book.Card(0), card) {
