@@ -68,11 +68,14 @@ type Line struct {
 // lines' counts sum to the rates, their points to points.total, and items, deductions and
 // adjustments (listed in the scorecard) complete the final score.
 type Explanation struct {
-	Period    PeriodInfo `json:"period"`
-	Policy    PolicyInfo `json:"policy"`
-	Unit      Unit       `json:"unit"`
-	Lines     []Line     `json:"lines"`
-	Scorecard Scorecard  `json:"scorecard"`
+	Period PeriodInfo `json:"period"`
+	Policy PolicyInfo `json:"policy"`
+	Unit   Unit       `json:"unit"`
+	// Lines are the rows of the period; Others the rows of other periods counted here for their
+	// deadline (overdue-open, closure; SPEC §13.6). Together their counts sum to the rates.
+	Lines     []Line    `json:"lines"`
+	Others    []Line    `json:"others"`
+	Scorecard Scorecard `json:"scorecard"`
 	// AdjustmentTotal is the clamped sum of the adjustments that counts in the final.
 	AdjustmentTotal float64 `json:"adjustment_total"`
 }
@@ -83,7 +86,7 @@ type Explanation struct {
 // closure counts.
 func (b *Book) Explain(pi int, unit int32, rows []Assignment) (Explanation, error) {
 	_ = b.Finish()
-	e := Explanation{Period: b.periods[pi].Info(b.p.Loc), Policy: b.p.Info(), Unit: b.dir.Unit(unit), Lines: []Line{}}
+	e := Explanation{Period: b.periods[pi].Info(b.p.Loc), Policy: b.p.Info(), Unit: b.dir.Unit(unit), Lines: []Line{}, Others: []Line{}}
 	card := b.Card(pi)
 	if s := card.Unit(e.Unit.Code); s != nil {
 		e.Scorecard = *s
@@ -98,11 +101,16 @@ func (b *Book) Explain(pi int, unit int32, rows []Assignment) (Explanation, erro
 		if err != nil {
 			return e, err
 		}
-		if ok {
+		switch {
+		case ok && l.InPeriod:
 			e.Lines = append(e.Lines, l)
+		case ok:
+			e.Others = append(e.Others, l)
 		}
 	}
-	sort.SliceStable(e.Lines, func(x, y int) bool { return e.Lines[x].TicketID < e.Lines[y].TicketID })
+	for _, ls := range [][]Line{e.Lines, e.Others} {
+		sort.SliceStable(ls, func(x, y int) bool { return ls[x].TicketID < ls[y].TicketID })
+	}
 	return e, nil
 }
 

@@ -164,7 +164,7 @@ func TestRepeatTiesOnReceivedAreBrokenByTicketIDBytes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range e.Lines {
+	for _, l := range append(e.Lines, e.Others...) {
 		want := l.TicketID == "TIE-9"
 		if l.Repeat != want || (want && (l.RepeatOf != "TIE-10" || l.RepeatSource != scoring.RepeatByWindow)) {
 			t.Errorf("%s: repeat %v of %q (%s)", l.TicketID, l.Repeat, l.RepeatOf, l.RepeatSource)

@@ -236,6 +236,12 @@ func TestWorkedV2ExplanationsSumToTheScorecards(t *testing.T) {
 	for _, name := range []string{"policy-a", "policy-b"} {
 		p := w.policy(t, name)
 		b := w.book(t, p, w.rows, 1)
+		overdueOthers := 0
+		defer func() {
+			if name == "policy-a" && overdueOthers == 0 {
+				t.Errorf("policy-a: no overdue-open row of another period is explained")
+			}
+		}()
 		for u := int32(0); u < int32(w.dir.Len()); u++ {
 			e, err := b.Explain(0, u, w.rows)
 			if err != nil {
@@ -244,12 +250,20 @@ func TestWorkedV2ExplanationsSumToTheScorecards(t *testing.T) {
 			s := e.Scorecard
 			num, den := map[string]float64{}, map[string]float64{}
 			points := 0.0
-			for _, l := range e.Lines {
+			for _, l := range append(e.Lines, e.Others...) {
 				for _, c := range l.Counts {
 					num[c.Rate] += c.Num
 					den[c.Rate] += c.Den
 				}
 				points += l.PointsTotal
+			}
+			for _, l := range e.Others {
+				if l.OverdueOpen {
+					overdueOthers++
+				}
+			}
+			if int64(len(e.Lines)) != s.Counts.Assignments {
+				t.Errorf("%s %s: %d lines, %d assignments", name, s.Code, len(e.Lines), s.Counts.Assignments)
 			}
 			rates := map[string]scoring.Rate{"raw_response": s.RawRates.Response, "raw_resolution": s.RawRates.Resolution,
 				"raw_satisfaction": s.RawRates.Satisfaction, "raw_on_time": s.RawRates.OnTime}
