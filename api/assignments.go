@@ -101,6 +101,9 @@ func newJudge(p *scoring.Policy, per scoring.Period) (*judge, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := b.Finish(); err != nil {
+		return nil, err
+	}
 	return &judge{p: p, b: b}, nil
 }
 

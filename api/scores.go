@@ -250,7 +250,8 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 		return unitNotFound(q.Unit)
 	}
 	var rows []scoring.Assignment
-	err = s.db.Stream(ctx, b.Directory(), store.Query{From: per.Start, To: per.End, Basis: basisOf(p), Unit: q.Unit},
+	// Every row of the unit: rows of other periods count in overdue-open and closure (SPEC §13.6).
+	err = s.db.Stream(ctx, b.Directory(), store.Query{Unit: q.Unit},
 		func(a *scoring.Assignment) error {
 			rows = append(rows, *a)
 			return nil

@@ -310,6 +310,8 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 	var n, ranked, assignments, excluded int64
 	var eligible, callbacks float64
 	var nums, dens [6]float64
+	names := scoring.RateNames()
+	classic := names[:6] // the six rates of SPEC §5
 	for i := range c.Units {
 		s := &c.Units[i]
 		n++
@@ -320,7 +322,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 		excluded += s.Counts.Excluded
 		eligible += s.Counts.Eligible
 		callbacks += s.Counts.Callbacks
-		for k, name := range scoring.RateNames {
+		for k, name := range classic {
 			r, _ := s.Rates.ByName(name)
 			nums[k] += r.Num
 			dens[k] += r.Den
@@ -330,7 +332,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 		[2]any{"参评单位", n}, [2]any{"排名单位", ranked}, [2]any{"未排名单位", n - ranked},
 		[2]any{"工单量", assignments}, [2]any{"纳入考核", eligible}, [2]any{"有效回访", callbacks}, [2]any{"剔除", excluded},
 		[2]any{"全部单位指标", nil})
-	for k, name := range scoring.RateNames {
+	for k, name := range classic {
 		v := cell{Dash, kPct}
 		if dens[k] != 0 {
 			v.v = nums[k] / dens[k]
@@ -351,7 +353,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 func method(p *scoring.Policy) [][2]any {
 	var lines [][2]any
 	var terms []string
-	for i, name := range scoring.RateNames {
+	for i, name := range scoring.RateNames() {
 		if p.Weights[i] != 0 {
 			terms = append(terms, RateLabel(name)+"×"+num(p.Weights[i]))
 		}

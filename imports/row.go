@@ -93,9 +93,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		case fTicketID:
 			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
 				tid = b
-				if !p.lean {
-					a.TicketID = string(b)
-				}
+				a.TicketID = string(b) // kept in lean reads too: errors and repeats name the ticket
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {

@@ -26,15 +26,22 @@ type AnnualUnit struct {
 	UnrankedReason *string  `json:"unranked_reason"`
 	// Card is the pooled year's scorecard (pooled only).
 	Card *Scorecard `json:"card,omitempty"`
+	// Money is the annual points times the policy's money_per_point (元; points_total with money_per_point only).
+	Money *float64 `json:"money,omitempty"`
+	// Disqualified marks a negative annual points total: 取消评优资格 (points_total only).
+	Disqualified bool `json:"disqualified,omitempty"`
 }
 
 // Annual is the year-end appraisal of every unit.
 type Annual struct {
-	Year    string       `json:"year"`
-	Policy  PolicyInfo   `json:"policy"`
-	Mode    string       `json:"mode"`
-	Periods []PeriodInfo `json:"periods"`
-	Units   []AnnualUnit `json:"units"`
+	Year   string     `json:"year"`
+	Policy PolicyInfo `json:"policy"`
+	// Mode is mean_of_periods, pooled or points_total.
+	Mode string `json:"mode"`
+	// MoneyPerPoint is the policy's amount per annual point (points_total), 0 when none.
+	MoneyPerPoint float64      `json:"money_per_point,omitempty"`
+	Periods       []PeriodInfo `json:"periods"`
+	Units         []AnnualUnit `json:"units"`
 }
 
 // AnnualPeriods returns the periods a year's book needs under the policy: the twelve months, or the whole year when pooled.
@@ -57,10 +64,14 @@ func (p *Policy) AnnualPeriods(year string) ([]Period, error) {
 
 // Annual computes the year-end appraisal from a book over p.AnnualPeriods(year).
 func (b *Book) Annual(year string) Annual {
+	_ = b.Finish()
 	p := b.p
-	a := Annual{Year: year, Policy: p.Info(), Mode: "mean_of_periods"}
-	if p.AnnualPooled {
+	a := Annual{Year: year, Policy: p.Info(), Mode: "mean_of_periods", MoneyPerPoint: p.MoneyPerPoint}
+	switch {
+	case p.AnnualPooled:
 		a.Mode = "pooled"
+	case p.AnnualPointsTotal:
+		a.Mode = "points_total"
 	}
 	cards := make([]Card, len(b.periods))
 	for i := range b.periods {
@@ -83,6 +94,23 @@ func (b *Book) Annual(year string) Annual {
 			au.UnrankedReason = s.UnrankedReason
 			if s.Ranked {
 				au.PeriodsRanked = 1
+			}
+		} else if p.AnnualPointsTotal {
+			// 积分制: the sum of each period's points total plus its clamped adjustments (SPEC §13.11).
+			ui, _ := b.dir.Lookup(u.Code)
+			sum := 0.0
+			for i := range cards {
+				s := byCode[i][u.Code]
+				au.Periods = append(au.Periods, AnnualPeriod{ID: cards[i].Period.ID, Final: s.Final, Ranked: s.Ranked, Rank: s.Rank})
+				if s.Ranked {
+					au.PeriodsRanked++
+				}
+				sum += s.Points.Total + p.AdjustmentSum(b.Adjustments(i, ui))
+			}
+			au.Score = f64(sum)
+			au.Disqualified = sum < 0
+			if p.MoneyPerPoint != 0 {
+				au.Money = f64(sum * p.MoneyPerPoint)
 			}
 		} else {
 			sum := 0.0

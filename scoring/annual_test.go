@@ -133,7 +133,7 @@ func TestExplanationLinesSumToTheScorecard(t *testing.T) {
 		}
 		points += l.PointsTotal
 	}
-	for _, name := range scoring.RateNames {
+	for _, name := range scoring.RateNames() {
 		r, _ := e.Scorecard.Rates.ByName(name)
 		if math.Abs(sum[name][0]-r.Num) > 1e-12 || math.Abs(sum[name][1]-r.Den) > 1e-12 {
 			t.Errorf("%s: lines sum to %v, scorecard %v/%v", name, sum[name], r.Num, r.Den)

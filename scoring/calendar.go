@@ -110,6 +110,8 @@ type Workdays struct {
 	cum []int32
 	// work lists the indices of working days.
 	work []int32
+	// eveStart is when the day before the first calendar day begins: a deadline may start on it.
+	eveStart int64
 }
 
 // NewWorkdays combines calendars of consecutive years into one working-day calendar in loc.
@@ -127,7 +129,8 @@ func NewWorkdays(loc *time.Location, cals []*Calendar) (*Workdays, error) {
 			return nil, errorf(Invalid, "no calendar for %d between %s and %s", sorted[i-1].Year+1, sorted[i-1].Name, sorted[i].Name)
 		}
 	}
-	w := &Workdays{loc: loc, firstYear: sorted[0].Year, lastYear: sorted[len(sorted)-1].Year}
+	w := &Workdays{loc: loc, firstYear: sorted[0].Year, lastYear: sorted[len(sorted)-1].Year,
+		eveStart: time.Date(sorted[0].Year-1, time.December, 31, 0, 0, 0, 0, loc).Unix()}
 	var n int32
 	for _, c := range sorted {
 		for d := (civil{c.Year, time.January, 1}); d.Y == c.Year; d = next(d) {
@@ -175,10 +178,16 @@ func (w *Workdays) day(t int64) int {
 // AddWorkdays returns the end (24:00) of the n-th working day after the local day of start; the start day is not counted.
 func (w *Workdays) AddWorkdays(start int64, n int) (int64, error) {
 	d := w.day(start)
-	if d < 0 {
+	k := 0
+	switch {
+	case d >= 0:
+		k = int(w.cum[d]) + n - 1
+	case start < w.dayStart[0] && start >= w.eveStart:
+		// The start day is the eve of the first calendar day: only the days after it are counted.
+		k = n - 1
+	default:
 		return 0, errorf(Invalid, "no working-day calendar for %d (calendars cover %d–%d)", time.Unix(start, 0).In(w.loc).Year(), w.firstYear, w.lastYear)
 	}
-	k := int(w.cum[d]) + n - 1
 	if k >= len(w.work) {
 		return 0, errorf(Invalid, "deadline of %d working days from %s reaches %d, which has no calendar (calendars cover %d–%d)",
 			n, time.Unix(start, 0).In(w.loc).Format("2006-01-02"), w.lastYear+1, w.firstYear, w.lastYear)

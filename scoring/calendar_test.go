@@ -77,6 +77,7 @@ func TestWorkingDayDeadlineWithoutCalendarIsAnError(t *testing.T) {
 	}{
 		{"deadline reaches 2026", "2025-12-30 10:00", "reaches 2026", 5},
 		{"start in 2024", "2024-06-03 10:00", "no working-day calendar for 2024", 1},
+		{"start two days before the first calendar day", "2024-12-30 10:00", "no working-day calendar for 2024", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,6 +86,18 @@ func TestWorkingDayDeadlineWithoutCalendarIsAnError(t *testing.T) {
 				t.Fatalf("err = %v, want %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestDeadlineStartingOnTheEveOfTheFirstCalendarNeedsNoEarlierCalendar(t *testing.T) {
+	w := workdays(t, "cn-2025", "cn-2026")
+	// 2025-01-01 is a holiday; 01-02 and 01-03 are the two working days after the start day.
+	got, err := w.AddWorkdays(at("2024-12-31 16:00"), 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := at("2025-01-04 00:00"); got != want {
+		t.Errorf("got %s, want 2025-01-04 00:00", time.Unix(got, 0).In(shanghai).Format("2006-01-02 15:04"))
 	}
 }
 

@@ -1,6 +1,9 @@
 package scoring
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // Ineligibility reasons, as codes.
 const (
@@ -8,27 +11,97 @@ const (
 	WhyExcluded     = "excluded"
 	WhyKindUnscored = "kind_not_scored"
 	WhyRoleUnscored = "role_not_weighted"
+	// WhyReturned is an approved return (退单通过): the unit was not responsible (SPEC §13.3).
+	WhyReturned = "returned"
+	// WhyMerged is a repeat request merged into an earlier one (并单, SPEC §13.7).
+	WhyMerged = "merged_repeat"
 )
 
-// judgement is what a policy makes of one assignment, before any aggregation.
-type judgement struct {
-	eligible bool
-	why      string
-	callback bool
-	// deadline is 0 when it was not computed (the assignment is not eligible).
-	deadline int64
-	late     bool
-	respOK   bool
-	features uint32
-	rules    uint32 // bit i set: rule i matched
+// Deadline sources, as the explanation names them (SPEC §13.12).
+const (
+	DeadlineComputed = "computed"
+	DeadlineGiven    = "given"
+	DeadlineExtended = "extended"
+	DeadlineNone     = "none"
+)
+
+// Flags of a judged row.
+const (
+	rPass      = 1 << iota // in a scored kind, a weighted role, not excluded (scope is checked before)
+	rKindRole              // in a scored kind and a weighted role
+	rExcluded              // excluded
+	rApproved              // an approved return
+	rClosed                // closed_at is set
+	rCallback              // valid callback
+	rContacted             // the callback says contacted
+	rRespOK                // contacted within the response limit (timestamp mode)
+	rLate                  // closed after its deadline
+	rRedisp                // redispatched
+	rAccOK                 // accepted within the acceptance limit
+	rRejected              // its return was rejected
+	rDupOf                 // duplicate_of names a ticket
+	rOpenAtDue             // not closed before the end of its deadline's period
+)
+
+// row is what a policy makes of one assignment: small and comparable, so that rows waiting for
+// their repeat status share one copy per distinct value.
+type row struct {
+	pi, ri, di  int16 // basis, received and deadline period indices; -1 for none
+	role        Role
+	res         Resolution
+	sat         Satisfaction
+	flags       uint16
+	rules       uint32 // rules matched as a row that is not a repeat
+	rulesRepeat uint32 // rules matched as a repeat
 }
 
-// Deadline returns the on-time deadline of an assignment: its due_at when the policy uses given dues, else dispatched_at plus the urgency's limit.
-func (p *Policy) Deadline(a *Assignment) (int64, error) {
-	if p.useGivenDue && a.Due != 0 {
-		return a.Due, nil
+func (r *row) has(f uint16) bool { return r.flags&f != 0 }
+
+// eligible reports whether the row is in E when it is not a merged repeat.
+func (r *row) eligible() bool { return r.flags&(rPass|rClosed|rApproved) == rPass|rClosed && r.pi >= 0 }
+
+// judgement is a row with what an explanation needs besides.
+type judgement struct {
+	row
+	deadline int64
+	source   string
+}
+
+// whyNot says why an assignment is not eligible, before repeats are considered; "" when it may be.
+func (p *Policy) whyNot(a *Assignment) string {
+	switch {
+	case a.Return == ReturnApproved:
+		return WhyReturned
+	case a.Closed == 0:
+		return WhyOpen
+	case a.Excluded:
+		return WhyExcluded
+	case !p.scored[a.Kind]:
+		return WhyKindUnscored
+	case p.roleWeight[a.Role] <= 0:
+		return WhyRoleUnscored
 	}
-	return p.addLimit(a.Dispatched, p.dueLimit[a.Urgency])
+	return ""
+}
+
+// Deadline returns the on-time deadline of an assignment (SPEC §4, §13.4); 0 when it has none.
+func (p *Policy) Deadline(a *Assignment) (int64, error) {
+	d, _, err := p.deadline(a)
+	return d, err
+}
+
+// deadline returns the row's deadline and where it comes from.
+func (p *Policy) deadline(a *Assignment) (int64, string, error) {
+	switch {
+	case p.HonorExtensions && a.ExtendedDue != 0:
+		return a.ExtendedDue, DeadlineExtended, nil
+	case p.useGivenDue && a.Due != 0:
+		return a.Due, DeadlineGiven, nil
+	case p.useGivenDue && p.NoDueMeansNone:
+		return 0, DeadlineNone, nil
+	}
+	d, err := p.addLimit(a.Dispatched, p.dueLimit[a.Urgency])
+	return d, DeadlineComputed, err
 }
 
 func (p *Policy) addLimit(start int64, l Limit) (int64, error) {
@@ -41,62 +114,138 @@ func (p *Policy) addLimit(start int64, l Limit) (int64, error) {
 	return p.work.AddWorkdays(start, l.Workdays)
 }
 
-// judge applies the policy to one assignment, filling j.
-func (p *Policy) judge(a *Assignment, j *judgement) error {
-	*j = judgement{}
-	switch {
-	case a.Closed == 0:
-		j.why = WhyOpen
-	case a.Excluded:
-		j.why = WhyExcluded
-	case !p.scored[a.Kind]:
-		j.why = WhyKindUnscored
-	case p.roleWeight[a.Role] <= 0:
-		j.why = WhyRoleUnscored
-	default:
-		j.eligible = true
+// inScope reports whether a row is in the policy's hotlines and channels (SPEC §13.2).
+func (p *Policy) inScope(a *Assignment) bool {
+	if p.Hotlines != nil {
+		h := a.Hotline
+		if h == "" {
+			h = "12345"
+		}
+		if !contains(p.Hotlines, h) {
+			return false
+		}
 	}
-	if !j.eligible {
+	return p.Channels == nil || (a.Channel != "" && contains(p.Channels, a.Channel))
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// judge applies the policy to one in-scope assignment, filling j; periods are looked up in the book.
+func (b *Book) judge(a *Assignment, j *judgement) error {
+	p := b.p
+	*j = judgement{}
+	r := &j.row
+	r.role, r.res, r.sat = a.Role, a.Resolution, a.Satisfaction
+	// Flags are set without branches: row outcomes are unpredictable.
+	kindRole := p.kindRole[a.Kind&7][a.Role&1]
+	approved := a.Return == ReturnApproved
+	f := bit(kindRole, rKindRole) | bit(kindRole && !a.Excluded, rPass) | bit(a.Excluded, rExcluded) |
+		bit(approved, rApproved) | bit(a.Return == ReturnRejected, rRejected) | bit(a.Closed != 0, rClosed) |
+		bit(a.CallbackValid, rCallback) | bit(a.Contacted == Yes, rContacted) | bit(a.Redispatches > 0, rRedisp) |
+		bit(a.DuplicateOf != "", rDupOf)
+	switch {
+	case p.BasisReceived:
+		r.pi = int16(b.find(a.Received))
+	case approved:
+		r.pi = int16(b.find(a.Returned))
+	default:
+		r.pi = int16(b.find(a.Closed))
+	}
+	r.ri = b.findNear(a.Received, r.pi)
+	r.di = -1
+	if !kindRole || approved {
+		r.flags = f
 		return nil
 	}
-	d, err := p.Deadline(a)
-	if err != nil {
-		return fmt.Errorf("ticket %s: deadline: %w", a.TicketID, err)
+	// Rows of E and raw rows need a deadline; for O and D a row whose deadline cannot be computed is left out.
+	judged := a.Closed != 0 && r.pi >= 0
+	forOD := f&rPass != 0 || p.CountOpenOverdue
+	if judged || forOD {
+		d, src, err := p.deadline(a)
+		switch {
+		case err != nil && judged:
+			return fmt.Errorf("ticket %s: deadline: %w", a.TicketID, err)
+		case err == nil:
+			j.deadline, j.source = d, src
+			if src != DeadlineNone {
+				r.di = b.findNear(d, r.pi)
+				if a.Closed > d {
+					f |= rLate
+				}
+				if r.di >= 0 && (a.Closed == 0 || a.Closed >= b.periods[r.di].End) {
+					f |= rOpenAtDue
+				}
+			}
+		}
 	}
-	j.deadline, j.late = d, a.Closed > d
+	if !judged {
+		r.flags = f
+		return nil
+	}
 	if p.respByStamp && a.ContactAt != 0 {
 		rd, err := p.addLimit(a.Dispatched, p.respLimit[a.Urgency])
 		if err != nil {
 			return fmt.Errorf("ticket %s: response limit: %w", a.TicketID, err)
 		}
-		j.respOK = a.ContactAt <= rd
+		if a.ContactAt <= rd {
+			f |= rRespOK
+		}
 	}
-	j.callback = a.CallbackValid
-	f := pick(a.CallbackValid, fCallbackValid, fCallbackInvalid) |
-		pick(j.late, fOverdue, fNotOverdue) |
+	if p.HasAcceptance && a.Accepted != 0 {
+		ad, err := p.addLimit(a.Dispatched, p.accLimit[a.Urgency])
+		if err != nil {
+			return fmt.Errorf("ticket %s: acceptance limit: %w", a.TicketID, err)
+		}
+		if a.Accepted <= ad {
+			f |= rAccOK
+		}
+	}
+	r.flags = f
+	if f&rPass == 0 {
+		return nil
+	}
+	ft := pick(a.CallbackValid, fCallbackValid, fCallbackInvalid) |
+		pick(f&rLate != 0, fOverdue, fNotOverdue) |
 		pick(a.Supervised, fSupervised, fNotSupervised) |
 		pick(a.IncompleteMaterials, fIncomplete, fNotIncomplete) |
 		pick(a.OpinionIncident, fOpinion, fNotOpinion) |
-		pick(a.Redispatches > 0, fRedispatched, fNotRedispatched)
+		pick(a.Redispatches > 0, fRedispatched, fNotRedispatched) |
+		pick(f&rAccOK == 0, fAcceptedLate, fAcceptedOnTime)
 	switch a.Contacted {
 	case Yes:
-		f |= fContacted
+		ft |= fContacted
 	case No:
-		f |= fNotContacted
+		ft |= fNotContacted
 	}
 	if a.Satisfaction != Unrated {
-		f |= pick(p.satisfied[a.Satisfaction], fSatisfied, fUnsatisfied)
+		ft |= pick(p.satisfied[a.Satisfaction], fSatisfied, fUnsatisfied)
 	}
-	j.features = f
-	// Rules whose resolution, kind and urgency lists allow this assignment, less those whose
-	// flag conditions fail; computed without branches, as rule outcomes are unpredictable.
-	m := p.comboRules[comboIndex(a)]
-	for i := range p.Rules {
-		miss := f&p.Rules[i].must ^ p.Rules[i].must
-		m &^= ((miss | -miss) >> 31) << i
+	r.rules = p.matchRules(a, ft|fNotRepeat)
+	r.rulesRepeat = r.rules
+	if p.usesRepeat {
+		r.rulesRepeat = p.matchRules(a, ft|fRepeat)
 	}
-	j.rules = m
 	return nil
+}
+
+// matchRules returns the rules whose conditions hold for the features f; computed without branches,
+// as rule outcomes are unpredictable.
+func (p *Policy) matchRules(a *Assignment, f uint32) uint32 {
+	m := p.comboRules[comboIndex(a)]
+	for mm := m; mm != 0; mm &= mm - 1 {
+		i := bits.TrailingZeros32(mm)
+		must := p.musts[i&(MaxRules-1)]
+		miss := f&must ^ must
+		m &^= ((miss | -miss) >> 31) << uint(i)
+	}
+	return m
 }
 
 func pick(b bool, yes, no uint32) uint32 {
@@ -106,20 +255,32 @@ func pick(b bool, yes, no uint32) uint32 {
 	return no
 }
 
-// comboIndex numbers an assignment's (resolution, kind, urgency) combination.
+// comboIndex numbers an assignment's (resolution, kind, urgency, return) combination.
 func comboIndex(a *Assignment) int {
-	return (int(a.Resolution)*int(numKinds)+int(a.Kind))*int(numUrgencies) + int(a.Urgency)
+	return ((int(a.Resolution)*int(numKinds)+int(a.Kind))*int(numUrgencies)+int(a.Urgency))*int(numReturnStatuses) + int(a.Return)
 }
 
-const numCombos = int(numResolutions) * int(numKinds) * int(numUrgencies)
+const numCombos = int(numResolutions) * int(numKinds) * int(numUrgencies) * int(numReturnStatuses)
 
-// allows reports whether the rule's resolution, kind and urgency lists admit the combination.
-func (r *Rule) allows(res Resolution, k Kind, u Urgency) bool {
+// allows reports whether the rule's resolution, kind, urgency and return lists admit the combination.
+func (r *Rule) allows(res Resolution, k Kind, u Urgency, rs ReturnStatus) bool {
 	if r.res != 0 && (res == ResolutionNone || r.res&(1<<res) == 0) {
 		return false
 	}
 	if r.kinds != 0 && r.kinds&(1<<k) == 0 {
 		return false
 	}
+	if r.ret != 0 && r.ret&(1<<rs) == 0 {
+		return false
+	}
 	return r.urg == 0 || r.urg&(1<<u) != 0
+}
+
+// bit returns v when b holds, else 0.
+func bit(b bool, v uint16) uint16 {
+	var x uint16
+	if b {
+		x = 1
+	}
+	return x * v
 }

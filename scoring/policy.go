@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"math"
-	"sort"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
-
-	"reflect"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -60,6 +60,49 @@ type Threshold struct {
 	Cap      float64
 }
 
+// Band is one band of a banded item: its points apply when the rate is ≥ Min and ≤ Max (each optional).
+type Band struct {
+	Min, Max *float64
+	Points   float64
+}
+
+// Item turns one rate into points, linearly or by bands (SPEC §13.9).
+type Item struct {
+	Label string
+	Rate  string
+	rate  int
+	// Linear items give Max × clamp((rate − Zero) / (Full − Zero), 0, 1).
+	Linear          bool
+	Max, Zero, Full float64
+	// Bands are tried in order; the first that holds gives its points, none gives 0.
+	Bands []Band
+}
+
+// Points returns the item's points for a rate value.
+func (it *Item) Points(v float64) float64 {
+	if it.Linear {
+		return it.Max * math.Max(0, math.Min(1, (v-it.Zero)/(it.Full-it.Zero)))
+	}
+	for _, b := range it.Bands {
+		if (b.Min == nil || v >= *b.Min) && (b.Max == nil || v <= *b.Max) {
+			return b.Points
+		}
+	}
+	return 0
+}
+
+// Scheme is the part of a policy a group may replace: weights, thresholds, items and final (SPEC §13.11).
+type Scheme struct {
+	// Weights is indexed like RateNames; weighted marks the rates in the composite.
+	Weights  [NumRates]float64
+	weighted [NumRates]bool
+
+	Thresholds []Threshold
+	Items      []Item
+
+	Base, PointsFactor, Min, Max float64
+}
+
 // Rule is a ticket-point rule (积分).
 type Rule struct {
 	Label  string
@@ -68,6 +111,7 @@ type Rule struct {
 	res    uint8  // allowed resolutions as bits; 0 means any
 	kinds  uint8  // allowed kinds as bits; 0 means any
 	urg    uint8  // allowed urgencies as bits; 0 means any
+	ret    uint8  // allowed return states as bits; 0 means any
 }
 
 // Grade is an annual grade band: scores ≥ Min get Name.
@@ -76,9 +120,34 @@ type Grade struct {
 	Name string  `json:"name"`
 }
 
+// Document is the assessment rules document a bulletin cites (《…考核办法》, …〔2025〕12号).
+type Document struct {
+	Title  string `json:"title,omitempty"`
+	Number string `json:"number,omitempty"`
+}
+
+// Duplicates is the policy's repeat-request rule (SPEC §13.7).
+type Duplicates struct {
+	// Window is the most seconds between two calls of a repeat; 0 when only duplicate_of marks repeats.
+	Window int64
+	// Same lists the fields that must be equal and non-empty: caller_phone, category, kind, channel.
+	Same []string
+	// Merge is true for treat: merge (a repeat is not eligible), false for treat: count.
+	Merge bool
+}
+
+// Same-field bits of Duplicates.
+const (
+	samePhone = 1 << iota
+	sameCategory
+	sameKind
+	sameChannel
+)
+
 // Policy is a validated assessment policy (考核办法), compiled for scoring.
 type Policy struct {
 	Name, Version string
+	Document      Document
 	Loc           *time.Location
 	StartDay      int
 	// BasisReceived assigns rows to periods by received_at instead of closed_at.
@@ -86,26 +155,51 @@ type Policy struct {
 	Calendars     []string
 	work          *Workdays
 
+	// Hotlines and Channels are the scope (SPEC §13.2); nil means any.
+	Hotlines, Channels []string
+	scoped             bool
+
 	scored      [numKinds]bool
 	roleWeight  [numRoles]float64
 	respByStamp bool
 	respLimit   [numUrgencies]Limit
 	useGivenDue bool
-	dueLimit    [numUrgencies]Limit
-	resWeight   [numResolutions]float64
-	satWeight   [numSatisfactions]float64
-	satisfied   [numSatisfactions]bool
-	unratedZero bool
-	// Weights is indexed like RateNames; weighted marks the rates in the composite.
-	Weights  [numRates]float64
-	weighted [numRates]bool
+	// HonorExtensions makes an extended_due_at the deadline (SPEC §13.4).
+	HonorExtensions bool
+	// NoDueMeansNone is when_no_due: none.
+	NoDueMeansNone bool
+	dueLimit       [numUrgencies]Limit
+	// HasAcceptance is true when the policy has an acceptance key (SPEC §13.5).
+	HasAcceptance bool
+	accLimit      [numUrgencies]Limit
+	// CountOpenOverdue is on_time.count_open_overdue (SPEC §13.6).
+	CountOpenOverdue bool
+	// Duplicates is the duplicates key; nil when absent (duplicate_of rows are then merged).
+	Duplicates   *Duplicates
+	mergeRepeats bool
+	sameMask     uint8
+	seed         maphash.Seed // for the same-field hash
+	resWeight    [numResolutions]float64
+	satWeight    [numSatisfactions]float64
+	satisfied    [numSatisfactions]bool
+	unratedZero  bool
+	// ShowRaw asks bulletins to show the raw rates; it changes no figure.
+	ShowRaw bool
 
-	Thresholds []Threshold
-	Rules      []Rule
-	// comboRules[comboIndex(a)] is the set of rules whose lists admit a's resolution, kind and urgency.
+	// Scheme is the policy's own weights, thresholds, items and final; Groups replace it per group.
+	Scheme
+	Groups map[string]*Scheme
+
+	Rules []Rule
+	// comboRules[comboIndex(a)] is the set of rules whose lists admit a's resolution, kind, urgency and return.
 	comboRules [numCombos]uint32
+	usesRepeat bool             // some rule tests repeat
+	musts      [MaxRules]uint32 // each rule's must, in rule order
+	// kindRole[kind][role] is true for a scored kind in a role weighted above 0.
+	kindRole [8][2]bool
 
-	Base, PointsFactor, Min, Max float64
+	// AdjustMin and AdjustMax clamp the sum of a unit's adjustments in a period; nil when unbounded.
+	AdjustMin, AdjustMax *float64
 
 	Round        int
 	TieBreakers  []string
@@ -114,7 +208,11 @@ type Policy struct {
 	Top, Bottom  int
 
 	AnnualPooled bool
-	Grades       []Grade
+	// AnnualPointsTotal is annual mode points_total (积分制, SPEC §13.11).
+	AnnualPointsTotal bool
+	// MoneyPerPoint is the amount per annual point (元); 0 when the policy names none.
+	MoneyPerPoint float64
+	Grades        []Grade
 
 	// Source is the YAML the policy was read from.
 	Source []byte
@@ -123,504 +221,57 @@ type Policy struct {
 // Info names the policy for results.
 func (p *Policy) Info() PolicyInfo { return PolicyInfo{Name: p.Name, Version: p.Version} }
 
+// SchemeOf returns the weights, thresholds, items and final that apply to the units of a group.
+func (p *Policy) SchemeOf(group string) *Scheme {
+	if s, ok := p.Groups[group]; ok {
+		return s
+	}
+	return &p.Scheme
+}
+
+// ReadsText reports whether scoring needs the rows' caller phone and category (duplicates.same names
+// one of them): a lean read that leaves them empty would find no repeats.
+func (p *Policy) ReadsText() bool { return p.sameMask&(samePhone|sameCategory) != 0 }
+
 // CalendarSource finds a calendar by name; ParsePolicy uses it for the policy's calendar list.
 type CalendarSource func(name string) (*Calendar, error)
 
-// ParsePolicy reads and validates a policy; every problem is reported with its key path in one *Error.
+// ParsePolicy reads and validates a policy; every problem is reported with its key path in one *Error,
+// sorted by key path.
 func ParsePolicy(data []byte, calendars CalendarSource) (*Policy, error) {
+	if !utf8.Valid(data) {
+		return nil, &Error{Code: Invalid, Message: "policy: the file is not UTF-8 (it may be GBK or GB18030): save it as UTF-8",
+			Fields: []FieldError{{Field: "(file)", Reason: "not UTF-8: save it as UTF-8"}}}
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, errorf(Invalid, "policy: not valid YAML: %v", err)
+		fe := syntaxError(data, err)
+		return nil, &Error{Code: Invalid, Message: "policy: " + fe.Field + ": " + fe.Reason, Fields: []FieldError{fe}}
 	}
 	if root.Kind == 0 {
 		return nil, errorf(Invalid, "policy: empty file")
 	}
-	var errs []FieldError
-	checkKeys(&root, reflect.TypeOf(policyFile{}), "", &errs)
+	var shape []FieldError
+	checkNode(&root, reflect.TypeOf(policyFile{}), "", &shape)
 	var f policyFile
 	if err := root.Decode(&f); err != nil {
 		var te *yaml.TypeError
-		if errors.As(err, &te) {
-			for _, e := range te.Errors {
-				errs = append(errs, FieldError{Field: "(value)", Reason: e})
-			}
-		} else {
-			errs = append(errs, FieldError{Field: "(top level)", Reason: err.Error()})
+		if !errors.As(err, &te) || len(shape) == 0 {
+			// checkNode reports every shape problem; a decoder error it missed is still reported, by line.
+			shape = append(shape, FieldError{Field: "(top level)", Reason: cleanYAMLError(err)})
 		}
 	}
-	c := &compiler{errs: errs, src: calendars}
+	c := &compiler{src: calendars}
 	p := c.compile(&f)
-	if len(c.errs) > 0 {
-		msgs := make([]string, len(c.errs))
-		for i, e := range c.errs {
+	errs := append(shape, suppressUnder(c.errs, shape)...)
+	if len(errs) > 0 {
+		errs = sortFieldErrors(errs)
+		msgs := make([]string, len(errs))
+		for i, e := range errs {
 			msgs[i] = e.Field + ": " + e.Reason
 		}
-		return nil, &Error{Code: Invalid, Message: "policy: " + strings.Join(msgs, "; "), Fields: c.errs}
+		return nil, &Error{Code: Invalid, Message: "policy: " + strings.Join(msgs, "; "), Fields: errs}
 	}
 	p.Source = bytes.Clone(data)
 	return p, nil
-}
-
-type compiler struct {
-	errs []FieldError
-	src  CalendarSource
-}
-
-func (c *compiler) fail(field, format string, args ...any) {
-	c.errs = append(c.errs, FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
-}
-
-func (c *compiler) compile(f *policyFile) *Policy {
-	p := &Policy{Name: f.Name, Version: f.Version, StartDay: 1}
-	if f.Name == "" {
-		c.fail("name", "required")
-	}
-	if f.Version == "" {
-		c.fail("version", "required")
-	}
-	tz := f.Timezone
-	if tz == "" {
-		tz = "Asia/Shanghai"
-	}
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		c.fail("timezone", "unknown time zone %q", tz)
-		loc = time.UTC
-	}
-	p.Loc = loc
-	if f.Period != nil {
-		if f.Period.StartDay != nil {
-			p.StartDay = *f.Period.StartDay
-			if p.StartDay < 1 || p.StartDay > 28 {
-				c.fail("period.start_day", "must be 1..28, got %d", p.StartDay)
-			}
-		}
-		switch f.Period.Basis {
-		case "", "closed":
-		case "received":
-			p.BasisReceived = true
-		default:
-			c.fail("period.basis", "must be closed or received, got %q", f.Period.Basis)
-		}
-	}
-	c.kinds(p, f)
-	c.roles(p, f)
-	c.limits(p, f)
-	c.levels(p, f)
-	c.weights(p, f)
-	c.thresholds(p, f)
-	c.rules(p, f)
-	c.final(p, f)
-	c.ranking(p, f)
-	c.annual(p, f)
-	c.calendar(p, f)
-	return p
-}
-
-func (c *compiler) kinds(p *Policy, f *policyFile) {
-	kinds := stringList{"help", "complaint", "report", "suggestion", "consult"}
-	if f.ScoredKinds != nil {
-		kinds = *f.ScoredKinds
-	}
-	for i, k := range kinds {
-		kk, err := ParseKind(k)
-		if err != nil {
-			c.fail(fmt.Sprintf("scored_kinds[%d]", i), "%v", err)
-			continue
-		}
-		p.scored[kk] = true
-	}
-}
-
-func (c *compiler) roles(p *Policy, f *policyFile) {
-	p.roleWeight = [numRoles]float64{Lead: 1, Co: 0}
-	for k, w := range f.Roles {
-		r, err := roleWords.parse(k)
-		if err != nil {
-			c.fail("roles."+k, "unknown role (want lead or co)")
-			continue
-		}
-		if w < 0 || w > 1 || math.IsNaN(w) {
-			c.fail("roles."+k, "weight must be between 0 and 1, got %v", w)
-		}
-		p.roleWeight[r] = w
-	}
-}
-
-func (c *compiler) limitTable(path string, m map[string]string, out *[numUrgencies]Limit) {
-	for k, v := range m {
-		u, err := urgencyWords.parse(k)
-		if err != nil {
-			c.fail(path+"."+k, "unknown urgency (want emergency, priority, normal, complex)")
-			continue
-		}
-		l, err := ParseLimit(v)
-		if err != nil {
-			c.fail(path+"."+k, "%v", err)
-			continue
-		}
-		out[u] = l
-	}
-	for u := Urgency(0); u < numUrgencies; u++ {
-		if out[u].Text == "" {
-			c.fail(path+"."+u.String(), "required")
-		}
-	}
-}
-
-func (c *compiler) limits(p *Policy, f *policyFile) {
-	if f.Response == nil {
-		c.fail("response", "required")
-	} else {
-		switch f.Response.Mode {
-		case "callback", "":
-		case "timestamp":
-			p.respByStamp = true
-		default:
-			c.fail("response.mode", "must be callback or timestamp, got %q", f.Response.Mode)
-		}
-		if p.respByStamp || f.Response.Limits != nil {
-			c.limitTable("response.limits", f.Response.Limits, &p.respLimit)
-		}
-	}
-	if f.Deadlines == nil {
-		c.fail("deadlines", "required")
-		return
-	}
-	p.useGivenDue = f.Deadlines.UseGivenDue
-	c.limitTable("deadlines.limits", f.Deadlines.Limits, &p.dueLimit)
-}
-
-func (c *compiler) levels(p *Policy, f *policyFile) {
-	p.resWeight = [numResolutions]float64{Resolved: 1, Partial: 0.5, Unresolved: 0}
-	if f.ResolutionWeights != nil {
-		got := map[Resolution]bool{}
-		for k, w := range f.ResolutionWeights {
-			r, err := resolutionWords.parse(k)
-			if err != nil || r == 0 {
-				c.fail("resolution_weights."+k, "unknown level (want resolved, partial, unresolved)")
-				continue
-			}
-			c.unit("resolution_weights."+k, w)
-			p.resWeight[r], got[Resolution(r)] = w, true
-		}
-		for r := Resolved; r < numResolutions; r++ {
-			if !got[r] {
-				c.fail("resolution_weights."+r.String(), "required")
-			}
-		}
-	}
-	p.satWeight = [numSatisfactions]float64{VerySatisfied: 1, Satisfied: 1, BasicallySatisfied: 0.9}
-	if f.SatisfactionWeights != nil {
-		got := map[Satisfaction]bool{}
-		for k, w := range f.SatisfactionWeights {
-			s, err := satisfactionWords.parse(k)
-			if err != nil || s == 0 {
-				c.fail("satisfaction_weights."+k, "unknown level (want very_satisfied, satisfied, basically_satisfied, dissatisfied, very_dissatisfied)")
-				continue
-			}
-			c.unit("satisfaction_weights."+k, w)
-			p.satWeight[s], got[Satisfaction(s)] = w, true
-		}
-		for s := VerySatisfied; s < numSatisfactions; s++ {
-			if !got[s] {
-				c.fail("satisfaction_weights."+s.String(), "required")
-			}
-		}
-	}
-	levels := stringList{"very_satisfied", "satisfied", "basically_satisfied"}
-	if f.SatisfiedLevels != nil {
-		levels = *f.SatisfiedLevels
-	}
-	for i, l := range levels {
-		s, err := satisfactionWords.parse(l)
-		if err != nil || s == 0 {
-			c.fail(fmt.Sprintf("satisfied_levels[%d]", i), "unknown level %q", l)
-			continue
-		}
-		p.satisfied[s] = true
-	}
-	switch f.Unrated {
-	case "", "exclude":
-	case "zero":
-		p.unratedZero = true
-	default:
-		c.fail("unrated", "must be exclude or zero, got %q", f.Unrated)
-	}
-}
-
-func (c *compiler) unit(path string, w float64) {
-	if w < 0 || w > 1 || math.IsNaN(w) {
-		c.fail(path, "must be between 0 and 1, got %v", w)
-	}
-}
-
-func rateIndex(name string) int {
-	for i, n := range RateNames {
-		if n == name {
-			return i
-		}
-	}
-	return -1
-}
-
-func (c *compiler) weights(p *Policy, f *policyFile) {
-	w := map[string]float64{RateResponse: 0.1, RateResolution: 0.5, RateSatisfaction: 0.4}
-	if f.Weights != nil {
-		w = *f.Weights
-	}
-	sum := 0.0
-	for name, v := range w {
-		i := rateIndex(name)
-		if i < 0 {
-			c.fail("weights."+name, "unknown rate (want one of %s)", strings.Join(RateNames, ", "))
-			continue
-		}
-		if v < 0 || math.IsNaN(v) {
-			c.fail("weights."+name, "must not be negative, got %v", v)
-		}
-		p.Weights[i], p.weighted[i] = v, true
-		sum += v
-	}
-	if len(w) > 0 && math.Abs(sum-1) > 1e-9 {
-		c.fail("weights", "weights sum to %v, must sum to 1", sum)
-	}
-}
-
-func (c *compiler) thresholds(p *Policy, f *policyFile) {
-	for i, t := range f.Thresholds {
-		path := fmt.Sprintf("thresholds[%d]", i)
-		th := Threshold{Rate: t.Rate, rate: rateIndex(t.Rate)}
-		if th.rate < 0 {
-			c.fail(path+".rate", "unknown rate %q (want one of %s)", t.Rate, strings.Join(RateNames, ", "))
-		}
-		switch t.Direction {
-		case "at_least":
-		case "at_most":
-			th.AtMost = true
-		default:
-			c.fail(path+".direction", "must be at_least or at_most, got %q", t.Direction)
-		}
-		th.Baseline = c.required(path+".baseline", t.Baseline)
-		th.PerPoint = c.required(path+".per_point", t.PerPoint)
-		th.Cap = c.required(path+".cap", t.Cap)
-		c.unit(path+".baseline", th.Baseline)
-		if th.PerPoint < 0 || th.Cap < 0 {
-			c.fail(path, "per_point and cap must not be negative")
-		}
-		p.Thresholds = append(p.Thresholds, th)
-	}
-}
-
-func (c *compiler) required(path string, v *float64) float64 {
-	if v == nil {
-		c.fail(path, "required")
-		return 0
-	}
-	if math.IsNaN(*v) || math.IsInf(*v, 0) {
-		c.fail(path, "must be a finite number")
-	}
-	return *v
-}
-
-// Feature bits of an assignment tested by rules.
-const (
-	fCallbackValid = 1 << iota
-	fCallbackInvalid
-	fContacted
-	fNotContacted
-	fSatisfied
-	fUnsatisfied
-	fOverdue
-	fNotOverdue
-	fSupervised
-	fNotSupervised
-	fIncomplete
-	fNotIncomplete
-	fOpinion
-	fNotOpinion
-	fRedispatched
-	fNotRedispatched
-)
-
-func (c *compiler) rules(p *Policy, f *policyFile) {
-	if len(f.TicketPoints) > MaxRules {
-		c.fail("ticket_points", "at most %d rules", MaxRules)
-		return
-	}
-	for i, r := range f.TicketPoints {
-		path := fmt.Sprintf("ticket_points[%d]", i)
-		ru := Rule{Label: r.Label, Points: c.required(path+".points", r.Points)}
-		if r.Label == "" {
-			c.fail(path+".label", "required")
-		}
-		w := r.When
-		flag := func(b *bool, yes, no uint32) {
-			if b != nil && *b {
-				ru.must |= yes
-			} else if b != nil {
-				ru.must |= no
-			}
-		}
-		flag(w.CallbackValid, fCallbackValid, fCallbackInvalid)
-		flag(w.Contacted, fContacted, fNotContacted)
-		flag(w.Satisfied, fSatisfied, fUnsatisfied)
-		flag(w.Overdue, fOverdue, fNotOverdue)
-		flag(w.Supervised, fSupervised, fNotSupervised)
-		flag(w.IncompleteMaterials, fIncomplete, fNotIncomplete)
-		flag(w.OpinionIncident, fOpinion, fNotOpinion)
-		flag(w.Redispatched, fRedispatched, fNotRedispatched)
-		for j, s := range w.Resolved {
-			v, err := resolutionWords.parse(s)
-			if err != nil || v == 0 {
-				c.fail(fmt.Sprintf("%s.when.resolved[%d]", path, j), "unknown resolution %q", s)
-			}
-			ru.res |= 1 << v
-		}
-		for j, s := range w.Kind {
-			v, err := kindWords.parse(s)
-			if err != nil {
-				c.fail(fmt.Sprintf("%s.when.kind[%d]", path, j), "%v", err)
-			}
-			ru.kinds |= 1 << v
-		}
-		for j, s := range w.Urgency {
-			v, err := urgencyWords.parse(s)
-			if err != nil {
-				c.fail(fmt.Sprintf("%s.when.urgency[%d]", path, j), "%v", err)
-			}
-			ru.urg |= 1 << v
-		}
-		p.Rules = append(p.Rules, ru)
-	}
-	for i := range p.Rules {
-		for res := Resolution(0); res < numResolutions; res++ {
-			for k := Kind(0); k < numKinds; k++ {
-				for u := Urgency(0); u < numUrgencies; u++ {
-					if p.Rules[i].allows(res, k, u) {
-						a := Assignment{Resolution: res, Kind: k, Urgency: u}
-						p.comboRules[comboIndex(&a)] |= 1 << i
-					}
-				}
-			}
-		}
-	}
-}
-
-func (c *compiler) final(p *Policy, f *policyFile) {
-	p.Min, p.Max = 0, 100
-	if f.Final == nil {
-		return
-	}
-	opt := func(v *float64, def float64) float64 {
-		if v == nil {
-			return def
-		}
-		return *v
-	}
-	p.Base = opt(f.Final.Base, 0)
-	p.PointsFactor = opt(f.Final.PointsFactor, 0)
-	p.Min = opt(f.Final.Min, 0)
-	p.Max = opt(f.Final.Max, 100)
-	if p.Min > p.Max {
-		c.fail("final.min", "min %v is above max %v", p.Min, p.Max)
-	}
-}
-
-func (c *compiler) ranking(p *Policy, f *policyFile) {
-	p.Round, p.MinCallbacks, p.Top, p.Bottom = 2, 10, 3, 3
-	p.TieBreakers = []string{RateResolution, RateSatisfaction, RateResponse}
-	if r := f.Ranking; r != nil {
-		if r.Round != nil {
-			p.Round = *r.Round
-		}
-		if r.TieBreakers != nil {
-			p.TieBreakers = *r.TieBreakers
-		}
-		if r.MinCallbacks != nil {
-			p.MinCallbacks = *r.MinCallbacks
-		}
-		if r.Top != nil {
-			p.Top = *r.Top
-		}
-		if r.Bottom != nil {
-			p.Bottom = *r.Bottom
-		}
-	}
-	if p.Round < 0 || p.Round > 6 {
-		c.fail("ranking.round", "must be 0..6, got %d", p.Round)
-	}
-	if p.MinCallbacks < 0 || p.Top < 0 || p.Bottom < 0 {
-		c.fail("ranking", "min_callbacks, top and bottom must not be negative")
-	}
-	for i, t := range p.TieBreakers {
-		j := rateIndex(t)
-		if j < 0 {
-			c.fail(fmt.Sprintf("ranking.tie_breakers[%d]", i), "unknown rate %q", t)
-		}
-		p.tieBreak = append(p.tieBreak, j)
-	}
-}
-
-func (c *compiler) annual(p *Policy, f *policyFile) {
-	p.Grades = []Grade{{90, "优秀"}, {80, "良好"}, {60, "合格"}, {0, "不合格"}}
-	if f.Annual == nil {
-		return
-	}
-	switch f.Annual.Mode {
-	case "", "mean_of_periods":
-	case "pooled":
-		p.AnnualPooled = true
-	default:
-		c.fail("annual.mode", "must be mean_of_periods or pooled, got %q", f.Annual.Mode)
-	}
-	if f.Annual.Grades != nil {
-		p.Grades = nil
-		for i, g := range f.Annual.Grades {
-			path := fmt.Sprintf("annual.grades[%d]", i)
-			if g.Name == "" {
-				c.fail(path+".name", "required")
-			}
-			p.Grades = append(p.Grades, Grade{Min: c.required(path+".min", g.Min), Name: g.Name})
-		}
-		sort.SliceStable(p.Grades, func(i, j int) bool { return p.Grades[i].Min > p.Grades[j].Min })
-	}
-}
-
-func (c *compiler) calendar(p *Policy, f *policyFile) {
-	p.Calendars = f.Calendar
-	var cals []*Calendar
-	for i, name := range f.Calendar {
-		if c.src == nil {
-			c.fail(fmt.Sprintf("calendar[%d]", i), "calendar %q not found (no calendars available)", name)
-			continue
-		}
-		cal, err := c.src(name)
-		if err != nil {
-			c.fail(fmt.Sprintf("calendar[%d]", i), "calendar %q not found: %v", name, err)
-			continue
-		}
-		cals = append(cals, cal)
-	}
-	needed := ""
-	for u := Urgency(0); u < numUrgencies; u++ {
-		if p.dueLimit[u].Workdays > 0 {
-			needed = "deadlines.limits." + u.String()
-		}
-		if p.respByStamp && p.respLimit[u].Workdays > 0 {
-			needed = "response.limits." + u.String()
-		}
-	}
-	if len(cals) == 0 {
-		if needed != "" && len(f.Calendar) == 0 {
-			c.fail("calendar", "required: %s counts working days", needed)
-		}
-		return
-	}
-	w, err := NewWorkdays(p.Loc, cals)
-	if err != nil {
-		c.fail("calendar", "%v", err)
-		return
-	}
-	p.work = w
 }

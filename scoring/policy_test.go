@@ -103,7 +103,7 @@ func TestPolicyDefaultsWhenKeysAreAbsent(t *testing.T) {
 	if p.Loc.String() != "Asia/Shanghai" || p.StartDay != 1 || p.Round != 2 || p.MinCallbacks != 10 {
 		t.Errorf("defaults: zone %s start %d round %d min %v", p.Loc, p.StartDay, p.Round, p.MinCallbacks)
 	}
-	if p.Weights != [6]float64{0.1, 0.5, 0.4, 0, 0, 0} {
+	if p.Weights != [scoring.NumRates]float64{0.1, 0.5, 0.4, 0, 0, 0, 0, 0, 0, 0} {
 		t.Errorf("default weights %v", p.Weights)
 	}
 }

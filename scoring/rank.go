@@ -48,6 +48,9 @@ func (p *Policy) key(s *Scorecard) rankKey {
 	for _, name := range p.TieBreakers {
 		r, _ := s.Rates.ByName(name)
 		v, ok := quantize(*r)
+		if LowerIsBetter(name) {
+			v = -v // ascending: the lower rate ranks first (SPEC §13.11)
+		}
 		k.ties, k.has = append(k.ties, v), append(k.has, ok)
 	}
 	return k

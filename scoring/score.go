@@ -14,48 +14,105 @@ func rateOf(num, den float64) Rate {
 
 func f64(v float64) *float64 { return &v }
 
-// Rates computes every indicator of a tally under the policy (SPEC §5).
-func (p *Policy) Rates(t *Tally) (Rates, Counts) {
-	var e, cb, contacted, respOK, onTime, redisp, res, sat, unrated float64
+// sums are a tally's weighted counts.
+type sums struct {
+	e, cb, contacted, respOK, onTime, redisp, res, sat, unrated   float64
+	accepted, rejected, returned, repeatE, merged, o, dDen, dNum  float64
+	rawE, rawCB, rawContacted, rawRespOK, rawOnTime, rawO, rawRes float64
+	rawSat, rawUnrated                                            float64
+}
+
+func (p *Policy) sums(t *Tally) sums {
+	var s sums
 	for k := range t.Role {
 		w := p.roleWeight[k]
 		if w == 0 {
 			continue
 		}
 		r := &t.Role[k]
-		e += w * float64(r.Eligible)
-		cb += w * float64(r.Callbacks)
-		contacted += w * float64(r.Contacted)
-		respOK += w * float64(r.RespOnTime)
-		onTime += w * float64(r.OnTime)
-		redisp += w * float64(r.Redispatched)
-		var rs, ss float64
+		s.e += w * float64(r.Eligible)
+		s.cb += w * float64(r.Callbacks)
+		s.contacted += w * float64(r.Contacted)
+		s.respOK += w * float64(r.RespOnTime)
+		s.onTime += w * float64(r.OnTime)
+		s.redisp += w * float64(r.Redispatched)
+		s.accepted += w * float64(r.Accepted)
+		s.rejected += w * float64(r.Rejected)
+		s.returned += w * float64(r.Returned)
+		s.repeatE += w * float64(r.RepeatE)
+		s.merged += w * float64(r.Merged)
+		s.o += w * float64(r.OverdueOpen)
+		s.dDen += w * float64(r.ClosureDen)
+		s.dNum += w * float64(r.ClosureNum)
+		raw := &t.Raw[k]
+		var rs, ss, rrs, rss float64
 		for l := range r.Res {
 			rs += p.resWeight[l] * float64(r.Res[l])
+			rrs += p.resWeight[l] * float64(raw.Res[l])
 		}
 		for l := range r.Sat {
 			ss += p.satWeight[l] * float64(r.Sat[l])
+			rss += p.satWeight[l] * float64(raw.Sat[l])
 		}
-		res += w * rs
-		sat += w * ss
-		unrated += w * float64(r.Sat[Unrated])
+		s.res += w * rs
+		s.sat += w * ss
+		s.unrated += w * float64(r.Sat[Unrated])
+		s.rawE += w * float64(raw.Eligible)
+		s.rawCB += w * float64(raw.Callbacks)
+		s.rawContacted += w * float64(raw.Contacted)
+		s.rawRespOK += w * float64(raw.RespOnTime)
+		s.rawOnTime += w * float64(raw.OnTime)
+		s.rawO += w * float64(raw.OverdueOpen)
+		s.rawRes += w * rrs
+		s.rawSat += w * rss
+		s.rawUnrated += w * float64(raw.Sat[Unrated])
 	}
+	return s
+}
+
+// Rates computes every indicator of a tally under the policy (SPEC §5, §13), the raw rates (§13.8) and the counts.
+func (p *Policy) Rates(t *Tally) (Rates, RawRates, Counts) {
+	s := p.sums(t)
 	var rt Rates
-	if p.respByStamp {
-		rt.Response = rateOf(respOK, e)
+	rt.Response, rt.Resolution, rt.Satisfaction, rt.OnTime = p.fourRates(s.e, s.cb, s.contacted, s.respOK, s.onTime, s.o, s.res, s.sat, s.unrated)
+	rt.Redispatch = rateOf(s.redisp, s.e)
+	rt.CallbackCoverage = rateOf(s.cb, s.e)
+	if p.HasAcceptance {
+		rt.Acceptance = rateOf(s.accepted, s.e)
 	} else {
-		rt.Response = rateOf(contacted, cb)
+		rt.Acceptance = Rate{Absent: true}
 	}
-	rt.Resolution = rateOf(res, cb)
+	rt.Closure = rateOf(s.dNum, s.dDen)
+	rt.Return = rateOf(s.returned+s.rejected, s.e+s.returned)
+	repeatDen := s.e
+	if p.mergeRepeats {
+		repeatDen += s.repeatE
+	}
+	rt.Repeat = rateOf(s.repeatE, repeatDen)
+	var raw RawRates
+	raw.Response, raw.Resolution, raw.Satisfaction, raw.OnTime = p.fourRates(s.e+s.rawE, s.cb+s.rawCB,
+		s.contacted+s.rawContacted, s.respOK+s.rawRespOK, s.onTime+s.rawOnTime, s.o+s.rawO,
+		s.res+s.rawRes, s.sat+s.rawSat, s.unrated+s.rawUnrated)
+	c := Counts{Assignments: int64(t.Assignments), Eligible: s.e, Callbacks: s.cb, Excluded: int64(t.Excluded),
+		Returned: s.returned, OverdueOpen: s.o}
+	if p.mergeRepeats {
+		c.Duplicates = s.merged
+	}
+	return rt, raw, c
+}
+
+// fourRates computes response, resolution, satisfaction and on-time from weighted counts.
+func (p *Policy) fourRates(e, cb, contacted, respOK, onTime, o, res, sat, unrated float64) (resp, reso, satis, ot Rate) {
+	if p.respByStamp {
+		resp = rateOf(respOK, e)
+	} else {
+		resp = rateOf(contacted, cb)
+	}
 	satDen := cb
 	if !p.unratedZero {
 		satDen -= unrated
 	}
-	rt.Satisfaction = rateOf(sat, satDen)
-	rt.OnTime = rateOf(onTime, e)
-	rt.Redispatch = rateOf(redisp, e)
-	rt.CallbackCoverage = rateOf(cb, e)
-	return rt, Counts{Assignments: int64(t.Assignments), Eligible: e, Callbacks: cb, Excluded: int64(t.Excluded)}
+	return resp, rateOf(res, cb), rateOf(sat, satDen), rateOf(onTime, e+o)
 }
 
 // PointsTotal returns the weighted sum of the ticket points of a tally.
@@ -75,10 +132,27 @@ func (p *Policy) PointsTotal(t *Tally) float64 {
 	return total
 }
 
-// Score computes one unit's scorecard from its tally (SPEC §5–§6), unranked.
-func (p *Policy) Score(u Unit, t *Tally) Scorecard {
-	s := Scorecard{Code: u.Code, Name: u.Name, Group: u.Group, Deductions: []Deduction{}}
-	s.Rates, s.Counts = p.Rates(t)
+// AdjustmentSum returns the sum of adjustments, clamped to the policy's adjustments min and max.
+func (p *Policy) AdjustmentSum(adjs []Adjustment) float64 {
+	sum := 0.0
+	for _, a := range adjs {
+		sum += a.Points
+	}
+	if p.AdjustMin != nil {
+		sum = math.Max(*p.AdjustMin, sum)
+	}
+	if p.AdjustMax != nil {
+		sum = math.Min(*p.AdjustMax, sum)
+	}
+	return sum
+}
+
+// Score computes one unit's scorecard from its tally and adjustments (SPEC §5–§6, §13.9–§13.11), unranked.
+func (p *Policy) Score(u Unit, t *Tally, adjs []Adjustment) Scorecard {
+	sc := p.SchemeOf(u.Group)
+	s := Scorecard{Code: u.Code, Name: u.Name, Group: u.Group, Deductions: []Deduction{},
+		Items: []ItemPoints{}, Adjustments: []AdjustmentLine{}}
+	s.Rates, s.RawRates, s.Counts = p.Rates(t)
 	if u.Population > 0 {
 		s.Per10k = f64(float64(t.Received) * 10000 / float64(u.Population))
 	}
@@ -86,10 +160,13 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 	if s.Counts.Eligible > 0 {
 		s.Points.PerAssignment = f64(s.Points.Total / s.Counts.Eligible)
 	}
+	for _, a := range adjs {
+		s.Adjustments = append(s.Adjustments, AdjustmentLine{Label: a.Label, Points: a.Points, Reason: a.Reason})
+	}
 	defined := s.Counts.Eligible > 0
 	composite, compositeDefined := 0.0, true
-	for i, name := range RateNames {
-		if !p.weighted[i] {
+	for i, name := range rateNames {
+		if !sc.weighted[i] {
 			continue
 		}
 		r, _ := s.Rates.ByName(name)
@@ -97,7 +174,7 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 			compositeDefined = false
 			continue
 		}
-		composite += p.Weights[i] * *r.Value
+		composite += sc.Weights[i] * *r.Value
 	}
 	composite *= 100
 	if compositeDefined {
@@ -105,8 +182,20 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 	} else {
 		defined = false
 	}
+	items := 0.0
+	for i := range sc.Items {
+		it := &sc.Items[i]
+		ip := ItemPoints{Label: it.Label, Rate: it.Rate}
+		if r, _ := s.Rates.ByName(it.Rate); r.Defined() {
+			ip.Points = f64(it.Points(*r.Value))
+			items += *ip.Points
+		} else {
+			defined = false
+		}
+		s.Items = append(s.Items, ip)
+	}
 	deducted := 0.0
-	for _, th := range p.Thresholds {
+	for _, th := range sc.Thresholds {
 		r, _ := s.Rates.ByName(th.Rate)
 		if !r.Defined() {
 			defined = false
@@ -120,18 +209,19 @@ func (p *Policy) Score(u Unit, t *Tally) Scorecard {
 		s.Deductions = append(s.Deductions, Deduction{Rate: th.Rate, Points: d})
 		deducted += d
 	}
-	if p.PointsFactor != 0 && s.Points.PerAssignment == nil {
+	if sc.PointsFactor != 0 && s.Points.PerAssignment == nil {
 		defined = false
 	}
 	if !defined {
 		s.UnrankedReason = strp(ReasonNoData)
 		return s
 	}
-	final := p.Base + composite - deducted
-	if p.PointsFactor != 0 {
-		final += p.PointsFactor * *s.Points.PerAssignment
+	final := sc.Base + composite + items - deducted
+	if sc.PointsFactor != 0 {
+		final += sc.PointsFactor * *s.Points.PerAssignment
 	}
-	final = math.Max(p.Min, math.Min(p.Max, final))
+	final += p.AdjustmentSum(adjs)
+	final = math.Max(sc.Min, math.Min(sc.Max, final))
 	s.Final = &final
 	if s.Counts.Callbacks < p.MinCallbacks {
 		s.UnrankedReason = strp(ReasonSmallSample)

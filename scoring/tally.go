@@ -1,6 +1,6 @@
 package scoring
 
-// roleTally counts one role's eligible assignments; all fields are whole counts, so tallies add exactly.
+// roleTally counts one role's assignments; all fields are whole counts, so tallies add exactly.
 // Counts are 32-bit to keep tallies small and cache-resident: one unit holds at most 4,294,967,295
 // assignments in one period.
 type roleTally struct {
@@ -10,9 +10,24 @@ type roleTally struct {
 	RespOnTime   uint32 // eligible contacted within the response limit
 	OnTime       uint32
 	Redispatched uint32
+	Accepted     uint32                   // eligible accepted within the acceptance limit
+	Rejected     uint32                   // eligible whose return was rejected
+	Returned     uint32                   // approved returns that pass the filters
+	RepeatE      uint32                   // repeats that are (treat: count) or would be (merge) eligible
+	Merged       uint32                   // merged repeats that pass the filters
+	OverdueOpen  uint32                   // O: still open past a deadline in the period
+	ClosureDen   uint32                   // D: deadline in the period
+	ClosureNum   uint32                   // D closed before the period's end
 	Res          [numResolutions]uint32   // callbacks by resolution answer
 	Sat          [numSatisfactions]uint32 // callbacks by satisfaction level
 	Rules        [MaxRules]uint32         // eligible assignments each rule matched
+}
+
+// rawTally counts what the raw rates (SPEC §13.8) add to the eligible rows.
+type rawTally struct {
+	Eligible, Callbacks, Contacted, RespOnTime, OnTime, OverdueOpen uint32
+	Res                                                             [numResolutions]uint32
+	Sat                                                             [numSatisfactions]uint32
 }
 
 // Tally is the mergeable aggregate of one unit's assignments in one period.
@@ -20,43 +35,121 @@ type Tally struct {
 	// Assignments counts the rows in the period by the policy's basis, whatever their status.
 	Assignments uint32
 	Excluded    uint32
-	// Received counts rows received in the period and not excluded (for requests per 10k).
+	// Received counts rows received in the period, neither excluded nor merged repeats (for requests per 10k).
 	Received uint32
 	Role     [numRoles]roleTally
+	// Raw counts, by role, the raw rows that are not eligible (excluded rows, merged repeats); kept
+	// apart so that the counts every row touches stay close together.
+	Raw [numRoles]rawTally
 }
 
-// add counts an assignment that belongs to the period, with its judgement.
-func (t *Tally) add(a *Assignment, j *judgement) {
-	t.Assignments++
-	if a.Excluded {
-		t.Excluded++
+// apply counts a judged in-scope row of unit u in the book's tallies, as a repeat or not.
+func (b *Book) apply(u int32, r *row, repeat bool) {
+	n := b.dir.Len()
+	f := r.flags
+	merged := repeat && b.p.mergeRepeats && f&rApproved == 0
+	if r.ri >= 0 && f&rExcluded == 0 && !merged {
+		b.tallies[int(r.ri)*n+int(u)].Received++
 	}
-	if !j.eligible {
-		return
-	}
-	r := &t.Role[a.Role]
-	r.Eligible++
-	if j.respOK {
-		r.RespOnTime++
-	}
-	if !j.late {
-		r.OnTime++
-	}
-	if a.Redispatches > 0 {
-		r.Redispatched++
-	}
-	if j.callback {
-		r.Callbacks++
-		if a.Contacted == Yes {
-			r.Contacted++
+	if r.pi >= 0 {
+		t := &b.tallies[int(r.pi)*n+int(u)]
+		t.Assignments++
+		if f&rExcluded != 0 {
+			t.Excluded++
 		}
-		r.Res[a.Resolution]++
-		r.Sat[a.Satisfaction]++
+		rt := &t.Role[r.role]
+		switch {
+		case f&(rPass|rClosed|rApproved) == rPass|rClosed:
+			if repeat {
+				rt.RepeatE++
+			}
+			if !merged {
+				rt.add(r, repeat)
+				break
+			}
+			rt.Merged++
+			t.Raw[r.role].add(r)
+		case f&(rKindRole|rClosed|rApproved) == rKindRole|rClosed:
+			t.Raw[r.role].add(r) // excluded
+		case f&(rPass|rApproved) == rPass|rApproved:
+			rt.Returned++
+		case f&(rPass|rApproved) == rPass && merged:
+			rt.Merged++ // open
+		}
 	}
-	for m, i := j.rules, 0; m != 0; m, i = m>>1, i+1 {
+	if r.di >= 0 && f&(rKindRole|rApproved) == rKindRole {
+		t := &b.tallies[int(r.di)*n+int(u)]
+		rt := &t.Role[r.role]
+		open := f&rOpenAtDue != 0 && b.p.CountOpenOverdue
+		if f&rPass != 0 && !merged {
+			rt.ClosureDen++
+			if f&rOpenAtDue == 0 {
+				rt.ClosureNum++
+			}
+			if open {
+				rt.OverdueOpen++
+			}
+		} else if open {
+			t.Raw[r.role].OverdueOpen++
+		}
+	}
+}
+
+// add counts an eligible row.
+func (rt *roleTally) add(r *row, repeat bool) {
+	f := r.flags
+	rt.Eligible++
+	if f&rRespOK != 0 {
+		rt.RespOnTime++
+	}
+	if f&rLate == 0 {
+		rt.OnTime++
+	}
+	if f&rRedisp != 0 {
+		rt.Redispatched++
+	}
+	if f&rAccOK != 0 {
+		rt.Accepted++
+	}
+	if f&rRejected != 0 {
+		rt.Rejected++
+	}
+	if f&rCallback != 0 {
+		rt.Callbacks++
+		if f&rContacted != 0 {
+			rt.Contacted++
+		}
+		rt.Res[r.res]++
+		rt.Sat[r.sat]++
+	}
+	m := r.rules
+	if repeat {
+		m = r.rulesRepeat
+	}
+	for i := 0; m != 0; m, i = m>>1, i+1 {
 		if m&1 != 0 {
-			r.Rules[i]++
+			rt.Rules[i]++
 		}
+	}
+}
+
+// add counts a raw row that is not eligible.
+func (rt *rawTally) add(r *row) {
+	f := r.flags
+	rt.Eligible++
+	if f&rRespOK != 0 {
+		rt.RespOnTime++
+	}
+	if f&rLate == 0 {
+		rt.OnTime++
+	}
+	if f&rCallback != 0 {
+		rt.Callbacks++
+		if f&rContacted != 0 {
+			rt.Contacted++
+		}
+		rt.Res[r.res]++
+		rt.Sat[r.sat]++
 	}
 }
 
@@ -73,14 +166,33 @@ func (t *Tally) Merge(o *Tally) {
 		a.RespOnTime += b.RespOnTime
 		a.OnTime += b.OnTime
 		a.Redispatched += b.Redispatched
-		for i := range a.Res {
-			a.Res[i] += b.Res[i]
-		}
-		for i := range a.Sat {
-			a.Sat[i] += b.Sat[i]
-		}
-		for i := range a.Rules {
-			a.Rules[i] += b.Rules[i]
-		}
+		a.Accepted += b.Accepted
+		a.Rejected += b.Rejected
+		a.Returned += b.Returned
+		a.RepeatE += b.RepeatE
+		a.Merged += b.Merged
+		a.OverdueOpen += b.OverdueOpen
+		a.ClosureDen += b.ClosureDen
+		a.ClosureNum += b.ClosureNum
+		addAll(a.Res[:], b.Res[:])
+		addAll(a.Sat[:], b.Sat[:])
+		addAll(a.Rules[:], b.Rules[:])
+	}
+	for k := range t.Raw {
+		ar, br := &t.Raw[k], &o.Raw[k]
+		ar.Eligible += br.Eligible
+		ar.Callbacks += br.Callbacks
+		ar.Contacted += br.Contacted
+		ar.RespOnTime += br.RespOnTime
+		ar.OnTime += br.OnTime
+		ar.OverdueOpen += br.OverdueOpen
+		addAll(ar.Res[:], br.Res[:])
+		addAll(ar.Sat[:], br.Sat[:])
+	}
+}
+
+func addAll(a, b []uint32) {
+	for i := range a {
+		a[i] += b[i]
 	}
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"sanlv/scoring"
 )
@@ -44,6 +45,9 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			to = b
 		}
 	}
+	if from, err = db.scoringStart(ctx, from); err != nil {
+		return nil, err
+	}
 	workers := 1
 	if db.pg {
 		workers = db.workers
@@ -66,7 +70,11 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		}
 		return nil
 	}
-	q := Query{From: from, To: to, Basis: ByEither, Lean: true}
+	lean := true
+	for _, s := range specs {
+		lean = lean && !s.Policy.ReadsText()
+	}
+	q := Query{From: from, To: to, Basis: ByEither, Lean: lean}
 	if workers > 1 {
 		err = db.scanPG(ctx, dir, q, workers, add)
 	} else {
@@ -82,5 +90,24 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			}
 		}
 	}
+	for _, b := range books[0] {
+		if err := b.Finish(); err != nil {
+			return nil, err
+		}
+	}
 	return books[0], nil
+}
+
+// scoringStart returns where reading must start to score periods beginning at from: overdue-open rows,
+// the closure rate and repeat requests (SPEC §13.6, §13.7) look at rows of earlier periods, so reads
+// start at the earliest stored call.
+func (db *DB) scoringStart(ctx context.Context, from int64) (int64, error) {
+	var earliest sql.NullInt64
+	if err := db.bun.DB.QueryRowContext(ctx, "SELECT min(received_at) FROM assignments").Scan(&earliest); err != nil {
+		return 0, dbError(err, "read the earliest assignment")
+	}
+	if earliest.Valid && earliest.Int64 < from {
+		return earliest.Int64, nil
+	}
+	return from, nil
 }

@@ -80,10 +80,21 @@ func (db *DB) digest(ctx context.Context, from, to int64, fn func(dir *scoring.D
 	for _, u := range us {
 		fmt.Fprintf(h, "unit\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\n", u.Code, u.Name, u.Group, u.Parent, u.Population)
 	}
+	// fn scores the window, which depends on rows of earlier periods too (overdue-open, closure,
+	// repeats): it sees those rows as well; only the window's rows are digested.
+	read := from
+	if fn != nil {
+		if read, err = db.scoringStart(ctx, from); err != nil {
+			return "", 0, err
+		}
+	}
+	in := func(t int64) bool { return read == from || t >= from && t < to }
 	var n int64
-	err = db.Stream(ctx, dir, Query{From: from, To: to, Basis: ByEither, Ordered: true}, func(a *scoring.Assignment) error {
-		n++
-		digestRow(h, a, dir.Unit(a.Unit).Code)
+	err = db.Stream(ctx, dir, Query{From: read, To: to, Basis: ByEither, Ordered: true}, func(a *scoring.Assignment) error {
+		if in(a.Closed) || in(a.Received) {
+			n++
+			digestRow(h, a, dir.Unit(a.Unit).Code)
+		}
 		if fn != nil {
 			return fn(dir, a)
 		}
@@ -136,6 +147,8 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	}
 	var book *scoring.Book
 	var points []scoring.PointLine
+	var later []scoring.Assignment
+	windowed := p.Duplicates != nil && p.Duplicates.Window > 0
 	digest, rows, err := db.digest(ctx, per.Start, per.End, func(dir *scoring.Directory, a *scoring.Assignment) error {
 		if book == nil {
 			if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
@@ -146,6 +159,10 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 			return err
 		}
 		if book.PeriodOf(a) != 0 {
+			return nil
+		}
+		if windowed { // a repeat by window is known only once the book is finished
+			later = append(later, *a)
 			return nil
 		}
 		l, err := book.Line(a)
@@ -166,6 +183,16 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 		if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
 			return Edition{}, err
 		}
+	}
+	if err := book.Finish(); err != nil {
+		return Edition{}, err
+	}
+	for i := range later {
+		l, err := book.Line(&later[i])
+		if err != nil {
+			return Edition{}, err
+		}
+		points = scoring.AppendPointLines(points, book.Directory().Unit(later[i].Unit), &l)
 	}
 	scoring.SortPointLines(points, book.Directory())
 	if !sameScores(book.Card(0), card) {

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
+	"sanlv/imports"
 	"sanlv/scoring"
+	"sanlv/store"
 )
 
 func (m *Main) runExplain(ctx context.Context, args []string) error {
@@ -44,15 +47,39 @@ func (m *Main) runExplain(ctx context.Context, args []string) error {
 	return nil
 }
 
-// unitRows reads the assignments of one unit in the book's first period again, from the database or the tickets file.
+// unitRows reads every assignment of one unit again, from the database or the tickets file: rows of
+// other periods count in the period's overdue-open and closure figures (SPEC §13.6).
 func (m *Main) unitRows(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, u int32) ([]scoring.Assignment, error) {
 	var rows []scoring.Assignment
-	err := m.eachRow(ctx, in, p, b, b.Periods()[0], b.Directory().Unit(u).Code, func(a *scoring.Assignment) error {
+	keep := func(a *scoring.Assignment) error {
 		if a.Unit == u {
 			rows = append(rows, *a)
 		}
 		return nil
-	})
+	}
+	if !in.fromFiles() {
+		db, err := m.openDB(ctx, in.db)
+		if err != nil {
+			return nil, err
+		}
+		return rows, db.Stream(ctx, b.Directory(), store.Query{Unit: b.Directory().Unit(u).Code}, keep)
+	}
+	f, err := os.Open(in.tickets)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	opt := imports.Options{Loc: p.Loc}
+	if in.mapping != "" {
+		data, err := os.ReadFile(in.mapping)
+		if err != nil {
+			return nil, err
+		}
+		if opt.Mapping, err = imports.ParseMapping(in.mapping, data); err != nil {
+			return nil, err
+		}
+	}
+	_, err = imports.Tickets(in.tickets, f, b.Directory(), opt, func(_ int, a *scoring.Assignment) error { return keep(a) })
 	return rows, err
 }
 

@@ -42,7 +42,8 @@ func TestExplanationLinesSumToTheExpectedScorecards(t *testing.T) {
 				}
 				points += l.PointsTotal
 			}
-			for _, name := range scoring.RateNames {
+			names := scoring.RateNames()
+			for _, name := range names[:6] { // the rates of the first-edition expected files
 				r, _ := u.Rates.ByName(name)
 				if math.Abs(num[name]-r.Num) > 1e-9 || math.Abs(den[name]-r.Den) > 1e-9 {
 					t.Errorf("%s %s %s: lines sum to %v/%v, expected scorecard %v/%v", policy, u.Code, name, num[name], den[name], r.Num, r.Den)

@@ -70,7 +70,7 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	if err != nil {
 		return nil, err
 	}
-	opt := imports.Options{Loc: p.Loc, Lean: true}
+	opt := imports.Options{Loc: p.Loc, Lean: !p.ReadsText()}
 	if in.mapping != "" {
 		data, err := os.ReadFile(in.mapping)
 		if err != nil {
@@ -118,6 +118,9 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 		if err := books[0].Merge(b); err != nil {
 			return nil, err
 		}
+	}
+	if err := books[0].Finish(); err != nil {
+		return nil, err
 	}
 	return books[0], nil
 }

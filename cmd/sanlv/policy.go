@@ -21,9 +21,10 @@ func (m *Main) runPolicy(ctx context.Context, args []string) error {
 		return err
 	}
 	weights := []string{}
+	names := scoring.RateNames()
 	for i, w := range p.Weights {
 		if w != 0 {
-			weights = append(weights, fmt.Sprintf("%s %g", scoring.RateNames[i], w))
+			weights = append(weights, fmt.Sprintf("%s %g", names[i], w))
 		}
 	}
 	fmt.Fprintf(m.Stdout, "%s: ok — %s %s, zone %s, period start day %d, calendars %s, weights [%s], %d thresholds, %d point rules\n",

@@ -50,9 +50,13 @@ func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *sc
 	return err
 }
 
+// basisTime is the instant that puts a row in a period (an approved return: its returned_at, SPEC §13.3).
 func basisTime(p *scoring.Policy, a *scoring.Assignment) int64 {
-	if p.BasisReceived {
+	switch {
+	case p.BasisReceived:
 		return a.Received
+	case a.Return == scoring.ReturnApproved:
+		return a.Returned
 	}
 	return a.Closed
 }

@@ -1,0 +1,188 @@
+package scoring
+
+import (
+	"bytes"
+	"hash/maphash"
+	"slices"
+	"strings"
+)
+
+// pendingBuckets spreads the waiting rows by key so that Finish sorts small slices one at a time.
+const (
+	pendingBuckets = 64
+	chunkLen       = 4096
+	arenaBlock     = 1 << 20
+)
+
+// pendRec is one in-scope row with a complete same-key (SPEC §13.7): 24 bytes, plus its ticket id in the arena.
+type pendRec struct {
+	key  uint64 // hash of the unit and the same-fields' values
+	recv uint32 // received_at, Unix seconds
+	unit int32
+	jid  int32  // index of its judged row in rows; -1 when its status is known (only an earlier call)
+	id   uint32 // ticket id: block<<20 | offset in the arena, length-prefixed
+}
+
+// pending holds the rows whose repeat status is known only when every row has been added.
+type pending struct {
+	buckets [pendingBuckets][][]pendRec // chunks of chunkLen
+	arena   [][]byte
+	rows    []row
+	index   map[row]int32
+}
+
+func (pd *pending) init() { pd.index = map[row]int32{} }
+
+// intern returns the index of a judged row, storing each distinct row once.
+func (pd *pending) intern(r *row) int32 {
+	if i, ok := pd.index[*r]; ok {
+		return i
+	}
+	if pd.index == nil {
+		pd.init()
+	}
+	i := int32(len(pd.rows))
+	pd.rows = append(pd.rows, *r)
+	pd.index[*r] = i
+	return i
+}
+
+func (pd *pending) add(key uint64, a *Assignment, jid int32) {
+	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.store(a.TicketID)})
+}
+
+func (pd *pending) push(r pendRec) {
+	bk := &pd.buckets[r.key>>58]
+	n := len(*bk)
+	if n == 0 || len((*bk)[n-1]) == chunkLen {
+		*bk = append(*bk, make([]pendRec, 0, chunkLen))
+		n++
+	}
+	(*bk)[n-1] = append((*bk)[n-1], r)
+}
+
+// store copies a ticket id into the arena (at most 65,535 bytes are kept for ordering).
+func (pd *pending) store(id string) uint32 {
+	if len(id) > 0xFFFF {
+		id = id[:0xFFFF]
+	}
+	n := len(pd.arena)
+	if n == 0 || len(pd.arena[n-1])+len(id)+2 > arenaBlock {
+		pd.arena = append(pd.arena, make([]byte, 0, arenaBlock))
+		n++
+	}
+	blk := &pd.arena[n-1]
+	off := len(*blk)
+	*blk = append(*blk, byte(len(id)>>8), byte(len(id)))
+	*blk = append(*blk, id...)
+	return uint32(n-1)<<20 | uint32(off)
+}
+
+func (pd *pending) id(ref uint32) []byte {
+	blk := pd.arena[ref>>20]
+	off := int(ref & (arenaBlock - 1))
+	n := int(blk[off])<<8 | int(blk[off+1])
+	return blk[off+2 : off+2+n]
+}
+
+// merge moves o's waiting rows into pd.
+func (pd *pending) merge(o *pending) {
+	remap := make([]int32, len(o.rows))
+	for i := range o.rows {
+		remap[i] = pd.intern(&o.rows[i])
+	}
+	for b := range o.buckets {
+		for _, chunk := range o.buckets[b] {
+			for _, r := range chunk {
+				if r.jid >= 0 {
+					r.jid = remap[r.jid]
+				}
+				r.id = pd.store(string(o.id(r.id)))
+				pd.push(r)
+			}
+		}
+		o.buckets[b] = nil
+	}
+	*o = pending{}
+}
+
+// resolve orders each key's rows by received_at, then ticket id (bytewise), and calls fn for every
+// row with the id of the call it repeats (the row just before it, when at most window seconds
+// earlier), or nil.
+func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
+	var all []pendRec
+	for b := range pd.buckets {
+		all = all[:0]
+		for _, chunk := range pd.buckets[b] {
+			all = append(all, chunk...)
+		}
+		pd.buckets[b] = nil
+		slices.SortFunc(all, func(x, y pendRec) int {
+			switch {
+			case x.key != y.key:
+				return cmp64(x.key, y.key)
+			case x.recv != y.recv:
+				return cmp64(uint64(x.recv), uint64(y.recv))
+			}
+			return bytes.Compare(pd.id(x.id), pd.id(y.id))
+		})
+		for i := range all {
+			r := &all[i]
+			var earlier *pendRec
+			if i > 0 && all[i-1].key == r.key && int64(r.recv)-int64(all[i-1].recv) <= window {
+				earlier = &all[i-1]
+			}
+			fn(r, earlier)
+		}
+	}
+}
+
+func cmp64(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// ticketHash hashes an assignment's key (unit, ticket id).
+func (p *Policy) ticketHash(unit int32, id string) uint64 {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	h.Write([]byte{byte(unit), byte(unit >> 8), byte(unit >> 16), byte(unit >> 24)})
+	h.WriteString(id)
+	return h.Sum64()
+}
+
+// sameKey hashes the unit and the values of the policy's same-fields (SPEC §13.13.5: trimmed as
+// imported, kind normalised); ok is false when one of them is empty (such a row is never a repeat).
+// The hash is seeded per policy: books merge only when built under the same *Policy.
+func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
+	var h maphash.Hash
+	h.SetSeed(p.seed)
+	var u [5]byte
+	u[0], u[1], u[2], u[3] = byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24)
+	field := func(s string) bool {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			return false
+		}
+		h.WriteString(s)
+		h.WriteByte(0)
+		return true
+	}
+	m := p.sameMask
+	if m&sameKind != 0 {
+		u[4] = byte(a.Kind) + 1
+	}
+	h.Write(u[:])
+	if m&samePhone != 0 && !field(a.CallerPhone) {
+		return 0, false
+	}
+	if m&sameCategory != 0 && !field(a.Category) {
+		return 0, false
+	}
+	if m&sameChannel != 0 && !field(a.Channel) {
+		return 0, false
+	}
+	return h.Sum64(), true
+}
