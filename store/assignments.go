@@ -96,21 +96,71 @@ func (db *DB) wideWindow(ctx context.Context, q Query) (bool, error) {
 	return cover*5 > hi-lo.Int64, nil
 }
 
-// flagBits places each small field of an assignment in the packed integer reads select, so that a row
-// travels as 9 values instead of 19 (the database formats fewer values: reads are faster).
-var flagBits = []struct {
+// flag places a small field of an assignment in the packed integer reads select, so that a row
+// travels as a few values instead of one per field (the database formats fewer values: reads are faster).
+type flag struct {
 	col   int
 	shift uint
-}{
-	{iRole, 0}, {iKind, 1}, {iUrgency, 4}, {iResolution, 6}, {iSatisfaction, 8}, {iContacted, 11},
-	{iCallbackValid, 13}, {iSupervised, 14}, {iIncomplete, 15}, {iOpinion, 16}, {iExcluded, 17},
 }
 
-// readCols are the columns selected after ticket_id, unit and the packed flags, in order.
-var readCols = []int{iRedispatches, iReceived, iDispatched, iContactAt, iClosed, iDue}
+// flagBits lists the small fields (enum, tri, bool) in table order with their shifts.
+var flagBits = func() []flag {
+	var out []flag
+	var shift uint
+	for _, c := range cols {
+		if c.bits > 0 {
+			out = append(out, flag{c.id, shift})
+			shift += c.bits
+		}
+	}
+	return out
+}()
 
-// textCols are the columns a full (not lean) read adds at the end.
-var textCols = []int{iExcludeReason, iCategory, iPhone}
+// readCols are the numeric columns (int, time) selected after ticket_id, unit and the packed flags, in order.
+var readCols = func() []int {
+	var out []int
+	for _, c := range cols {
+		if c.typ == cInt || c.typ == cTime {
+			out = append(out, c.id)
+		}
+	}
+	return out
+}()
+
+// textCols are the text columns selected after readCols: first those scoring reads, then (in a
+// full read only) the unscored ones.
+var textCols = func() []int {
+	var scored, unscored []int
+	for _, c := range cols[2:] {
+		switch {
+		case c.typ != cText:
+		case c.unscored:
+			unscored = append(unscored, c.id)
+		default:
+			scored = append(scored, c.id)
+		}
+	}
+	return append(scored, unscored...)
+}()
+
+// leanTexts is how many of textCols a lean read selects.
+var leanTexts = func() int {
+	n := 0
+	for _, i := range textCols {
+		if !cols[i].unscored {
+			n++
+		}
+	}
+	return n
+}()
+
+// textCount is how many of textCols a read selects.
+func textCount(lean bool) int {
+	if lean {
+		return leanTexts
+	}
+	return len(textCols)
+}
 
 // colRef is a column of assignment a with its override applied.
 func colRef(c column) string {
@@ -135,17 +185,10 @@ func flagsExpr(pg bool) string {
 
 // unpack sets the small fields of a from the packed integer.
 func unpack(a *scoring.Assignment, f int64) {
-	a.Role = scoring.Role(f & 1)
-	a.Kind = scoring.Kind(f >> 1 & 7)
-	a.Urgency = scoring.Urgency(f >> 4 & 3)
-	a.Resolution = scoring.Resolution(f >> 6 & 3)
-	a.Satisfaction = scoring.Satisfaction(f >> 8 & 7)
-	a.Contacted = scoring.Tri(f >> 11 & 3)
-	a.CallbackValid = f>>13&1 != 0
-	a.Supervised = f>>14&1 != 0
-	a.IncompleteMaterials = f>>15&1 != 0
-	a.OpinionIncident = f>>16&1 != 0
-	a.Excluded = f>>17&1 != 0
+	for _, b := range flagBits {
+		c := &cols[b.col]
+		c.setNum(a, f>>b.shift&(1<<c.bits-1))
+	}
 }
 
 // selectQuery builds the SELECT for q with driver placeholders ($n for PostgreSQL, ? for SQLite); a
@@ -199,10 +242,8 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 	for _, i := range readCols {
 		sel = append(sel, colRef(cols[i]))
 	}
-	if !q.Lean {
-		for _, i := range textCols {
-			sel = append(sel, colRef(cols[i]))
-		}
+	for _, i := range textCols[:textCount(q.Lean)] {
+		sel = append(sel, colRef(cols[i]))
 	}
 	s := "SELECT " + strings.Join(sel, ", ") + " FROM assignments a LEFT JOIN overrides o ON o.ticket_id = a.ticket_id AND o.unit = a.unit"
 	if len(where) > 0 {
@@ -234,24 +275,31 @@ func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, lean bool, 
 	}
 	defer rows.Close()
 	var (
-		a           scoring.Assignment
-		ticket      string
-		unit        sql.RawBytes
-		flags, redi int64
-		t           [5]sql.NullInt64
-		text        [3]string
+		a      scoring.Assignment
+		ticket string
+		unit   sql.RawBytes
+		flags  int64
+		nums   = make([]sql.NullInt64, len(readCols))
+		texts  = make([]string, textCount(lean))
 	)
-	dest := []any{&ticket, &unit, &flags, &redi, &t[0], &t[1], &t[2], &t[3], &t[4]}
-	if !lean {
-		dest = append(dest, &text[0], &text[1], &text[2])
+	dest := []any{&ticket, &unit, &flags}
+	for i := range nums {
+		dest = append(dest, &nums[i])
+	}
+	for i := range texts {
+		dest = append(dest, &texts[i])
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return dbError(err, "read assignments")
 		}
-		a = scoring.Assignment{TicketID: ticket, Redispatches: int32(redi),
-			Received: t[0].Int64, Dispatched: t[1].Int64, ContactAt: t[2].Int64, Closed: t[3].Int64, Due: t[4].Int64,
-			ExcludeReason: text[0], Category: text[1], CallerPhone: text[2]}
+		a = scoring.Assignment{TicketID: ticket}
+		for i, c := range readCols {
+			cols[c].setNum(&a, nums[i].Int64)
+		}
+		for i, v := range texts {
+			cols[textCols[i]].setText(&a, v)
+		}
 		unpack(&a, flags)
 		if a.Unit, err = unitOf(dir, ticket, unit); err != nil {
 			return err
