@@ -23,7 +23,17 @@ const (
 	// ByEither selects rows whose closed_at or received_at is in the window: every row that can
 	// count in a period's scorecard under either basis, including requests per 10k (received rows).
 	ByEither
+	// ByScoring selects every row a second-edition scorecard of the window may need (SPEC §13): rows
+	// received before the window's end that were closed, received, returned or due in or after the
+	// Lookback before the window, or are still open (overdue-open rows, the closure rate, repeats
+	// within a window of days, approved returns by returned_at). Rows outside every period are
+	// ignored by the book, so reading more is safe.
+	ByScoring
 )
+
+// Lookback is how far before a window ByScoring reads closed rows and received rows: the longest
+// repeat window or deadline limit it supports (60 days with margin).
+const Lookback = 62 * 86400
 
 // Query selects assignments to stream.
 type Query struct {
@@ -217,6 +227,19 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 			where = append(where, between("received_at", chunk[0], chunk[1]))
 		case q.Basis == ByReceived:
 			where = append(where, between("received_at", q.From, q.To))
+		case q.Basis == ByScoring:
+			lo := q.From - Lookback
+			w := fmt.Sprintf("a.received_at < %s AND (a.closed_at IS NULL OR a.closed_at >= %s OR a.received_at >= %s OR "+
+				"a.returned_at >= %s OR a.due_at >= %s OR a.extended_due_at >= %s)", arg(q.To), arg(lo), arg(lo), arg(q.From), arg(q.From), arg(q.From))
+			if chunk != nil {
+				// The first chunk takes every row received before the window (long-open rows among them).
+				if chunk[0] == q.From {
+					w += fmt.Sprintf(" AND a.received_at < %s", arg(chunk[1]))
+				} else {
+					w += " AND " + between("received_at", chunk[0], chunk[1])
+				}
+			}
+			where = append(where, "("+w+")")
 		case chunk != nil:
 			where = append(where, "("+between("closed_at", chunk[0], chunk[1])+" OR ("+between("received_at", chunk[0], chunk[1])+
 				" AND (a.closed_at IS NULL OR NOT "+between("closed_at", q.From, q.To)+")))")

@@ -66,7 +66,7 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		}
 		return nil
 	}
-	q := Query{From: from, To: to, Basis: ByEither, Lean: true}
+	q := Query{From: from, To: to, Basis: ByScoring, Lean: true}
 	if workers > 1 {
 		err = db.scanPG(ctx, dir, q, workers, add)
 	} else {
@@ -82,5 +82,48 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			}
 		}
 	}
+	for i, s := range specs {
+		adjs, err := db.ScoringAdjustments(ctx, s.Periods)
+		if err != nil {
+			return nil, err
+		}
+		if err := FinishBook(books[0][i], adjs); err != nil {
+			return nil, err
+		}
+	}
 	return books[0], nil
+}
+
+// adjustable is the second-edition engine's book: it takes adjustments (SPEC §13.10).
+type adjustable interface {
+	AddAdjustments([]scoring.Adjustment) error
+}
+
+// finisher is a book that needs every row before it can score (repeat windows, SPEC §13.7).
+type finisher interface {
+	Finish() error
+}
+
+// EngineTakesAdjustments reports whether this build's scoring book takes adjustments.
+func EngineTakesAdjustments() bool {
+	_, ok := any(&scoring.Book{}).(adjustable)
+	return ok
+}
+
+// FinishBook gives a book built from every row its adjustments, then finishes it when the engine asks to.
+// TODO(lead): once scoring.Book has AddAdjustments (and Finish), call them directly here.
+func FinishBook(b *scoring.Book, adjs []scoring.Adjustment) error {
+	if len(adjs) > 0 {
+		ab, ok := any(b).(adjustable)
+		if !ok {
+			return scoring.Errorf(scoring.Internal, "this build's scoring engine cannot apply adjustments (%d recorded)", len(adjs))
+		}
+		if err := ab.AddAdjustments(adjs); err != nil {
+			return err
+		}
+	}
+	if f, ok := any(b).(finisher); ok {
+		return f.Finish()
+	}
+	return nil
 }
