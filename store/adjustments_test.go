@@ -123,3 +123,40 @@ func TestConcurrentRevocationsOneWins(t *testing.T) {
 		}
 	})
 }
+
+func TestEditionInputsIncludeThePeriodsAdjustments(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx := context.Background()
+		per := month(t, policy(t, "district-2025"), "2025-10")[0]
+		plain, rows, err := db.Digest(ctx, per.Start, per.End)
+		if err != nil {
+			t.Fatal(err)
+		}
+		none, n, err := db.DigestPeriod(ctx, per, nil)
+		if err != nil || none != plain || n != rows {
+			t.Fatalf("no adjustments: digest %s (%d rows), want the rows' %s (%d)", none, n, plain, rows)
+		}
+		a, err := db.AddAdjustment(ctx, scoring.Adjustment{Unit: "S01", Period: "2025-10", Label: "加分", Points: 1, Reason: "r"}, "alice")
+		if err != nil {
+			t.Fatal(err)
+		}
+		with, _, _ := db.DigestPeriod(ctx, per, nil)
+		if with == plain {
+			t.Error("an adjustment of the period leaves the digest unchanged")
+		}
+		if _, err := db.RevokeAdjustment(ctx, a.ID, "错", "alice"); err != nil {
+			t.Fatal(err)
+		}
+		revoked, _, _ := db.DigestPeriod(ctx, per, nil)
+		if revoked == with || revoked == plain {
+			t.Error("a revocation leaves the digest unchanged")
+		}
+		if _, err := db.AddAdjustment(ctx, scoring.Adjustment{Unit: "S01", Period: "2025-09", Label: "加分", Points: 1, Reason: "r"}, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		if other, _, _ := db.DigestPeriod(ctx, per, nil); other != revoked {
+			t.Error("digest changed by another period's adjustment")
+		}
+	})
+}
