@@ -53,7 +53,8 @@ type Query struct {
 	AfterTicket, AfterUnit string
 	// Limit caps the rows read; 0 reads them all.
 	Limit int
-	// Lean skips the fields scoring does not use (category, exclude_reason, caller_phone).
+	// Lean skips the fields scoring does not use (exclude_reason); category, caller_phone, duplicate_of,
+	// channel and hotline are read for the second edition's scope and repeat windows (SPEC §13.2, §13.7).
 	Lean bool
 }
 

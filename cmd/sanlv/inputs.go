@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"time"
 
 	"sanlv/fixtures"
 	"sanlv/imports"
@@ -122,6 +123,16 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 		f.Close()
 		if err != nil {
 			return nil, m.fail(err)
+		}
+		for i, a := range adjs {
+			u, ok := dir.Lookup(a.Unit)
+			if !ok {
+				return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): unknown unit %q", in.adjustments, i+1, a.Unit, a.Period, a.Label, a.Unit)
+			}
+			if _, err := scoring.ParsePeriod(a.Period, 1, time.UTC); err != nil {
+				return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): period: %v", in.adjustments, i+1, a.Unit, a.Period, a.Label, err)
+			}
+			adjs[i].Unit = dir.Unit(u).Code
 		}
 	}
 	var rep *imports.Report
