@@ -74,3 +74,18 @@ func TestCalendarsThroughTheAPI(t *testing.T) {
 		}
 	})
 }
+
+func TestAssignmentJSONHasTheSecondEditionFields(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setup()
+		a := e.get("/api/v1/assignments/T0100014/S01", "S01").want(t, 200).json(t)
+		for key, want := range map[string]any{"accepted_at": nil, "extended_due_at": nil, "return_status": "none", "returned_at": nil,
+			"duplicate_of": "", "channel": "", "hotline": ""} {
+			got, ok := a[key]
+			if !ok || got != want {
+				t.Errorf("%s: got %v (present %v), want %v", key, got, ok, want)
+			}
+		}
+	})
+}
