@@ -85,7 +85,8 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	if err != nil {
 		return nil, err
 	}
-	opt := imports.Options{Loc: p.Loc, Lean: true}
+	// Not lean: the second edition's repeat windows compare ticket ids, callers and categories (SPEC §13.7).
+	opt := imports.Options{Loc: p.Loc}
 	if in.mapping != "" {
 		data, err := os.ReadFile(in.mapping)
 		if err != nil {
