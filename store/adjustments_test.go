@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 
@@ -157,6 +159,45 @@ func TestEditionInputsIncludeThePeriodsAdjustments(t *testing.T) {
 		}
 		if other, _, _ := db.DigestPeriod(ctx, per, nil); other != revoked {
 			t.Error("digest changed by another period's adjustment")
+		}
+	})
+}
+
+func TestPublishedEditionKeepsTheAdjustmentsItUsed(t *testing.T) {
+	if !store.EngineTakesAdjustments() {
+		t.Skip("needs the second-edition engine")
+	}
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx := context.Background()
+		p := policy(t, "district-2025")
+		if _, err := db.AddAdjustment(ctx, scoring.Adjustment{Unit: "S01", Period: "2025-10", Label: "创新加分", Points: 1, Reason: "案例"}, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		card, err := db.Card(ctx, p, "2025-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Publish(ctx, "2025-10", p, card, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.AddAdjustment(ctx, scoring.Adjustment{Unit: "S01", Period: "2025-10", Label: "媒体表扬", Points: 2, Reason: "报道"}, "alice"); err != nil {
+			t.Fatal(err)
+		}
+		e, err := db.Edition(ctx, "2025-10", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(e.Card), "创新加分") || strings.Contains(string(e.Card), "媒体表扬") {
+			t.Errorf("edition 1 should carry the first adjustment only: %.300s", e.Card)
+		}
+		now, err := db.Card(ctx, p, "2025-10")
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := json.Marshal(now)
+		if !strings.Contains(string(raw), "媒体表扬") {
+			t.Error("the card scored now leaves out the later adjustment")
 		}
 	})
 }
