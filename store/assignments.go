@@ -24,10 +24,12 @@ const (
 	// count in a period's scorecard under either basis, including requests per 10k (received rows).
 	ByEither
 	// ByScoring selects every row a second-edition scorecard of the window may need (SPEC §13): rows
-	// received before the window's end that were closed, received, returned or due in or after the
-	// Lookback before the window, or are still open (overdue-open rows, the closure rate, repeats
-	// within a window of days, approved returns by returned_at). Rows outside every period are
-	// ignored by the book, so reading more is safe.
+	// received in the window or in the Lookback before it (repeat windows, deadlines that fall in the
+	// window, the closure rate), closed, returned or with an extended deadline in the window, and rows
+	// still open that were received earlier (overdue-open rows). Rows outside every period are ignored
+	// by the book, so reading more is safe. Not read: a row received more than Lookback before the
+	// window whose given due date (not extended) falls in it and that closed before the window or is
+	// closed after it — such a due date is far beyond any limit.
 	ByScoring
 )
 
@@ -229,13 +231,15 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 		case q.Basis == ByReceived:
 			where = append(where, between("received_at", q.From, q.To))
 		case q.Basis == ByScoring:
+			// Each term is a range of one indexed column, so that both databases combine index scans.
 			lo := q.From - Lookback
-			w := fmt.Sprintf("a.received_at < %s AND (a.closed_at IS NULL OR a.closed_at >= %s OR a.received_at >= %s OR "+
-				"a.returned_at >= %s OR a.due_at >= %s OR a.extended_due_at >= %s)", arg(q.To), arg(lo), arg(lo), arg(q.From), arg(q.From), arg(q.From))
+			w := "(" + between("received_at", lo, q.To) + " OR " + between("closed_at", q.From, q.To) + " OR " +
+				between("returned_at", q.From, q.To) + " OR " + between("extended_due_at", q.From, q.To) +
+				" OR (a.closed_at IS NULL AND a.received_at < " + arg(lo) + "))"
 			if chunk != nil {
-				// The first chunk takes every row received before the window (long-open rows among them).
+				// The first chunk also takes every row received before the window (long-open rows among them).
 				if chunk[0] == q.From {
-					w += fmt.Sprintf(" AND a.received_at < %s", arg(chunk[1]))
+					w += " AND a.received_at < " + arg(chunk[1])
 				} else {
 					w += " AND " + between("received_at", chunk[0], chunk[1])
 				}
