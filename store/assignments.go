@@ -58,6 +58,9 @@ type Query struct {
 	// Lean skips the fields scoring does not use (exclude_reason); category, caller_phone, duplicate_of,
 	// channel and hotline are read for the second edition's scope and repeat windows (SPEC §13.2, §13.7).
 	Lean bool
+	// NoPolicyText, with Lean, also skips category, caller_phone, channel and hotline: for a policy
+	// without a scope or repeat window.
+	NoPolicyText bool
 }
 
 // Assignments streams the assignments in [from, to) by basis, exclusions and corrections applied,
@@ -75,7 +78,7 @@ func (db *DB) Assignments(ctx context.Context, from, to int64, basis Basis, fn f
 func (db *DB) Stream(ctx context.Context, dir *scoring.Directory, q Query, fn func(*scoring.Assignment) error) error {
 	if db.pg {
 		query, args := db.selectQuery(q, nil)
-		return withPgx(ctx, db, func(c *pgx.Conn) error { return streamPG(ctx, c, dir, q.Lean, query, args, fn) })
+		return withPgx(ctx, db, func(c *pgx.Conn) error { return streamPG(ctx, c, dir, q.texts(), query, args, fn) })
 	}
 	wide, err := db.wideWindow(ctx, q)
 	if err != nil {
@@ -87,7 +90,7 @@ func (db *DB) Stream(ctx context.Context, dir *scoring.Directory, q Query, fn fu
 		// one pass over the table is many times faster.
 		query = strings.Replace(query, "FROM assignments a ", "FROM assignments a NOT INDEXED ", 1)
 	}
-	return db.streamSQL(ctx, dir, q.Lean, query, args, fn)
+	return db.streamSQL(ctx, dir, q.texts(), query, args, fn)
 }
 
 // wideWindow reports whether q's window covers more than a fifth of the span of the stored times.
@@ -140,39 +143,51 @@ var readCols = func() []int {
 	return out
 }()
 
-// textCols are the text columns selected after readCols: first those scoring reads, then (in a
-// full read only) the unscored ones.
+// textCols are the text columns selected after readCols: first those scoring always reads
+// (duplicate_of), then those only a policy's scope or repeat window reads, then (in a full read only)
+// the unscored ones.
 var textCols = func() []int {
-	var scored, unscored []int
+	var always, policy, unscored []int
 	for _, c := range cols[2:] {
 		switch {
 		case c.typ != cText:
 		case c.unscored:
 			unscored = append(unscored, c.id)
+		case c.policyText:
+			policy = append(policy, c.id)
 		default:
-			scored = append(scored, c.id)
+			always = append(always, c.id)
 		}
 	}
-	return append(scored, unscored...)
+	return append(append(always, policy...), unscored...)
 }()
 
-// leanTexts is how many of textCols a lean read selects.
-var leanTexts = func() int {
+// countTexts counts the columns of textCols with a flag.
+func countTexts(flag func(c column) bool) int {
 	n := 0
 	for _, i := range textCols {
-		if !cols[i].unscored {
+		if flag(cols[i]) {
 			n++
 		}
 	}
 	return n
-}()
+}
 
-// textCount is how many of textCols a read selects.
-func textCount(lean bool) int {
-	if lean {
-		return leanTexts
+// scoredTexts is how many of textCols a lean read selects; alwaysTexts how many one that skips the policy texts selects.
+var (
+	scoredTexts = countTexts(func(c column) bool { return !c.unscored })
+	alwaysTexts = countTexts(func(c column) bool { return !c.unscored && !c.policyText })
+)
+
+// texts is how many of textCols q selects.
+func (q Query) texts() int {
+	switch {
+	case !q.Lean:
+		return len(textCols)
+	case q.NoPolicyText:
+		return alwaysTexts
 	}
-	return len(textCols)
+	return scoredTexts
 }
 
 // colRef is a column of assignment a with its override applied.
@@ -270,7 +285,7 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 	for _, i := range readCols {
 		sel = append(sel, colRef(cols[i]))
 	}
-	for _, i := range textCols[:textCount(q.Lean)] {
+	for _, i := range textCols[:q.texts()] {
 		sel = append(sel, colRef(cols[i]))
 	}
 	s := "SELECT " + strings.Join(sel, ", ") + " FROM assignments a LEFT JOIN overrides o ON o.ticket_id = a.ticket_id AND o.unit = a.unit"
@@ -296,7 +311,7 @@ func unitOf(dir *scoring.Directory, ticket string, code []byte) (int32, error) {
 }
 
 // streamSQL reads rows through database/sql (SQLite).
-func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, lean bool, query string, args []any, fn func(*scoring.Assignment) error) error {
+func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, nTexts int, query string, args []any, fn func(*scoring.Assignment) error) error {
 	rows, err := db.bun.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return dbError(err, "read assignments")
@@ -308,7 +323,7 @@ func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, lean bool, 
 		unit   sql.RawBytes
 		flags  int64
 		nums   = make([]sql.NullInt64, len(readCols))
-		texts  = make([]string, textCount(lean))
+		texts  = make([]string, nTexts)
 	)
 	dest := []any{&ticket, &unit, &flags}
 	for i := range nums {

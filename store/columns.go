@@ -38,6 +38,8 @@ type column struct {
 	personal bool
 	// unscored marks a text field scoring never reads (a lean read skips it).
 	unscored bool
+	// policyText marks a text field only a policy's scope or repeat window reads (Query.NoPolicyText skips it).
+	policyText bool
 	// bits is the width of a small field (enum, tri, bool) in the packed integer reads select.
 	bits uint
 	// num and setNum get and set a numeric field (enum, tri, bool as 0/1, int, time as Unix seconds).
@@ -104,6 +106,12 @@ func enumCol[T ~uint8](field, name string, typ colType, bits uint, words []strin
 		setNum: func(a *scoring.Assignment, v int64) { *get(a) = T(v) }}
 }
 
+// forPolicy returns c marked as read only for a policy's scope or repeat window.
+func (c column) forPolicy() column {
+	c.policyText = true
+	return c
+}
+
 // with returns c with the flags set.
 func (c column) with(override, personal, unscored bool) column {
 	c.override, c.personal, c.unscored = override, personal, unscored
@@ -138,8 +146,8 @@ var cols = numbered([]column{
 	timeCol("contacted_at", "contacted_at", func(a *asg) *int64 { return &a.ContactAt }),
 	timeCol("closed_at", "closed_at", func(a *asg) *int64 { return &a.Closed }),
 	timeCol("due_at", "due_at", func(a *asg) *int64 { return &a.Due }),
-	textCol("category", "category", func(a *asg) *string { return &a.Category }),
-	textCol("caller_phone", "caller_phone", func(a *asg) *string { return &a.CallerPhone }).with(false, true, false),
+	textCol("category", "category", func(a *asg) *string { return &a.Category }).forPolicy(),
+	textCol("caller_phone", "caller_phone", func(a *asg) *string { return &a.CallerPhone }).with(false, true, false).forPolicy(),
 	// Second edition (SPEC §13.1).
 	timeCol("accepted_at", "accepted_at", func(a *asg) *int64 { return &a.Accepted }),
 	timeCol("extended_due_at", "extended_due_at", func(a *asg) *int64 { return &a.ExtendedDue }),
@@ -147,8 +155,8 @@ var cols = numbered([]column{
 		func(a *asg) *scoring.ReturnStatus { return &a.Return }),
 	timeCol("returned_at", "returned_at", func(a *asg) *int64 { return &a.Returned }),
 	textCol("duplicate_of", "duplicate_of", func(a *asg) *string { return &a.DuplicateOf }),
-	textCol("channel", "channel", func(a *asg) *string { return &a.Channel }),
-	textCol("hotline", "hotline", func(a *asg) *string { return &a.Hotline }),
+	textCol("channel", "channel", func(a *asg) *string { return &a.Channel }).forPolicy(),
+	textCol("hotline", "hotline", func(a *asg) *string { return &a.Hotline }).forPolicy(),
 })
 
 // numbered sets each column's id to its position (before the tables derived from cols are built).

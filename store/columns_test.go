@@ -74,3 +74,25 @@ func TestPackedFlagsRoundTrip(t *testing.T) {
 		t.Errorf("zero flags: got %+v", got)
 	}
 }
+
+// TestPolicyTextsAreReadWhenAPolicyCanUseThem checks which policies make scoring read category,
+// caller_phone, channel and hotline.
+func TestPolicyTextsAreReadWhenAPolicyCanUseThem(t *testing.T) {
+	for _, c := range []struct {
+		yaml string
+		want bool
+	}{
+		{"name: p\nweights: {on_time: 1}\n", false},
+		{"name: p\nscope: {hotlines: [12345]}\n", true},
+		{"name: p\nduplicates: {window: 30d, same: [caller_phone]}\n", true},
+		{"name: p\ngroups: {department: {duplicates: {window: 30d}}}\n", true},
+		{"", true},
+	} {
+		if got := usesTexts(&scoring.Policy{Source: []byte(c.yaml)}); got != c.want {
+			t.Errorf("%q: %v, want %v", c.yaml, got, c.want)
+		}
+	}
+	if alwaysTexts != 1 || scoredTexts != 5 || len(textCols) != 6 || cols[textCols[0]].name != "duplicate_of" {
+		t.Errorf("text columns: %d always, %d scored, %d in all, first %s", alwaysTexts, scoredTexts, len(textCols), cols[textCols[0]].name)
+	}
+}

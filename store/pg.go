@@ -31,8 +31,7 @@ func withPgx(ctx context.Context, db *DB, fn func(c *pgx.Conn) error) error {
 
 // streamPG reads rows with pgx in the binary format, decoding the raw values without per-row
 // allocation beyond the ticket id's string (and the text fields of a full read).
-func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, lean bool, query string, args []any, fn func(*scoring.Assignment) error) error {
-	texts := textCount(lean)
+func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, texts int, query string, args []any, fn func(*scoring.Assignment) error) error {
 	n := 3 + len(readCols) + texts
 	formats := make(pgx.QueryResultFormats, n)
 	for i := range formats {
@@ -107,7 +106,7 @@ func (db *DB) scanPG(ctx context.Context, dir *scoring.Directory, q Query, worke
 				}
 				for ch := range chunks {
 					query, args := db.selectQuery(q, ch)
-					if err := streamPG(ctx, c, dir, q.Lean, query, args, func(a *scoring.Assignment) error { return fn(w, a) }); err != nil {
+					if err := streamPG(ctx, c, dir, q.texts(), query, args, func(a *scoring.Assignment) error { return fn(w, a) }); err != nil {
 						return err
 					}
 				}
