@@ -108,7 +108,11 @@ func (db *DB) wideWindow(ctx context.Context, q Query) (bool, error) {
 	if !lo.Valid || hi <= lo.Int64 {
 		return true, nil
 	}
-	cover := min(q.To, hi) - max(q.From, lo.Int64)
+	from := q.From
+	if q.Basis == ByScoring {
+		from -= Lookback
+	}
+	cover := min(q.To, hi) - max(from, lo.Int64)
 	return cover*5 > hi-lo.Int64, nil
 }
 
