@@ -60,6 +60,13 @@ type assignmentView struct {
 	Excluded            bool           `json:"excluded"`
 	ExcludeReason       string         `json:"exclude_reason"`
 	CallerPhone         string         `json:"caller_phone"`
+	AcceptedAt          *string        `json:"accepted_at"`
+	ExtendedDueAt       *string        `json:"extended_due_at"`
+	ReturnStatus        string         `json:"return_status"`
+	ReturnedAt          *string        `json:"returned_at"`
+	DuplicateOf         string         `json:"duplicate_of"`
+	Channel             string         `json:"channel"`
+	Hotline             string         `json:"hotline"`
 	Judgement           *judgementView `json:"judgement,omitempty"`
 }
 
@@ -160,7 +167,9 @@ func viewAssignment(a *scoring.Assignment, dir *scoring.Directory, loc *time.Loc
 		DispatchedAt: stamp(a.Dispatched, loc), ContactedAt: stamp(a.ContactAt, loc), ClosedAt: stamp(a.Closed, loc),
 		DueAt: stamp(a.Due, loc), Redispatches: a.Redispatches, CallbackValid: a.CallbackValid,
 		Supervised: a.Supervised, IncompleteMaterials: a.IncompleteMaterials, OpinionIncident: a.OpinionIncident,
-		Excluded: a.Excluded, ExcludeReason: a.ExcludeReason, CallerPhone: scoring.MaskPhone(a.CallerPhone)}
+		Excluded: a.Excluded, ExcludeReason: a.ExcludeReason, CallerPhone: scoring.MaskPhone(a.CallerPhone),
+		AcceptedAt: stamp(a.Accepted, loc), ExtendedDueAt: stamp(a.ExtendedDue, loc), ReturnStatus: a.Return.String(),
+		ReturnedAt: stamp(a.Returned, loc), DuplicateOf: a.DuplicateOf, Channel: a.Channel, Hotline: a.Hotline}
 	switch a.Contacted {
 	case scoring.Yes:
 		v.Contacted = ptrTo(true)

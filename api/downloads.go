@@ -170,7 +170,7 @@ func (s *Server) sameInputs(ctx context.Context, p *scoring.Policy, e *store.Edi
 	if err != nil {
 		return false, err
 	}
-	digest, _, err := s.db.Digest(ctx, per.Start, per.End)
+	digest, _, err := s.db.DigestPeriod(ctx, per, nil)
 	return digest == e.InputDigest, err
 }
 

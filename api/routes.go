@@ -62,6 +62,13 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/appeals/{id}", roles: anyRole, handler: s.getAppeal, summary: "one appeal", params: appealIDParams{}},
 		{method: "POST", pattern: "/appeals/{id}/decision", roles: staff, handler: s.decideAppeal, summary: "approve (exclude or correct) or reject a pending appeal", params: appealIDParams{}, body: decisionRequest{}},
 
+		{method: "GET", pattern: "/adjustments", roles: anyRole, handler: s.listAdjustments, summary: "adjustments (加分, 扣分), in the order recorded (a unit token: its own)", params: adjustmentListParams{}},
+		{method: "POST", pattern: "/adjustments", roles: admin, handler: s.addAdjustment, summary: "record an adjustment of a unit in a period", body: adjustmentRequest{}, created: true},
+		{method: "POST", pattern: "/adjustments/{id}/revoke", roles: admin, handler: s.revokeAdjustment, summary: "revoke an adjustment: a later record with the opposite points (409 when already revoked)", params: adjustmentIDParams{}, body: revokeRequest{}, created: true},
+
+		{method: "GET", pattern: "/calendars", roles: anyRole, handler: s.listCalendars, summary: "working-day calendars policies may name: shipped and stored"},
+		{method: "POST", pattern: "/calendars", roles: admin, handler: s.importCalendar, summary: "store a calendar (YAML body); a name already taken needs ?replace=true", params: calendarImportParams{}, yaml: true, created: true},
+
 		{method: "GET", pattern: "/editions", roles: anyRole, handler: s.listAllEditions, summary: "every published edition"},
 		{method: "GET", pattern: "/periods/{period}/editions", roles: anyRole, handler: s.listEditions, summary: "the editions of a period", params: periodParams{}},
 		{method: "POST", pattern: "/periods/{period}/editions", roles: admin, handler: s.publish, summary: "publish the period: freeze its scorecards as the next edition", params: publishParams{}, created: true},

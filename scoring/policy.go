@@ -229,9 +229,11 @@ func (p *Policy) SchemeOf(group string) *Scheme {
 	return &p.Scheme
 }
 
-// ReadsText reports whether scoring needs the rows' caller phone and category (duplicates.same names
-// one of them): a lean read that leaves them empty would find no repeats.
-func (p *Policy) ReadsText() bool { return p.sameMask&(samePhone|sameCategory) != 0 }
+// ReadsText reports whether scoring needs the rows' caller phone, category, channel or hotline (a
+// repeat window on them, or a scope): a lean read that leaves them empty would find no repeats.
+func (p *Policy) ReadsText() bool {
+	return p.sameMask&(samePhone|sameCategory|sameChannel) != 0 || p.scoped
+}
 
 // CalendarSource finds a calendar by name; ParsePolicy uses it for the policy's calendar list.
 type CalendarSource func(name string) (*Calendar, error)

@@ -160,3 +160,22 @@ thresholds: [{rate: repeat, direction: at_most, baseline: 0.1, per_point: 1, cap
 		t.Errorf("adjustments %v..%v annual %v %v", *p.AdjustMin, *p.AdjustMax, p.AnnualPointsTotal, p.MoneyPerPoint)
 	}
 }
+
+func TestPolicyReadsTextOnlyWhenAScopeOrRepeatWindowUsesIt(t *testing.T) {
+	for _, c := range []struct {
+		extra string
+		want  bool
+	}{
+		{"", false},
+		{"scope: {hotlines: [\"12345\"]}", true},
+		{"scope: {channels: [电话]}", true},
+		{"duplicates: {window: 30d, same: [caller_phone]}", true},
+		{"duplicates: {window: 30d, same: [category, kind]}", true},
+		{"duplicates: {window: 30d, same: [channel]}", true},
+		{"duplicates: {window: 30d, same: [kind]}", false},
+	} {
+		if got := testPolicy(t, c.extra).ReadsText(); got != c.want {
+			t.Errorf("%q: ReadsText %v, want %v", c.extra, got, c.want)
+		}
+	}
+}

@@ -23,7 +23,19 @@ const (
 	// ByEither selects rows whose closed_at or received_at is in the window: every row that can
 	// count in a period's scorecard under either basis, including requests per 10k (received rows).
 	ByEither
+	// ByScoring selects every row a second-edition scorecard of the window may need (SPEC §13): rows
+	// received in the window or in the Lookback before it (repeat windows, deadlines that fall in the
+	// window, the closure rate), closed, returned or with an extended deadline in the window, and rows
+	// still open that were received earlier (overdue-open rows). Rows outside every period are ignored
+	// by the book, so reading more is safe. Not read: a row received more than Lookback before the
+	// window whose given due date (not extended) falls in it and that closed before the window or is
+	// closed after it — such a due date is far beyond any limit.
+	ByScoring
 )
+
+// Lookback is how far before a window ByScoring reads closed rows and received rows: the longest
+// repeat window or deadline limit it supports (60 days with margin).
+const Lookback = 62 * 86400
 
 // Query selects assignments to stream.
 type Query struct {
@@ -43,8 +55,12 @@ type Query struct {
 	AfterTicket, AfterUnit string
 	// Limit caps the rows read; 0 reads them all.
 	Limit int
-	// Lean skips the fields scoring does not use (category, exclude_reason, caller_phone).
+	// Lean skips the fields scoring does not use (exclude_reason); category, caller_phone, duplicate_of,
+	// channel and hotline are read for the second edition's scope and repeat windows (SPEC §13.2, §13.7).
 	Lean bool
+	// NoPolicyText, with Lean, also skips category, caller_phone, channel and hotline: for a policy
+	// without a scope or repeat window.
+	NoPolicyText bool
 }
 
 // Assignments streams the assignments in [from, to) by basis, exclusions and corrections applied,
@@ -62,7 +78,7 @@ func (db *DB) Assignments(ctx context.Context, from, to int64, basis Basis, fn f
 func (db *DB) Stream(ctx context.Context, dir *scoring.Directory, q Query, fn func(*scoring.Assignment) error) error {
 	if db.pg {
 		query, args := db.selectQuery(q, nil)
-		return withPgx(ctx, db, func(c *pgx.Conn) error { return streamPG(ctx, c, dir, q.Lean, query, args, fn) })
+		return withPgx(ctx, db, func(c *pgx.Conn) error { return streamPG(ctx, c, dir, q.texts(), query, args, fn) })
 	}
 	wide, err := db.wideWindow(ctx, q)
 	if err != nil {
@@ -74,7 +90,7 @@ func (db *DB) Stream(ctx context.Context, dir *scoring.Directory, q Query, fn fu
 		// one pass over the table is many times faster.
 		query = strings.Replace(query, "FROM assignments a ", "FROM assignments a NOT INDEXED ", 1)
 	}
-	return db.streamSQL(ctx, dir, q.Lean, query, args, fn)
+	return db.streamSQL(ctx, dir, q.texts(), query, args, fn)
 }
 
 // wideWindow reports whether q's window covers more than a fifth of the span of the stored times.
@@ -92,25 +108,91 @@ func (db *DB) wideWindow(ctx context.Context, q Query) (bool, error) {
 	if !lo.Valid || hi <= lo.Int64 {
 		return true, nil
 	}
-	cover := min(q.To, hi) - max(q.From, lo.Int64)
+	from := q.From
+	if q.Basis == ByScoring {
+		from -= Lookback
+	}
+	cover := min(q.To, hi) - max(from, lo.Int64)
 	return cover*5 > hi-lo.Int64, nil
 }
 
-// flagBits places each small field of an assignment in the packed integer reads select, so that a row
-// travels as 9 values instead of 19 (the database formats fewer values: reads are faster).
-var flagBits = []struct {
+// flag places a small field of an assignment in the packed integer reads select, so that a row
+// travels as a few values instead of one per field (the database formats fewer values: reads are faster).
+type flag struct {
 	col   int
 	shift uint
-}{
-	{iRole, 0}, {iKind, 1}, {iUrgency, 4}, {iResolution, 6}, {iSatisfaction, 8}, {iContacted, 11},
-	{iCallbackValid, 13}, {iSupervised, 14}, {iIncomplete, 15}, {iOpinion, 16}, {iExcluded, 17},
 }
 
-// readCols are the columns selected after ticket_id, unit and the packed flags, in order.
-var readCols = []int{iRedispatches, iReceived, iDispatched, iContactAt, iClosed, iDue}
+// flagBits lists the small fields (enum, tri, bool) in table order with their shifts.
+var flagBits = func() []flag {
+	var out []flag
+	var shift uint
+	for _, c := range cols {
+		if c.bits > 0 {
+			out = append(out, flag{c.id, shift})
+			shift += c.bits
+		}
+	}
+	return out
+}()
 
-// textCols are the columns a full (not lean) read adds at the end.
-var textCols = []int{iExcludeReason, iCategory, iPhone}
+// readCols are the numeric columns (int, time) selected after ticket_id, unit and the packed flags, in order.
+var readCols = func() []int {
+	var out []int
+	for _, c := range cols {
+		if c.typ == cInt || c.typ == cTime {
+			out = append(out, c.id)
+		}
+	}
+	return out
+}()
+
+// textCols are the text columns selected after readCols: first those scoring always reads
+// (duplicate_of), then those only a policy's scope or repeat window reads, then (in a full read only)
+// the unscored ones.
+var textCols = func() []int {
+	var always, policy, unscored []int
+	for _, c := range cols[2:] {
+		switch {
+		case c.typ != cText:
+		case c.unscored:
+			unscored = append(unscored, c.id)
+		case c.policyText:
+			policy = append(policy, c.id)
+		default:
+			always = append(always, c.id)
+		}
+	}
+	return append(append(always, policy...), unscored...)
+}()
+
+// countTexts counts the columns of textCols with a flag.
+func countTexts(flag func(c column) bool) int {
+	n := 0
+	for _, i := range textCols {
+		if flag(cols[i]) {
+			n++
+		}
+	}
+	return n
+}
+
+// scoredTexts is how many of textCols a lean read selects; alwaysTexts how many one that skips the policy texts selects.
+var (
+	scoredTexts = countTexts(func(c column) bool { return !c.unscored })
+	alwaysTexts = countTexts(func(c column) bool { return !c.unscored && !c.policyText })
+)
+
+// texts is how many of textCols q selects.
+func (q Query) texts() int {
+	switch {
+	case !q.Lean:
+		return len(textCols)
+	case q.NoPolicyText:
+		return alwaysTexts
+	}
+	return scoredTexts
+}
 
 // colRef is a column of assignment a with its override applied.
 func colRef(c column) string {
@@ -135,17 +217,10 @@ func flagsExpr(pg bool) string {
 
 // unpack sets the small fields of a from the packed integer.
 func unpack(a *scoring.Assignment, f int64) {
-	a.Role = scoring.Role(f & 1)
-	a.Kind = scoring.Kind(f >> 1 & 7)
-	a.Urgency = scoring.Urgency(f >> 4 & 3)
-	a.Resolution = scoring.Resolution(f >> 6 & 3)
-	a.Satisfaction = scoring.Satisfaction(f >> 8 & 7)
-	a.Contacted = scoring.Tri(f >> 11 & 3)
-	a.CallbackValid = f>>13&1 != 0
-	a.Supervised = f>>14&1 != 0
-	a.IncompleteMaterials = f>>15&1 != 0
-	a.OpinionIncident = f>>16&1 != 0
-	a.Excluded = f>>17&1 != 0
+	for _, b := range flagBits {
+		c := &cols[b.col]
+		c.setNum(a, f>>b.shift&(1<<c.bits-1))
+	}
 }
 
 // selectQuery builds the SELECT for q with driver placeholders ($n for PostgreSQL, ? for SQLite); a
@@ -174,6 +249,21 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 			where = append(where, between("received_at", chunk[0], chunk[1]))
 		case q.Basis == ByReceived:
 			where = append(where, between("received_at", q.From, q.To))
+		case q.Basis == ByScoring:
+			// Each term is a range of one indexed column, so that both databases combine index scans.
+			lo := q.From - Lookback
+			w := "(" + between("received_at", lo, q.To) + " OR " + between("closed_at", q.From, q.To) + " OR " +
+				between("returned_at", q.From, q.To) + " OR " + between("extended_due_at", q.From, q.To) +
+				" OR (a.closed_at IS NULL AND a.received_at < " + arg(lo) + "))"
+			if chunk != nil {
+				// The first chunk also takes every row received before the window (long-open rows among them).
+				if chunk[0] == q.From {
+					w += " AND a.received_at < " + arg(chunk[1])
+				} else {
+					w += " AND " + between("received_at", chunk[0], chunk[1])
+				}
+			}
+			where = append(where, "("+w+")")
 		case chunk != nil:
 			where = append(where, "("+between("closed_at", chunk[0], chunk[1])+" OR ("+between("received_at", chunk[0], chunk[1])+
 				" AND (a.closed_at IS NULL OR NOT "+between("closed_at", q.From, q.To)+")))")
@@ -199,10 +289,8 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 	for _, i := range readCols {
 		sel = append(sel, colRef(cols[i]))
 	}
-	if !q.Lean {
-		for _, i := range textCols {
-			sel = append(sel, colRef(cols[i]))
-		}
+	for _, i := range textCols[:q.texts()] {
+		sel = append(sel, colRef(cols[i]))
 	}
 	s := "SELECT " + strings.Join(sel, ", ") + " FROM assignments a LEFT JOIN overrides o ON o.ticket_id = a.ticket_id AND o.unit = a.unit"
 	if len(where) > 0 {
@@ -227,31 +315,38 @@ func unitOf(dir *scoring.Directory, ticket string, code []byte) (int32, error) {
 }
 
 // streamSQL reads rows through database/sql (SQLite).
-func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, lean bool, query string, args []any, fn func(*scoring.Assignment) error) error {
+func (db *DB) streamSQL(ctx context.Context, dir *scoring.Directory, nTexts int, query string, args []any, fn func(*scoring.Assignment) error) error {
 	rows, err := db.bun.DB.QueryContext(ctx, query, args...)
 	if err != nil {
 		return dbError(err, "read assignments")
 	}
 	defer rows.Close()
 	var (
-		a           scoring.Assignment
-		ticket      string
-		unit        sql.RawBytes
-		flags, redi int64
-		t           [5]sql.NullInt64
-		text        [3]string
+		a      scoring.Assignment
+		ticket string
+		unit   sql.RawBytes
+		flags  int64
+		nums   = make([]sql.NullInt64, len(readCols))
+		texts  = make([]string, nTexts)
 	)
-	dest := []any{&ticket, &unit, &flags, &redi, &t[0], &t[1], &t[2], &t[3], &t[4]}
-	if !lean {
-		dest = append(dest, &text[0], &text[1], &text[2])
+	dest := []any{&ticket, &unit, &flags}
+	for i := range nums {
+		dest = append(dest, &nums[i])
+	}
+	for i := range texts {
+		dest = append(dest, &texts[i])
 	}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return dbError(err, "read assignments")
 		}
-		a = scoring.Assignment{TicketID: ticket, Redispatches: int32(redi),
-			Received: t[0].Int64, Dispatched: t[1].Int64, ContactAt: t[2].Int64, Closed: t[3].Int64, Due: t[4].Int64,
-			ExcludeReason: text[0], Category: text[1], CallerPhone: text[2]}
+		a = scoring.Assignment{TicketID: ticket}
+		for i, c := range readCols {
+			cols[c].setNum(&a, nums[i].Int64)
+		}
+		for i, v := range texts {
+			cols[textCols[i]].setText(&a, v)
+		}
 		unpack(&a, flags)
 		if a.Unit, err = unitOf(dir, ticket, unit); err != nil {
 			return err

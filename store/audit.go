@@ -84,7 +84,7 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	return out, nil
 }
 
-// maskJSON masks a caller_phone field of a JSON object.
+// maskJSON masks the personal fields (caller_phone) of a JSON object.
 func maskJSON(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
 		return raw
@@ -93,11 +93,15 @@ func maskJSON(raw json.RawMessage) json.RawMessage {
 	if json.Unmarshal(raw, &m) != nil {
 		return raw
 	}
-	p, ok := m["caller_phone"].(string)
-	if !ok || p == "" {
+	masked := false
+	for _, c := range cols {
+		if p, ok := m[c.name].(string); ok && c.personal && p != "" {
+			m[c.name], masked = scoring.MaskPhone(p), true
+		}
+	}
+	if !masked {
 		return raw
 	}
-	m["caller_phone"] = scoring.MaskPhone(p)
 	out, err := json.Marshal(m)
 	if err != nil {
 		return raw

@@ -70,11 +70,12 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 		}
 		return nil
 	}
-	lean := true
+	q := Query{From: from, To: to, Basis: ByEither, Lean: true, NoPolicyText: true}
 	for _, s := range specs {
-		lean = lean && !s.Policy.ReadsText()
+		if s.Policy.ReadsText() {
+			q.NoPolicyText = false
+		}
 	}
-	q := Query{From: from, To: to, Basis: ByEither, Lean: lean}
 	if workers > 1 {
 		err = db.scanPG(ctx, dir, q, workers, add)
 	} else {
@@ -90,8 +91,12 @@ func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, err
 			}
 		}
 	}
-	for _, b := range books[0] {
-		if err := b.Finish(); err != nil {
+	for i, s := range specs {
+		adjs, err := db.ScoringAdjustments(ctx, s.Periods)
+		if err != nil {
+			return nil, err
+		}
+		if err := FinishBook(books[0][i], adjs); err != nil {
 			return nil, err
 		}
 	}
@@ -110,4 +115,12 @@ func (db *DB) scoringStart(ctx context.Context, from int64) (int64, error) {
 		return earliest.Int64, nil
 	}
 	return from, nil
+}
+
+// FinishBook gives a book built from every row its adjustments (SPEC §13.10), then finishes it.
+func FinishBook(b *scoring.Book, adjs []scoring.Adjustment) error {
+	if err := b.AddAdjustments(adjs); err != nil {
+		return err
+	}
+	return b.Finish()
 }

@@ -16,6 +16,10 @@ func TestStoredEnumValues(t *testing.T) {
 		"resolution":   func(s string) (uint8, error) { v, err := scoring.ParseResolution(s); return uint8(v), err },
 		"satisfaction": func(s string) (uint8, error) { v, err := scoring.ParseSatisfaction(s); return uint8(v), err },
 		"contacted":    func(s string) (uint8, error) { v, err := scoring.ParseTri(s); return uint8(v), err },
+		"return_status": func(s string) (uint8, error) {
+			v, err := scoring.ParseReturnStatus(s)
+			return uint8(v), err
+		},
 	}
 	for _, c := range []struct {
 		field string
@@ -27,6 +31,7 @@ func TestStoredEnumValues(t *testing.T) {
 		{"resolution", []string{"", "resolved", "partial", "unresolved"}},
 		{"satisfaction", []string{"unrated", "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"}},
 		{"contacted", []string{"", "true", "false"}},
+		{"return_status", []string{"none", "approved", "rejected"}},
 	} {
 		for want, w := range c.words {
 			if w == "" && c.field == "role" {
@@ -52,9 +57,9 @@ func TestStoredEnumValues(t *testing.T) {
 func TestPackedFlagsRoundTrip(t *testing.T) {
 	a := scoring.Assignment{Role: scoring.Co, Kind: scoring.Praise, Urgency: scoring.Complex, Resolution: scoring.Unresolved,
 		Satisfaction: scoring.VeryDissatisfied, Contacted: scoring.No, CallbackValid: true, Supervised: true,
-		IncompleteMaterials: true, OpinionIncident: true, Excluded: true}
+		IncompleteMaterials: true, OpinionIncident: true, Excluded: true, Return: scoring.ReturnRejected}
 	vals := map[int]int64{iRole: 1, iKind: 5, iUrgency: 3, iResolution: 3, iSatisfaction: 5, iContacted: 2,
-		iCallbackValid: 1, iSupervised: 1, iIncomplete: 1, iOpinion: 1, iExcluded: 1}
+		iCallbackValid: 1, iSupervised: 1, iIncomplete: 1, iOpinion: 1, iExcluded: 1, iReturn: 2}
 	var f int64
 	for _, b := range flagBits {
 		f |= vals[b.col] << b.shift
@@ -67,5 +72,13 @@ func TestPackedFlagsRoundTrip(t *testing.T) {
 	unpack(&got, 0)
 	if got != (scoring.Assignment{}) {
 		t.Errorf("zero flags: got %+v", got)
+	}
+}
+
+// TestPolicyTextsAreReadWhenAPolicyCanUseThem checks which policies make scoring read category,
+// caller_phone, channel and hotline.
+func TestLeanReadsSkipOnlyThePolicyTexts(t *testing.T) {
+	if alwaysTexts != 1 || scoredTexts != 5 || len(textCols) != 6 || cols[textCols[0]].name != "duplicate_of" {
+		t.Errorf("text columns: %d always, %d scored, %d in all, first %s", alwaysTexts, scoredTexts, len(textCols), cols[textCols[0]].name)
 	}
 }

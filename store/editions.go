@@ -106,9 +106,15 @@ func (db *DB) digest(ctx context.Context, from, to int64, fn func(dir *scoring.D
 	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
+// digestRow writes one row; the second-edition fields (SPEC §13.1) are written only when one of them
+// is set, so that the digests of editions published before they existed stay valid.
 func digestRow(h hash.Hash, a *scoring.Assignment, unit string) {
 	b := make([]byte, 0, 256)
-	for i, v := range values(nil, a, unit) {
+	vals := values(nil, a, unit)
+	if !secondEditionSet(vals) {
+		vals = vals[:iAccepted]
+	}
+	for i, v := range vals {
 		if i > 0 {
 			b = append(b, 0x1f)
 		}
@@ -145,24 +151,14 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	if err != nil {
 		return Edition{}, err
 	}
-	var book *scoring.Book
+	// The book reads every row a scorecard may need, with the period's adjustments (SPEC §13).
+	book, err := db.Book(ctx, p, []scoring.Period{per})
+	if err != nil {
+		return Edition{}, err
+	}
 	var points []scoring.PointLine
-	var later []scoring.Assignment
-	windowed := p.Duplicates != nil && p.Duplicates.Window > 0
-	digest, rows, err := db.digest(ctx, per.Start, per.End, func(dir *scoring.Directory, a *scoring.Assignment) error {
-		if book == nil {
-			if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
-				return err
-			}
-		}
-		if err := book.Add(a); err != nil {
-			return err
-		}
+	digest, rows, err := db.DigestPeriod(ctx, per, func(dir *scoring.Directory, a *scoring.Assignment) error {
 		if book.PeriodOf(a) != 0 {
-			return nil
-		}
-		if windowed { // a repeat by window is known only once the book is finished
-			later = append(later, *a)
 			return nil
 		}
 		l, err := book.Line(a)
@@ -174,25 +170,6 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	})
 	if err != nil {
 		return Edition{}, err
-	}
-	if book == nil { // no rows in the window: every unit is unranked
-		dir, err := db.Directory(ctx)
-		if err != nil {
-			return Edition{}, err
-		}
-		if book, err = scoring.NewBook(p, dir, []scoring.Period{per}); err != nil {
-			return Edition{}, err
-		}
-	}
-	if err := book.Finish(); err != nil {
-		return Edition{}, err
-	}
-	for i := range later {
-		l, err := book.Line(&later[i])
-		if err != nil {
-			return Edition{}, err
-		}
-		points = scoring.AppendPointLines(points, book.Directory().Unit(later[i].Unit), &l)
 	}
 	scoring.SortPointLines(points, book.Directory())
 	if !sameScores(book.Card(0), card) {

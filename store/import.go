@@ -28,6 +28,10 @@ type ImportOptions struct {
 	Loc *time.Location
 	// MaxErrors caps the row errors listed in the report (the count stays exact); 0 is the reader's default.
 	MaxErrors int
+	// Present names the ticket fields the file has (SPEC §3.2 and §13.1 names: accepted_at, resolved, …);
+	// nil means every field. A field absent from the file leaves that field of stored rows unchanged;
+	// new rows get its empty value.
+	Present map[string]bool
 	// Progress, when set, is called from the reading goroutine with the number of rows read so far,
 	// every few thousand rows and once at the end.
 	Progress func(rows int)

@@ -31,11 +31,8 @@ func withPgx(ctx context.Context, db *DB, fn func(c *pgx.Conn) error) error {
 
 // streamPG reads rows with pgx in the binary format, decoding the raw values without per-row
 // allocation beyond the ticket id's string (and the text fields of a full read).
-func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, lean bool, query string, args []any, fn func(*scoring.Assignment) error) error {
-	n := 3 + len(readCols)
-	if !lean {
-		n += len(textCols)
-	}
+func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, texts int, query string, args []any, fn func(*scoring.Assignment) error) error {
+	n := 3 + len(readCols) + texts
 	formats := make(pgx.QueryResultFormats, n)
 	for i := range formats {
 		formats[i] = pgx.BinaryFormatCode
@@ -48,10 +45,14 @@ func streamPG(ctx context.Context, c *pgx.Conn, dir *scoring.Directory, lean boo
 	var a scoring.Assignment
 	for rows.Next() {
 		v := rows.RawValues()
-		a = scoring.Assignment{TicketID: string(v[0]), Redispatches: int32(beInt(v[3])),
-			Received: beInt(v[4]), Dispatched: beInt(v[5]), ContactAt: beInt(v[6]), Closed: beInt(v[7]), Due: beInt(v[8])}
-		if !lean {
-			a.ExcludeReason, a.Category, a.CallerPhone = string(v[9]), string(v[10]), string(v[11])
+		a = scoring.Assignment{TicketID: string(v[0])}
+		for i, c := range readCols {
+			cols[c].setNum(&a, beInt(v[3+i]))
+		}
+		for i, c := range textCols[:texts] {
+			if s := v[3+len(readCols)+i]; len(s) > 0 {
+				cols[c].setText(&a, string(s))
+			}
 		}
 		unpack(&a, beInt(v[2]))
 		if a.Unit, err = unitOf(dir, a.TicketID, v[1]); err != nil {
@@ -105,7 +106,7 @@ func (db *DB) scanPG(ctx context.Context, dir *scoring.Directory, q Query, worke
 				}
 				for ch := range chunks {
 					query, args := db.selectQuery(q, ch)
-					if err := streamPG(ctx, c, dir, q.Lean, query, args, func(a *scoring.Assignment) error { return fn(w, a) }); err != nil {
+					if err := streamPG(ctx, c, dir, q.texts(), query, args, func(a *scoring.Assignment) error { return fn(w, a) }); err != nil {
 						return err
 					}
 				}

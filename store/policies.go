@@ -27,9 +27,9 @@ type PolicyRecord struct {
 	ActivatedAt time.Time `bun:"activated_at,nullzero" json:"activated_at,omitzero"`
 }
 
-// Policy parses the stored YAML with the database's calendars.
-func (db *DB) parsePolicy(r *PolicyRecord) (*scoring.Policy, error) {
-	p, err := scoring.ParsePolicy([]byte(r.Source), db.cal)
+// parsePolicy parses the stored YAML with the database's calendars (stored ones first).
+func (db *DB) parsePolicy(ctx context.Context, r *PolicyRecord) (*scoring.Policy, error) {
+	p, err := scoring.ParsePolicy([]byte(r.Source), db.calendarSource(ctx))
 	if err != nil {
 		return nil, dbError(err, "stored policy %s %s", r.Name, r.Version)
 	}
@@ -40,7 +40,7 @@ func (db *DB) parsePolicy(r *PolicyRecord) (*scoring.Policy, error) {
 // content again returns the stored record; a different content under an existing name and version is
 // a Conflict (versions are immutable: give it a new version).
 func (db *DB) SavePolicy(ctx context.Context, yaml []byte, actor string) (PolicyRecord, error) {
-	p, err := scoring.ParsePolicy(yaml, db.cal)
+	p, err := scoring.ParsePolicy(yaml, db.calendarSource(ctx))
 	if err != nil {
 		return PolicyRecord{}, err
 	}
@@ -116,7 +116,7 @@ func (db *DB) ActivePolicy(ctx context.Context) (*scoring.Policy, error) {
 		}
 		return nil, dbError(err, "read active policy")
 	}
-	return db.parsePolicy(&rec)
+	return db.parsePolicy(ctx, &rec)
 }
 
 // Policy returns a stored policy version; an empty version is the name's active version.
@@ -131,7 +131,7 @@ func (db *DB) Policy(ctx context.Context, name, version string) (*scoring.Policy
 	if err := q.Scan(ctx); err != nil {
 		return nil, rec, dbError(err, "policy %q version %q", name, version)
 	}
-	p, err := db.parsePolicy(&rec)
+	p, err := db.parsePolicy(ctx, &rec)
 	return p, rec, err
 }
 

@@ -78,8 +78,15 @@ func dropDuplicates(ctx context.Context, tx bun.Tx, pg, direct bool, loaded int)
 // An import at least as large as the stored table is a bulk load: the secondary indexes (and, on
 // PostgreSQL, the unit foreign key) are dropped and rebuilt in the same transaction, which is several
 // times faster than maintaining them row by row; concurrent readers then wait for the commit.
-func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, actor, why string) (inserted, updated int, err error) {
+// Only the fields in present (nil: all) of an existing row are compared, audited and updated: a field
+// absent from the file leaves that field of the stored rows as it was.
+func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, actor, why string, present map[string]bool) (inserted, updated int, err error) {
 	pg := db.pg
+	fields := fieldCols(present)
+	if len(fields) == 0 {
+		return 0, 0, invalid("import: no field of the tickets besides the key is present")
+	}
+	audited := append(cols[:2:2], fields...)
 	if pg {
 		if _, err := tx.ExecContext(ctx, "ANALYZE "+stageTable); err != nil {
 			return 0, 0, dbError(err, "analyze staged rows")
@@ -92,8 +99,8 @@ func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, acto
 	if existing > 0 {
 		key := "s.ticket_id || '/' || s.unit"
 		audit := "INSERT INTO audit_log (at, actor, entity, entity_key, action, old_values, new_values, why, batch_id) " +
-			"SELECT ?, ?, ?, " + key + ", ?, " + jsonExpr(pg, "a", cols) + ", " + jsonExpr(pg, "s", cols) + ", ?, ? " +
-			"FROM " + stageTable + " s JOIN assignments a ON a.ticket_id = s.ticket_id AND a.unit = s.unit WHERE " + distinct(pg, "a", "s")
+			"SELECT ?, ?, ?, " + key + ", ?, " + jsonExpr(pg, "a", audited) + ", " + jsonExpr(pg, "s", audited) + ", ?, ? " +
+			"FROM " + stageTable + " s JOIN assignments a ON a.ticket_id = s.ticket_id AND a.unit = s.unit WHERE " + distinct(pg, "a", "s", fields)
 		r, err := tx.NewRaw(audit, db.now().UTC(), actor, EntityAssignment, ActionImportUpdate, why, batch).Exec(ctx)
 		if err != nil {
 			return 0, 0, dbError(err, "audit changed rows")
@@ -110,13 +117,13 @@ func merge(ctx context.Context, db *DB, tx bun.Tx, staged int, batch int64, acto
 		db.log.Debug("bulk load: dropped secondary indexes", "stored", existing, "staged", staged)
 	}
 	var set []string
-	for _, c := range cols[2:] {
+	for _, c := range fields {
 		set = append(set, c.name+" = excluded."+c.name)
 	}
 	set = append(set, "batch_id = excluded.batch_id")
 	upsert := "INSERT INTO assignments (" + colNames("", cols) + ", batch_id) SELECT " + colNames("s", cols) + ", ? FROM " +
 		stageTable + " s WHERE true ON CONFLICT (ticket_id, unit) DO UPDATE SET " + strings.Join(set, ", ") +
-		" WHERE " + distinct(pg, "assignments", "excluded")
+		" WHERE " + distinct(pg, "assignments", "excluded", fields)
 	r, err := tx.NewRaw(upsert, batch).Exec(ctx)
 	if err != nil {
 		return 0, 0, dbError(err, "store assignments")
@@ -239,7 +246,7 @@ type sqliteLoader struct {
 	batch  int64
 }
 
-// sqliteRowsPerInsert rows of 23 parameters each stay far below SQLite's 32766 parameters.
+// sqliteRowsPerInsert rows of 30 parameters each stay far below SQLite's 32766 parameters.
 const sqliteRowsPerInsert = 64
 
 // insertSQL inserts rows into the staging table (row number first) or into assignments (batch last,
@@ -255,22 +262,21 @@ func insertSQL(direct bool, rows int) string {
 
 // driverValues appends an assignment's stored values in cols order as driver values.
 func driverValues(dst []driver.NamedValue, a *scoring.Assignment, unit string) []driver.NamedValue {
-	b := func(v bool) int64 {
-		if v {
-			return 1
+	for i := range cols {
+		c := &cols[i]
+		var v driver.Value
+		switch {
+		case c.id == iUnit:
+			v = unit
+		case c.typ == cText:
+			v = c.text(a)
+		case c.typ == cTime:
+			if t := c.num(a); t != 0 {
+				v = t
+			}
+		default:
+			v = c.num(a)
 		}
-		return 0
-	}
-	t := func(v int64) driver.Value {
-		if v == 0 {
-			return nil
-		}
-		return v
-	}
-	for _, v := range [...]driver.Value{a.TicketID, unit, int64(a.Role), int64(a.Kind), int64(a.Urgency), int64(a.Resolution),
-		int64(a.Satisfaction), int64(a.Contacted), b(a.CallbackValid), b(a.Supervised), b(a.IncompleteMaterials),
-		b(a.OpinionIncident), b(a.Excluded), a.ExcludeReason, int64(a.Redispatches),
-		t(a.Received), t(a.Dispatched), t(a.ContactAt), t(a.Closed), t(a.Due), a.Category, a.CallerPhone} {
 		dst = append(dst, driver.NamedValue{Ordinal: len(dst) + 1, Value: v})
 	}
 	return dst

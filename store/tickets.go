@@ -34,7 +34,20 @@ const batchSize = 1024
 // welcome); a bulk load (into an empty table, or a file at least as large as the table) drops and
 // rebuilds keys and indexes, so its readers wait until it commits.
 func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt ImportOptions) (*ImportResult, error) {
+	return db.importTickets(ctx, name, r, opt, func(r io.Reader, dir *scoring.Directory, ropt imports.Options, emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+		return imports.Tickets(name, r, dir, ropt, emit)
+	})
+}
+
+// readTickets reads a tickets file from r, passing each valid row to emit (imports.Tickets).
+type readTickets func(r io.Reader, dir *scoring.Directory, ropt imports.Options, emit func(int, *scoring.Assignment) error) (*imports.Report, error)
+
+// importTickets is ImportTickets with the reader given.
+func (db *DB) importTickets(ctx context.Context, name string, r io.Reader, opt ImportOptions, read readTickets) (*ImportResult, error) {
 	start := db.now()
+	if err := checkPresent(opt.Present); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
 	loc, err := db.location(ctx, opt.Loc)
 	if err != nil {
 		return nil, err
@@ -74,7 +87,7 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 		ld := db.loader(conn, tx, dir, direct, b.ID)
 		ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
 		rep, loaded, err := pipe(ctx, ld, func(emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
-			return imports.Tickets(name, hr, dir, ropt, emit)
+			return read(hr, dir, ropt, emit)
 		}, opt.Progress)
 		if err != nil {
 			return err
@@ -103,7 +116,7 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 				return err
 			}
 		} else {
-			if res.Inserted, res.Updated, err = merge(ctx, db, tx, loaded, b.ID, opt.Actor, "import "+name); err != nil {
+			if res.Inserted, res.Updated, err = merge(ctx, db, tx, loaded, b.ID, opt.Actor, "import "+name, opt.Present); err != nil {
 				return err
 			}
 			if err := dropStage(ctx, tx, db.pg); err != nil {
@@ -215,4 +228,18 @@ func pipe(ctx context.Context, ld loader,
 		return nil, 0, fmt.Errorf("reader returned no report")
 	}
 	return r.rep, staged, nil
+}
+
+// checkPresent refuses a field set naming a field that is not a ticket field.
+func checkPresent(present map[string]bool) error {
+	for f := range present {
+		known := false
+		for _, c := range cols {
+			known = known || c.field == f
+		}
+		if !known {
+			return invalid("unknown ticket field %q", f)
+		}
+	}
+	return nil
 }

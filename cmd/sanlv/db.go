@@ -14,7 +14,8 @@ func (m *Main) dsn(flagValue string) string {
 	return m.Getenv("SANLV_DB")
 }
 
-// openDB opens (and migrates) the database and closes it when Main closes.
+// openDB opens (and migrates) the database, creating a SQLite file that does not exist yet, and closes
+// it when Main closes. Commands that only read use openExistingDB.
 func (m *Main) openDB(ctx context.Context, flagValue string) (*store.DB, error) {
 	db, err := store.OpenConfig(ctx, store.Config{DSN: m.dsn(flagValue), Logger: m.Logger})
 	if err != nil {
@@ -22,4 +23,13 @@ func (m *Main) openDB(ctx context.Context, flagValue string) (*store.DB, error) 
 	}
 	m.closers = append(m.closers, db.Close)
 	return db, nil
+}
+
+// openExistingDB is openDB for commands that only read: a SQLite path that does not exist is an
+// error, not a new empty database (a mistyped --db would otherwise print an empty ranking).
+func (m *Main) openExistingDB(ctx context.Context, flagValue string) (*store.DB, error) {
+	if err := store.MustExist(m.dsn(flagValue)); err != nil {
+		return nil, err
+	}
+	return m.openDB(ctx, flagValue)
 }

@@ -2,22 +2,28 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
+	"regexp"
 	"runtime"
 	"strings"
+	"time"
 
 	"sanlv/fixtures"
 	"sanlv/imports"
 	"sanlv/scoring"
+	"sanlv/store"
 )
 
 // inputs are the flags every scoring command shares: where units, tickets and the policy come from.
 type inputs struct {
 	units, tickets, policy, mapping, db string
-	skipInvalid                         bool
-	workers                             int
+	// adjustments is a CSV of adjustments (file mode); calendars a directory of calendar YAML files (file mode).
+	adjustments, calendars string
+	skipInvalid            bool
+	workers                int
 }
 
 func (in *inputs) register(fs *flag.FlagSet) {
@@ -26,18 +32,27 @@ func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.policy, "policy", "", "policy YAML file, or a shipped policy name ("+strings.Join(fixtures.PolicyNames(), ", ")+"); default with --db: the active policy")
 	fs.StringVar(&in.mapping, "mapping", "", "column mapping YAML for another platform's export")
 	fs.StringVar(&in.db, "db", "", "score from a database (used when no file is given): SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
+	fs.StringVar(&in.adjustments, "adjustments", "", "adjustments CSV: unit, period, label, points, reason (file mode; with --db record them with sanlv adjust)")
+	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
 	fs.BoolVar(&in.skipInvalid, "skip-invalid", false, "score the valid rows when some rows are invalid (says how many were skipped)")
 	fs.IntVar(&in.workers, "workers", runtime.GOMAXPROCS(0), "parallel readers for a plain CSV tickets file")
 }
 
 func (in *inputs) fromFiles() bool { return in.units != "" || in.tickets != "" }
 
-// loadPolicy reads the --policy file or shipped policy.
-func (m *Main) loadPolicy(ref string) (*scoring.Policy, error) {
+// loadPolicy reads the --policy file or shipped policy, with the calendars of calendarDir besides the shipped ones.
+func (m *Main) loadPolicy(ref, calendarDir string) (*scoring.Policy, error) {
 	if ref == "" {
 		return nil, fmt.Errorf("--policy is required: a YAML file or one of %s: %w", strings.Join(fixtures.PolicyNames(), ", "), errUsage)
 	}
-	p, err := fixtures.LoadPolicy(ref)
+	var src scoring.CalendarSource
+	if calendarDir != "" {
+		var err error
+		if src, err = fixtures.CalendarDir(calendarDir); err != nil {
+			return nil, m.fail(err)
+		}
+	}
+	p, err := fixtures.LoadPolicyWith(ref, src)
 	if err != nil {
 		return nil, m.fail(err)
 	}
@@ -89,9 +104,36 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	}
 	add := func(w, row int, a *scoring.Assignment) error {
 		if err := books[w].Add(a); err != nil {
-			return fmt.Errorf("%s:%d: %w", in.tickets, row, err)
+			if a.TicketID != "" {
+				return fmt.Errorf("%s:%d: %w%s", in.tickets, row, err, calendarHint(p, err))
+			}
+			// A lean read leaves the ticket id out: read it again for the message.
+			msg := strings.TrimPrefix(err.Error(), "ticket : ")
+			return &wrapped{msg: fmt.Sprintf("%s:%d: ticket %s: %s%s", in.tickets, row, ticketAt(in.tickets, row, dir, opt), msg, calendarHint(p, err)), err: err}
 		}
 		return nil
+	}
+	var adjs []scoring.Adjustment
+	if in.adjustments != "" {
+		f, err := os.Open(in.adjustments)
+		if err != nil {
+			return nil, err
+		}
+		adjs, err = imports.ReadAdjustments(f, in.adjustments)
+		f.Close()
+		if err != nil {
+			return nil, m.fail(err)
+		}
+		for i, a := range adjs {
+			u, ok := dir.Lookup(a.Unit)
+			if !ok {
+				return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): unknown unit %q", in.adjustments, i+1, a.Unit, a.Period, a.Label, a.Unit)
+			}
+			if _, err := scoring.ParsePeriod(a.Period, 1, time.UTC); err != nil {
+				return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): period: %v", in.adjustments, i+1, a.Unit, a.Period, a.Label, err)
+			}
+			adjs[i].Unit = dir.Unit(u).Code
+		}
 	}
 	var rep *imports.Report
 	if opt.Mapping == nil && !isXLSX(in.tickets) {
@@ -119,10 +161,58 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 			return nil, err
 		}
 	}
-	if err := books[0].Finish(); err != nil {
-		return nil, err
+	if err := store.FinishBook(books[0], adjs); err != nil {
+		return nil, m.fail(err)
 	}
 	return books[0], nil
+}
+
+// wrapped is an error with its own message that keeps the cause in the chain.
+type wrapped struct {
+	msg string
+	err error
+}
+
+func (w *wrapped) Error() string { return w.msg }
+func (w *wrapped) Unwrap() error { return w.err }
+
+// ticketAt reads the ticket id of a row of the tickets file again (for an error message); "" when it cannot.
+func ticketAt(path string, row int, dir *scoring.Directory, opt imports.Options) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	opt.Lean = false
+	found := ""
+	stop := errors.New("found")
+	imports.Tickets(path, f, dir, opt, func(r int, a *scoring.Assignment) error {
+		if r == row {
+			found = a.TicketID
+			return stop
+		}
+		return nil
+	})
+	return found
+}
+
+// calendarYear finds the year a calendar error says is missing.
+var calendarYear = regexp.MustCompile(`(?:reaches|calendar for) (\d{4})`)
+
+// calendarHint says how to add the calendar a deadline needs, when err is about a missing year.
+func calendarHint(p *scoring.Policy, err error) string {
+	m := calendarYear.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	prefix := "cn-"
+	if n := len(p.Calendars); n > 0 {
+		if i := strings.LastIndex(p.Calendars[n-1], "-"); i >= 0 {
+			prefix = p.Calendars[n-1][:i+1]
+		}
+	}
+	name := prefix + m[1]
+	return fmt.Sprintf("; add the calendar and name it in the policy: sanlv calendar import %s.yaml (or --calendars DIR with %s.yaml)", name, name)
 }
 
 func isXLSX(path string) bool {
@@ -141,19 +231,26 @@ func (m *Main) book(ctx context.Context, in *inputs, p *scoring.Policy, periods 
 	if in.fromFiles() {
 		return m.fileBook(ctx, in, p, periods)
 	}
-	db, err := m.openDB(ctx, in.db)
+	if in.adjustments != "" || in.calendars != "" {
+		return nil, fmt.Errorf("--adjustments and --calendars are for scoring files; with a database record them with sanlv adjust import and sanlv calendar import: %w", errUsage)
+	}
+	db, err := m.openExistingDB(ctx, in.db)
 	if err != nil {
 		return nil, err
 	}
-	return db.Book(ctx, p, periods)
+	b, err := db.Book(ctx, p, periods)
+	if err != nil {
+		return nil, fmt.Errorf("%w%s", err, calendarHint(p, err))
+	}
+	return b, nil
 }
 
 // policyFor returns the --policy, or the database's active policy when scoring from the database.
 func (m *Main) policyFor(ctx context.Context, in *inputs) (*scoring.Policy, error) {
 	if in.policy != "" || in.fromFiles() {
-		return m.loadPolicy(in.policy)
+		return m.loadPolicy(in.policy, in.calendars)
 	}
-	db, err := m.openDB(ctx, in.db)
+	db, err := m.openExistingDB(ctx, in.db)
 	if err != nil {
 		return nil, err
 	}

@@ -119,6 +119,8 @@ var commands = []command{
 	{"token", "create, list or revoke API tokens", (*Main).runToken},
 	{"policy", "check a policy file (policy check FILE)", (*Main).runPolicy},
 	{"import", "import units or tickets into the database (all or nothing, idempotent)", (*Main).runImport},
+	{"adjust", "record, list, revoke or import adjustments (加分, 扣分, 质量抽检)", (*Main).runAdjust},
+	{"calendar", "import or list the working-day calendars policies may name", (*Main).runCalendar},
 	{"migrate", "bring the database schema up to date", (*Main).runMigrate},
 	{"gen", "generate a deterministic synthetic city (units and tickets CSV)", (*Main).runGen},
 }

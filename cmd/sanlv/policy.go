@@ -16,7 +16,7 @@ func (m *Main) runPolicy(ctx context.Context, args []string) error {
 		}
 		return errUsage
 	}
-	p, err := m.loadPolicy(args[1])
+	p, err := m.loadPolicy(args[1], "")
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func (m *Main) tokenList(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	d, err := m.openDB(ctx, db)
+	d, err := m.openExistingDB(ctx, db)
 	if err != nil {
 		return m.fail(err)
 	}

@@ -16,7 +16,7 @@ import (
 // a non-empty unit code lets the database return only that unit's rows.
 func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, per scoring.Period, unit string, fn func(*scoring.Assignment) error) error {
 	if !in.fromFiles() {
-		db, err := m.openDB(ctx, in.db)
+		db, err := m.openExistingDB(ctx, in.db)
 		if err != nil {
 			return err
 		}
@@ -133,7 +133,7 @@ func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string
 		bl.Points, err = m.pointLines(ctx, in, p, b, 1)
 		return bl, err
 	}
-	db, err := m.openDB(ctx, in.db)
+	db, err := m.openExistingDB(ctx, in.db)
 	if err != nil {
 		return bl, err
 	}
@@ -211,7 +211,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if actor == "" {
 		actor = "cli:" + m.Getenv("USER")
 	}
-	db, err := m.openDB(ctx, dsn)
+	db, err := m.openExistingDB(ctx, dsn)
 	if err != nil {
 		return err
 	}
