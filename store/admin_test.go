@@ -289,9 +289,9 @@ func TestBulkImportRebuildsTheIndexes(t *testing.T) {
 		if err := db.Bun().NewRaw(q).Scan(context.Background(), &names); err != nil {
 			t.Fatal(err)
 		}
-		want := "assignments_closed_at assignments_extended_due_at assignments_received_at assignments_returned_at assignments_unit_closed_at sqlite_autoindex_assignments_1"
+		want := "assignments_closed_at assignments_received_at assignments_unit_closed_at sqlite_autoindex_assignments_1"
 		if db.Postgres() {
-			want = "assignments_closed_at assignments_extended_due_at assignments_pkey assignments_received_at assignments_returned_at assignments_unit_closed_at"
+			want = "assignments_closed_at assignments_pkey assignments_received_at assignments_unit_closed_at"
 			var fk int
 			db.Bun().NewRaw("SELECT count(*) FROM pg_constraint WHERE conrelid = 'assignments'::regclass AND contype = 'f'").Scan(context.Background(), &fk)
 			if fk != 1 {

@@ -23,19 +23,7 @@ const (
 	// ByEither selects rows whose closed_at or received_at is in the window: every row that can
 	// count in a period's scorecard under either basis, including requests per 10k (received rows).
 	ByEither
-	// ByScoring selects every row a second-edition scorecard of the window may need (SPEC §13): rows
-	// received in the window or in the Lookback before it (repeat windows, deadlines that fall in the
-	// window, the closure rate), closed, returned or with an extended deadline in the window, and rows
-	// still open that were received earlier (overdue-open rows). Rows outside every period are ignored
-	// by the book, so reading more is safe. Not read: a row received more than Lookback before the
-	// window whose given due date (not extended) falls in it and that closed before the window or is
-	// closed after it — such a due date is far beyond any limit.
-	ByScoring
 )
-
-// Lookback is how far before a window ByScoring reads closed rows and received rows: the longest
-// repeat window or deadline limit it supports (60 days with margin).
-const Lookback = 62 * 86400
 
 // Query selects assignments to stream.
 type Query struct {
@@ -108,11 +96,7 @@ func (db *DB) wideWindow(ctx context.Context, q Query) (bool, error) {
 	if !lo.Valid || hi <= lo.Int64 {
 		return true, nil
 	}
-	from := q.From
-	if q.Basis == ByScoring {
-		from -= Lookback
-	}
-	cover := min(q.To, hi) - max(from, lo.Int64)
+	cover := min(q.To, hi) - max(q.From, lo.Int64)
 	return cover*5 > hi-lo.Int64, nil
 }
 
@@ -249,21 +233,6 @@ func (db *DB) selectQuery(q Query, chunk []int64) (string, []any) {
 			where = append(where, between("received_at", chunk[0], chunk[1]))
 		case q.Basis == ByReceived:
 			where = append(where, between("received_at", q.From, q.To))
-		case q.Basis == ByScoring:
-			// Each term is a range of one indexed column, so that both databases combine index scans.
-			lo := q.From - Lookback
-			w := "(" + between("received_at", lo, q.To) + " OR " + between("closed_at", q.From, q.To) + " OR " +
-				between("returned_at", q.From, q.To) + " OR " + between("extended_due_at", q.From, q.To) +
-				" OR (a.closed_at IS NULL AND a.received_at < " + arg(lo) + "))"
-			if chunk != nil {
-				// The first chunk also takes every row received before the window (long-open rows among them).
-				if chunk[0] == q.From {
-					w += " AND a.received_at < " + arg(chunk[1])
-				} else {
-					w += " AND " + between("received_at", chunk[0], chunk[1])
-				}
-			}
-			where = append(where, "("+w+")")
 		case chunk != nil:
 			where = append(where, "("+between("closed_at", chunk[0], chunk[1])+" OR ("+between("received_at", chunk[0], chunk[1])+
 				" AND (a.closed_at IS NULL OR NOT "+between("closed_at", q.From, q.To)+")))")

@@ -8,11 +8,6 @@ ALTER TABLE assignments
     ADD COLUMN channel         TEXT NOT NULL DEFAULT '',
     ADD COLUMN hotline         TEXT NOT NULL DEFAULT '';
 --bun:split
--- Scoring reads rows returned or with an extended deadline in a period through these (sparse) indexes.
-CREATE INDEX assignments_returned_at ON assignments (returned_at) WHERE returned_at IS NOT NULL;
---bun:split
-CREATE INDEX assignments_extended_due_at ON assignments (extended_due_at) WHERE extended_due_at IS NOT NULL;
---bun:split
 -- An adjustment is never deleted: a wrong one is revoked by a later record (revokes = its id) with the
 -- opposite points, and the revoked record names its revocation (revoked_by).
 CREATE TABLE adjustments (

@@ -1,9 +1,5 @@
 DROP TABLE adjustments;
 --bun:split
-DROP INDEX assignments_returned_at;
---bun:split
-DROP INDEX assignments_extended_due_at;
---bun:split
 ALTER TABLE assignments DROP COLUMN hotline;
 --bun:split
 ALTER TABLE assignments DROP COLUMN channel;
