@@ -117,12 +117,13 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 			fail(name+":1:"+f.String(), "missing required column %s (%s)", f, strings.Join(ticketFields[f].chinese, ", "))
 		}
 	}
+	var ignore map[string]bool
+	if m != nil {
+		ignore = m.ignore
+	}
+	errs = append(errs, unknownColumns(name, header, used, l.absentHeaders(), ignore)...)
 	if len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Reason
-		}
-		return nil, &scoring.Error{Code: scoring.Invalid, Message: name + ": " + strings.Join(msgs, "; "), Fields: errs}
+		return nil, columnsError(name, errs)
 	}
 	l.order = fieldOrder(l)
 	l.pos = map[string]int{"": -1}

@@ -66,7 +66,7 @@ func TestMappingReadsA311Export(t *testing.T) {
 		}
 	}
 	wantErrs := []RowError{
-		{File: "311.csv", Row: 6, Column: "Created Date", Reason: `cannot read datetime "13/40/2025 01:00:00 AM" (use 2025-06-03 14:05, 2025/6/3 14:05:09 or RFC 3339, or layout 01/02/2006 03:04:05 PM)`},
+		{File: "311.csv", Row: 6, Column: "Created Date", Reason: `cannot read datetime "13/40/2025 01:00:00 AM" (use 2025-06-03 14:05, 2025/6/3 14:05:09, 2025年6月3日 14:05 or RFC 3339, or layout 01/02/2006 03:04:05 PM)`},
 		{File: "311.csv", Row: 6, Column: "Agency", Reason: `unknown unit "Parks"`},
 	}
 	if !equalErrors(rep.Errors, wantErrs) {
