@@ -75,7 +75,7 @@ func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
 		return 0, false
 	}
 	unit := p.dir.Unit(u)
-	c.note(fmt.Sprintf("单位 %q 按 %s %s 读取（仅在统一全角/半角括号和空格后相同）", b, unit.Code, unit.Name))
+	c.note(fmt.Sprintf("单位「%s」按 %s %s 读取（仅在统一全角/半角括号和空格后相同）", b, unit.Code, unit.Name))
 	return u, true
 }
 

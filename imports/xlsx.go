@@ -161,19 +161,7 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, err
 		}
 		t.header, t.headerRow = header, row
-		for _, s := range tried {
-			t.notes = append(t.notes, "工作表 "+strings.TrimSuffix(strings.TrimPrefix(s, "sheet "), ": no header row")+" 没有含必需列的表头，已跳过")
-			t.skipped = append(t.skipped, strings.TrimSuffix(s, ": no header row"))
-		}
-		for j, s := range sheets {
-			if j != si && !contains(t.skipped, "sheet "+s) {
-				t.skipped = append(t.skipped, "sheet "+s)
-			}
-		}
-		if len(sheets) > 1 {
-			t.notes = append(t.notes, fmt.Sprintf("读取工作表 %s（共 %d 个工作表）", sheet, len(sheets)))
-		}
-		t.titleNote()
+		t.sheetNotes(sheets, si, tried)
 		return t, nil
 	}
 	f.Close()
@@ -241,4 +229,22 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 		}
 		return ln, nil
 	}
+}
+
+// sheetNotes records the sheet read, the sheets skipped for want of a header, the others, and title rows.
+func (t *table) sheetNotes(sheets []string, si int, tried []string) {
+	for _, s := range tried {
+		s = strings.TrimSuffix(s, ": no header row")
+		t.notes = append(t.notes, "工作表 "+strings.TrimPrefix(s, "sheet ")+" 没有含必需列的表头，已跳过")
+		t.skipped = append(t.skipped, s)
+	}
+	for j, s := range sheets {
+		if j != si && !contains(t.skipped, "sheet "+s) {
+			t.skipped = append(t.skipped, "sheet "+s)
+		}
+	}
+	if len(sheets) > 1 {
+		t.notes = append(t.notes, fmt.Sprintf("读取工作表 %s（共 %d 个工作表）", sheets[si], len(sheets)))
+	}
+	t.titleNote()
 }
