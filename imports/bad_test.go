@@ -139,7 +139,7 @@ func TestUnreadableFilesFail(t *testing.T) {
 		{"random bytes", random, "tickets: not UTF-8 or GB18030"},
 		{"UTF-16", []byte("\xFF\xFEt\x00i\x00"), "tickets: not UTF-8 or GB18030 (looks like UTF-16)"},
 		{"truncated XLSX", xlsx[:len(xlsx)/2], "tickets: not a readable XLSX workbook"},
-		{"old XLS", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), "tickets: an old .xls workbook"},
+		{"old XLS", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), "tickets: not a readable .xls workbook (damaged: not a complete Office compound file)"},
 		{"missing required column", []byte(lines("ticket_id,unit,received_at,dispatched_at", "T1,S01,2025-10-01 08:00,2025-10-01 09:00")),
 			"tickets: missing required column kind (诉求类型)"},
 		{"semicolons", []byte(lines(strings.ReplaceAll(header, ",", ";"), strings.ReplaceAll(good, ",", ";"))),

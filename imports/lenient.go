@@ -145,6 +145,7 @@ func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 	}
 	space()
 	d, ok3 := num(2)
+	space()
 	if !ok3 || (chinese && !is('日', '号')) || !validDate(y, mo, d) {
 		return 0, 0, false, false
 	}

@@ -135,7 +135,7 @@ func xlsRows(rows [][]string) func() (*line, error) {
 func workbookStream(data []byte) ([]byte, error) {
 	doc, err := mscfb.New(bytes.NewReader(data))
 	if err != nil {
-		return nil, err
+		return nil, errors.New("damaged: not a complete Office compound file")
 	}
 	for {
 		e, err := doc.Next()
