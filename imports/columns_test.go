@@ -271,7 +271,9 @@ func TestWorkedV2TicketsAreRead(t *testing.T) {
 		{117, func(a scoring.Assignment) bool { // T0100074 with an extension
 			return a.TicketID == "T0100074" && a.ExtendedDue == at("2025-10-19 20:57:00") && a.Due == at("2025-10-22 20:57:00")
 		}},
-		{7, func(a scoring.Assignment) bool { return a.TicketID == "T0100111" && a.Channel == "" && a.Hotline == "12319" }},
+		{7, func(a scoring.Assignment) bool {
+			return a.TicketID == "T0100111" && a.Channel == "" && a.Hotline == "12319"
+		}},
 	}
 	for _, c := range checks {
 		a, ok := byRow[c.row]

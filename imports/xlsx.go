@@ -33,12 +33,16 @@ const (
 )
 
 // checkZip refuses a workbook whose sheets or shared strings exceed the limits, reading each
-// such part once as a stream (so the check costs time, not memory).
+// such part once as a stream (so the check costs time, not memory). The shared strings may list
+// at most sstSlack more strings than the sheets have shared-string cells: a table of millions of
+// strings behind a tiny sheet is a bomb however well it compresses.
 func checkZip(name string, data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return fileError(name, "not a readable XLSX workbook (%v)", err)
 	}
+	var sst *zip.File
+	cells := 0
 	for _, f := range zr.File {
 		limit := uint64(0)
 		switch {
@@ -56,25 +60,50 @@ func checkZip(name string, data []byte) error {
 		if size > ratioFloor && size > maxRatio*max(f.CompressedSize64, 1) {
 			return fileError(name, "%s decompresses %d times its size (%d MB): refused as a zip bomb", f.Name, size/max(f.CompressedSize64, 1), size>>20)
 		}
-		if err := scanPart(f); err != nil {
+		if f.Name == "xl/sharedStrings.xml" {
+			sst = f
+			continue
+		}
+		n, err := scanPart(f, []byte(`t="s"`), -1)
+		if err != nil {
 			return fileError(name, "%s: %v", f.Name, err)
+		}
+		cells += n
+	}
+	if sst != nil {
+		if _, err := scanPart(sst, []byte("<si>"), cells+sstSlack); err != nil {
+			return fileError(name, "%s: %v", sst.Name, err)
 		}
 	}
 	return nil
 }
 
-// scanPart reads a part and fails on a text run longer than a cell may be.
-func scanPart(f *zip.File) error {
+// sstSlack is how many more shared strings than shared-string cells a workbook may have (strings
+// left over from deleted cells).
+const sstSlack = 100000
+
+// errTooMany reports a part with more occurrences of its pattern than allowed.
+var errTooMany = errors.New("more shared strings than the sheets use (a zip bomb)")
+
+// scanPart reads a part, fails on a text run longer than a cell may be, and counts the
+// occurrences of pat, failing as soon as they exceed limit (when limit ≥ 0).
+func scanPart(f *zip.File, pat []byte, limit int) (int, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rc.Close()
-	buf := make([]byte, 256<<10)
-	run := 0
+	keep := len(pat) - 1
+	buf := make([]byte, keep+256<<10)
+	carry := 0 // bytes of the previous chunk's end kept in front of buf
+	run, count := 0, 0
 	for {
-		n, err := rc.Read(buf)
-		b := buf[:n]
+		n, err := rc.Read(buf[carry:])
+		b := buf[carry : carry+n]
+		count += bytes.Count(buf[:carry+n], pat)
+		if limit >= 0 && count > limit {
+			return count, errTooMany
+		}
 		for len(b) > 0 {
 			i := bytes.IndexByte(b, '<')
 			if i < 0 {
@@ -88,13 +117,18 @@ func scanPart(f *zip.File) error {
 			run, b = 0, b[i+1:]
 		}
 		if run > maxTextRun {
-			return fmt.Errorf("a cell longer than Excel's %d characters (a damaged file or a zip bomb)", maxCellChars)
+			return count, fmt.Errorf("a cell longer than Excel's %d characters (a damaged file or a zip bomb)", maxCellChars)
+		}
+		// Keep the last bytes, so that a pattern across two reads is counted once.
+		if carry+n >= keep {
+			copy(buf, buf[carry+n-keep:carry+n])
+			carry = keep
 		}
 		if err == io.EOF {
-			return nil
+			return count, nil
 		}
 		if err != nil {
-			return err
+			return count, err
 		}
 	}
 }
