@@ -361,3 +361,21 @@ func checkValue(f field, v string, layouts []string, c *clock) string {
 	}
 	return ""
 }
+
+// WithPick returns a copy of m (an empty mapping when m is nil) that reads the given sheet (name or
+// 1-based number) and header row; "" and 0 keep the mapping's own choice (or detection).
+func (m *Mapping) WithPick(sheet string, headerRow int) *Mapping {
+	var c Mapping
+	if m != nil {
+		c = *m
+	} else {
+		c = Mapping{columns: map[field]string{}, values: map[field]map[string]string{}, defaults: map[field]string{}, ignore: map[string]bool{}, lines: map[string]int{}}
+	}
+	if sheet != "" {
+		c.sheet = sheet
+	}
+	if headerRow > 0 {
+		c.headerRow = headerRow
+	}
+	return &c
+}

@@ -6,7 +6,6 @@ import (
 	"hash/maphash"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -64,7 +63,7 @@ func (s *scan) fail(err error, fromFn bool) {
 
 func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, pieceLen int64,
 	fn func(worker, row int, a *scoring.Assignment) error) (*Report, error) {
-	name := filepath.Base(path)
+	name := path // as given, like the other readers and the caller's messages
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
