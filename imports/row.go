@@ -128,7 +128,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		switch f {
 		case fTicketID:
 			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
-				if p.scientific(c, row, f, b) {
+				if len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, f, b) {
 					continue
 				}
 				tid = b
@@ -197,23 +197,6 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				}
 			}
 			p.setTime(a, f, t)
-		case fReturnStatus:
-			v, err := p.ret.get(b)
-			p.check(c, row, f, err)
-			a.Return = v
-		case fDuplicateOf:
-			if p.text(c, ln, f, b) && len(b) > 0 && !p.scientific(c, row, f, b) {
-				dupOf = b
-				a.DuplicateOf = string(b)
-			}
-		case fChannel:
-			if p.text(c, ln, f, b) {
-				a.Channel = p.intern(b)
-			}
-		case fHotline:
-			if p.text(c, ln, f, b) {
-				a.Hotline = p.intern(b)
-			}
 		case fCategory:
 			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
 				a.Category = string(b)
@@ -226,6 +209,10 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		case fCallerPhone:
 			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
 				a.CallerPhone = string(b)
+			}
+		default:
+			if d := p.extra(c, ln, f, b, a); d != nil {
+				dupOf = d
 			}
 		}
 	}
@@ -246,6 +233,30 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		return rowInvalid
 	}
 	return rowValid
+}
+
+// extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
+func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.Assignment) (dupOf []byte) {
+	switch f {
+	case fReturnStatus:
+		v, err := p.ret.get(b)
+		p.check(c, ln.row, f, err)
+		a.Return = v
+	case fDuplicateOf:
+		if p.text(c, ln, f, b) && len(b) > 0 && !p.scientific(c, ln.row, f, b) {
+			a.DuplicateOf = string(b)
+			return b
+		}
+	case fChannel:
+		if p.text(c, ln, f, b) {
+			a.Channel = p.intern(b)
+		}
+	case fHotline:
+		if p.text(c, ln, f, b) {
+			a.Hotline = p.intern(b)
+		}
+	}
+	return nil
 }
 
 // crossCheck applies the rules between fields of SPEC §3.2.
