@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -280,5 +281,20 @@ func TestWorkedV2TicketsAreRead(t *testing.T) {
 		if !ok || !c.want(a) {
 			t.Errorf("row %d = %+v", c.row, a)
 		}
+	}
+}
+
+func TestUnitsFileWithTitleRowsAndASumLine(t *testing.T) {
+	data := book(t, []sheetSpec{{name: "单位", rows: [][]any{{"XX区承办单位名单"}, {"单位编码", "单位\n名称", "分　组", "常住人口"},
+		{"S01", "城关街道", "街道", 52000}, {"D01", "区城市管理委员会", "区级部门"}, {"合计", "", "", 52000}}}})
+	units, rep, err := ReadUnits("units.xlsx", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(units) != 2 || rep.Invalid != 0 || rep.HeaderRow != 2 || len(rep.Totals) != 1 || rep.Totals[0] != 5 {
+		t.Fatalf("units %v, report %+v", units, rep)
+	}
+	if units[0] != (scoring.Unit{Code: "S01", Name: "城关街道", Group: "street", Population: 52000}) {
+		t.Errorf("unit = %+v", units[0])
 	}
 }

@@ -28,9 +28,14 @@ import (
 //	  kind: {Noise - Residential: complaint, Illegal Parking: report, "*": help}
 //	  unit: {NYPD: D01}
 //	defaults: {callback_valid: "false", urgency: normal}
+//	ignore: [工单状态, 备注]  # source columns to leave unread without a "did you mean"
+//	sheet: 工单明细          # workbook sheet, by name or 1-based number
+//	header_row: 3          # row of the header
 //	datetime_layouts: ["01/02/2006 03:04:05 PM"]
 //	timezone: America/New_York
 //
+// A key given twice in one map is an error (YAML would keep the last); a file that is not UTF-8
+// is refused with a hint to save it as UTF-8. Every error names its key path and line.
 // Fields not named under columns are still found by their standard English or Chinese headers.
 // Under values, a spelling is matched exactly against the trimmed cell; "*" stands for any other
 // non-empty spelling; a spelling not listed (and no "*") is read as it is, so our own words keep

@@ -11,7 +11,8 @@ import (
 )
 
 // Tickets streams the rows of a tickets file: CSV (UTF-8 with or without a byte-order mark, or
-// GB18030) or XLSX (first sheet, streamed), recognised by content. fn is called for each valid row
+// GB18030), XLSX (streamed) or .xls, recognised by content; the sheet and header row are found as
+// the package documentation says. fn is called for each valid row
 // with a reused *scoring.Assignment (copy what you keep; its strings are fresh per row) and the row
 // number; invalid rows go to the report only. A duplicate key (ticket_id, unit) can only be seen
 // after its first occurrence was passed to fn: the report then counts it invalid, and callers treat

@@ -85,6 +85,11 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		if blank(cells) {
 			continue
 		}
+		if totalsRow(cells) {
+			c.totals = append(c.totals, row)
+			continue
+		}
+		c.last = row
 		c.begin()
 		switch {
 		case t.csv && len(cells) != len(t.header):
