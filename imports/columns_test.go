@@ -298,3 +298,23 @@ func TestUnitsFileWithTitleRowsAndASumLine(t *testing.T) {
 		t.Errorf("unit = %+v", units[0])
 	}
 }
+
+func TestExcelSerialsInCSVAreRoundedToTheSecond(t *testing.T) {
+	// 45930.5868055 is 2025-09-30 14:05:00 less 0.04 s.
+	data := lines(header, with(map[string]string{"due_at": "20251010"}))
+	_, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 1 || rep.Errors[0].Column != "due_at" {
+		t.Fatalf("report %+v", rep)
+	}
+	data = lines(header, with(map[string]string{"received_at": "45930.5868055"}))
+	as, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})
+	if err != nil || len(as) != 1 {
+		t.Fatalf("err %v, report %+v", err, rep)
+	}
+	if want := time.Date(2025, 9, 30, 14, 5, 0, 0, shanghai).Unix(); as[0].Received != want {
+		t.Errorf("received %v", time.Unix(as[0].Received, 0).In(shanghai))
+	}
+}

@@ -31,7 +31,8 @@
 //     that day, except in due_at and extended_due_at, where it is the end of that day (the next
 //     day 00:00, so that a closure on that day is on time under SPEC §4); the report counts them;
 //   - Excel serial numbers are accepted in workbook datetime cells (1900 or 1904 date system, as
-//     the workbook says), rounded to the nearest second; a serial without a fraction is 00:00 of
+//     the workbook says), and in CSV between 20000 and 80000 (1954–2119, 1900 system, so that a
+//     year or a yyyymmdd number is not one), rounded to the nearest second; a serial without a fraction is 00:00 of
 //     its day even in a deadline column (a workbook cannot tell a date from a midnight);
 //   - an id cell (ticket_id, duplicate_of) in scientific notation (2.0251E+12) is an error: Excel
 //     turned the id into a number and lost its last digits;

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -84,6 +85,14 @@ func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
 // deadline field (due_at, extended_due_at), where it is the end of that day (the next day 00:00), so
 // that a closure on that day is on time; the report counts such cells per column.
 func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64, bool) {
+	if !p.xlsx && isNumber(b) {
+		// An Excel serial in a CSV saved from a workbook: only within 1954–2119, so that a year or a
+		// yyyymmdd number is not taken for one.
+		if v, err := strconv.ParseFloat(string(b), 64); err == nil && v >= 20000 && v < 80000 {
+			return p.clock.parseSerial(b, false)
+		}
+		return 0, false
+	}
 	days, sec, dateOnly, ok := parseLenient(b)
 	if !ok {
 		return 0, false
