@@ -269,14 +269,21 @@ func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, has
 	before(fDispatched, a.Dispatched, fReceived, a.Received)
 	before(fContactAt, a.ContactAt, fDispatched, a.Dispatched)
 	before(fClosed, a.Closed, fDispatched, a.Dispatched)
+	if a.Accepted|a.Returned|a.ExtendedDue != 0 || a.Return != scoring.ReturnNone {
+		p.crossCheck2(c, row, a, before)
+	}
+	if a.Excluded && !hasReason {
+		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
+	}
+}
+
+// crossCheck2 applies the rules between the second-edition fields (SPEC §13.1).
+func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment, before func(field, int64, field, int64)) {
 	before(fAccepted, a.Accepted, fDispatched, a.Dispatched)
 	before(fReturned, a.Returned, fDispatched, a.Dispatched)
 	before(fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
 	if a.Return != scoring.ReturnNone && a.Returned == 0 {
 		c.add(row, p.label[fReturned], fmt.Sprintf("required when %s is %s", p.label[fReturnStatus], a.Return))
-	}
-	if a.Excluded && !hasReason {
-		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
 	}
 }
 
