@@ -20,7 +20,7 @@ func unknownColumns(name string, header []string, used []bool, known []string, i
 			continue
 		}
 		k := headerKey(h)
-		if k == "" || ignore[k] {
+		if k == "" || ignore[k] || otherColumns[k] {
 			continue
 		}
 		if near := closest(k, known); near != "" {
@@ -29,6 +29,14 @@ func unknownColumns(name string, header []string, used []bool, known []string, i
 		}
 	}
 	return errs
+}
+
+// otherColumns are headers of common 12345 exports that are not fields of ours although they look
+// like one (工单状态 is one edit from 退单状态): they are only listed as ignored.
+var otherColumns = map[string]bool{
+	"工单状态": true, "办理状态": true, "处理状态": true, "办结状态": true, "回访状态": true, "审核状态": true,
+	"工单标题": true, "诉求内容": true, "诉求标题": true, "来电人": true, "序号": true, "备注": true,
+	"地址": true, "诉求地址": true, "所属区域": true, "处理结果": true, "回访结果": true, "承办人": true,
 }
 
 // closest returns the known header (as written) nearest to the normalised header k, or "".
