@@ -320,3 +320,20 @@ func TestExcelSerialsInCSVAreRoundedToTheSecond(t *testing.T) {
 		t.Errorf("received %v", time.Unix(as[0].Received, 0).In(shanghai))
 	}
 }
+
+func TestOpenTableReadsRowOneOfTheFirstSheet(t *testing.T) {
+	for name, data := range map[string][]byte{
+		"a.csv":  []byte(lines("unit,period,label,points,reason", "S01,2025-10,加分,1,好")),
+		"a.xlsx": book(t, []sheetSpec{{name: "调整", rows: [][]any{cellsOf("unit,period,label,points,reason"), cellsOf("S01,2025-10,加分,1,好")}}, {name: "其他", rows: [][]any{{"x"}}}}),
+	} {
+		tb, err := openTable(name, bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		ln, err := tb.next()
+		if err != nil || strings.Join(tb.header, ",") != "unit,period,label,points,reason" || ln.row != 2 || string(ln.cells[4]) != "好" {
+			t.Errorf("%s: header %q, row %+v, err %v", name, tb.header, ln, err)
+		}
+		tb.close()
+	}
+}

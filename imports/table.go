@@ -176,8 +176,14 @@ const (
 	encGB18030
 )
 
-// openTable recognises the format and encoding of r, chooses the sheet and finds its header row.
-func openTable(name string, r io.Reader, pk pick, pr probe) (*table, error) {
+// openTable recognises the format and encoding of r and reads the header on row 1 of its first sheet
+// (for files without title rows, such as an adjustments file).
+func openTable(name string, r io.Reader) (*table, error) {
+	return openTableAt(name, r, pick{sheet: "1", headerRow: 1}, nil)
+}
+
+// openTableAt recognises the format and encoding of r, chooses the sheet and finds its header row.
+func openTableAt(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	br := bufio.NewReaderSize(r, headSize)
 	head, err := br.Peek(headSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -272,7 +278,7 @@ func openCSV(name string, in io.Reader, enc encoding, pk pick, pr probe) (*table
 		}
 		return fmt.Errorf("%s: read: %w", name, err)
 	}
-	if pk.sheet != "" {
+	if pk.sheet != "" && pk.sheet != "1" {
 		return nil, fileError(name, "--sheet %s: a CSV file has no sheets", pk.sheet)
 	}
 	ln := &line{}

@@ -20,7 +20,7 @@ import (
 // workbook, missing required column, unknown encoding: a *scoring.Error with code Invalid naming
 // the file), for I/O, or fn's own error, which stops the read and is returned as it is.
 func Tickets(name string, r io.Reader, dir *scoring.Directory, opt Options, fn func(row int, a *scoring.Assignment) error) (*Report, error) {
-	t, err := openTable(name, r, opt.pick(), ticketProbe(opt.Mapping))
+	t, err := openTableAt(name, r, opt.pick(), ticketProbe(opt.Mapping))
 	if err != nil {
 		return nil, headerErr(name, err, func(h []string) error {
 			_, err := resolveTickets(name, h, opt.Mapping, opt.Loc)

@@ -26,7 +26,7 @@ var unitColumns = []struct {
 // code, name or group, a population that is not a whole number, a duplicate code, a name that is
 // another unit's code. The error is for a file that cannot be read at all.
 func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
-	t, err := openTable(name, r, pick{}, unitProbe)
+	t, err := openTableAt(name, r, pick{}, unitProbe)
 	if err != nil {
 		return nil, nil, headerErr(name, err, func(h []string) error {
 			var miss []string
