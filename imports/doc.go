@@ -21,7 +21,7 @@
 //   - a row whose cells are all empty is skipped and not counted;
 //   - rows whose first non-empty cell is 合计, 总计 or 小计 after the last data row are sum lines:
 //     skipped, listed in Report.Totals and not counted; such a row with data below it is invalid;
-//   - cells are trimmed of surrounding spaces (also no-break and ideographic spaces);
+//   - cells are trimmed of surrounding spaces (also line breaks, no-break and ideographic spaces);
 //   - a unit cell that matches a unit's code or name only after normalisation (full-width and
 //     half-width brackets, spaces) is accepted and the report notes it once per spelling; two
 //     units of a units file whose names are equal after normalisation are refused;
