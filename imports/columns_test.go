@@ -337,3 +337,25 @@ func TestOpenTableReadsRowOneOfTheFirstSheet(t *testing.T) {
 		tb.close()
 	}
 }
+
+func TestDamagedXLSIsAnErrorNotAPanic(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "tickets-titled.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := testDir(t)
+	for _, cut := range []int{600, 4096, 9000, 20000, 30000, len(data) - 100} {
+		damaged := append([]byte(nil), data[:cut]...)
+		if _, _, _, err := collect(t, "t.xls", damaged, dir, Options{}); err == nil {
+			t.Errorf("cut at %d: no error", cut)
+		}
+	}
+	// Flipped bytes inside the workbook stream.
+	for _, at := range []int{5000, 12000, 17000, 25000} {
+		damaged := append([]byte(nil), data...)
+		for i := at; i < at+64 && i < len(damaged); i++ {
+			damaged[i] ^= 0x5A
+		}
+		collect(t, "t.xls", damaged, dir, Options{}) // any outcome but a panic
+	}
+}

@@ -49,8 +49,19 @@ type xlsSheet struct {
 	kind byte // 0: worksheet
 }
 
-// openXLS opens a .xls workbook, chooses its sheet and finds the header row.
-func openXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
+// openXLS opens a .xls workbook, chooses its sheet and finds the header row. A damaged file that
+// makes the compound-file reader panic is reported as damaged.
+func openXLS(name string, r io.Reader, pk pick, pr probe) (t *table, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			t, err = nil, fileError(name, "not a readable .xls workbook (damaged): save it as .xlsx or CSV")
+		}
+	}()
+	return readXLS(name, r, pk, pr)
+}
+
+// readXLS is openXLS without the recovery.
+func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxWorkbook+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: read: %w", name, err)
