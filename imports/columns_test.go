@@ -359,3 +359,15 @@ func TestDamagedXLSIsAnErrorNotAPanic(t *testing.T) {
 		collect(t, "t.xls", damaged, dir, Options{}) // any outcome but a panic
 	}
 }
+
+func TestIgnoredStandardColumnsAreNotRead(t *testing.T) {
+	m, err := ParseMapping("m.yaml", []byte("ignore: [满意度]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := lines("工单编号,承办单位,受理时间,派单时间,诉求类型,满意度", "T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉,满意")
+	as, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{Mapping: m})
+	if err != nil || len(as) != 1 || as[0].Satisfaction != scoring.Unrated || rep.Has("satisfaction") || len(rep.Ignored) != 1 {
+		t.Fatalf("err %v, %+v, report %+v", err, as, rep)
+	}
+}

@@ -81,6 +81,15 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 		}
 		l.layouts = m.layouts
 	}
+	// Columns the mapping says to ignore are not read even when their header is a standard one.
+	skip := make([]bool, len(header))
+	if m != nil {
+		for i, k := range keys {
+			if m.ignore[k] && !used[i] {
+				skip[i], used[i] = true, true
+			}
+		}
+	}
 	for f := range numFields {
 		if m != nil {
 			if _, ok := m.columns[f]; ok {
@@ -140,7 +149,7 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 		}
 	}
 	for i, h := range header {
-		if !used[i] {
+		if !used[i] || skip[i] {
 			l.ignored = append(l.ignored, ignoredName(i, h))
 		}
 	}

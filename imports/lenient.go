@@ -71,7 +71,9 @@ func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
 	if !ok || u < 0 {
 		u = -1
 	}
-	p.units[string(b)] = u
+	if len(p.units) < 4096 {
+		p.units[string(b)] = u
+	}
 	if u < 0 {
 		return 0, false
 	}
