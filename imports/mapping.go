@@ -28,7 +28,7 @@ import (
 //	  kind: {Noise - Residential: complaint, Illegal Parking: report, "*": help}
 //	  unit: {NYPD: D01}
 //	defaults: {callback_valid: "false", urgency: normal}
-//	ignore: [工单状态, 备注]  # source columns to leave unread without a "did you mean"
+//	ignore: [工单状态, 备注]  # source columns not to read (even standard ones), without a "did you mean"
 //	sheet: 工单明细          # workbook sheet, by name or 1-based number
 //	header_row: 3          # row of the header
 //	datetime_layouts: ["01/02/2006 03:04:05 PM"]
