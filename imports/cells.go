@@ -109,7 +109,7 @@ func parseCount(b []byte) (int32, bool) {
 	return int32(n), i == len(b)
 }
 
-// trim removes spaces, tabs, no-break spaces and ideographic spaces around a cell.
+// trim removes spaces, tabs, line breaks, no-break spaces and ideographic spaces around a cell.
 func trim(b []byte) []byte {
 	if n := len(b); n == 0 || b[0] > ' ' && b[0] < 0x80 && b[n-1] > ' ' && b[n-1] < 0x80 {
 		return b
@@ -120,7 +120,7 @@ func trim(b []byte) []byte {
 func trimSlow(b []byte) []byte {
 	for len(b) > 0 {
 		switch {
-		case b[0] == ' ' || b[0] == '\t':
+		case b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n':
 			b = b[1:]
 		case len(b) >= 2 && b[0] == 0xC2 && b[1] == 0xA0:
 			b = b[2:]
@@ -133,7 +133,7 @@ func trimSlow(b []byte) []byte {
 end:
 	for n := len(b); n > 0; n = len(b) {
 		switch {
-		case b[n-1] == ' ' || b[n-1] == '\t':
+		case b[n-1] == ' ' || b[n-1] == '\t' || b[n-1] == '\r' || b[n-1] == '\n':
 			b = b[:n-1]
 		case n >= 2 && b[n-2] == 0xC2 && b[n-1] == 0xA0:
 			b = b[:n-2]

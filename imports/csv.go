@@ -174,6 +174,7 @@ type csvReader struct {
 	eof   bool
 	rec   record
 	raw   []byte // bytes of the last record, for the UTF-8 check
+	off   int64  // bytes consumed so far
 }
 
 func newCSVReader(r io.Reader) *csvReader {
@@ -191,6 +192,7 @@ func (cr *csvReader) next() ([][]byte, error) {
 		if ok {
 			cr.raw = data[:n]
 			cr.start += n
+			cr.off += int64(n)
 			return cr.rec.fields, nil
 		}
 		if cr.eof {
@@ -224,3 +226,21 @@ func (cr *csvReader) fill() error {
 }
 
 var errRecordTooLong = errors.New("a row longer than 16 MB (a quote not closed?)")
+
+// crOnly fails when the first lines of the input end with a lone CR (classic Mac OS line ends),
+// which would read the whole file as one row.
+func (cr *csvReader) crOnly() error {
+	for !cr.eof && cr.end < 64<<10 {
+		if err := cr.fill(); err != nil {
+			return nil // the read error comes again with the first record
+		}
+		if bytes.IndexByte(cr.buf[:cr.end], '\n') >= 0 {
+			return nil
+		}
+	}
+	data := cr.buf[cr.start:cr.end]
+	if bytes.IndexByte(data, '\n') < 0 && bytes.Count(data, []byte{'\r'}) > 1 {
+		return errors.New("lines end with CR only (old Mac line ends): save it again as CSV UTF-8 with Windows or Unix line ends")
+	}
+	return nil
+}

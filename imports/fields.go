@@ -1,6 +1,11 @@
 package imports
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
 
 // field is one column of the tickets file of SPEC §3.2.
 type field uint8
@@ -28,6 +33,13 @@ const (
 	fExcluded
 	fExcludeReason
 	fCallerPhone
+	fAccepted
+	fExtendedDue
+	fReturnStatus
+	fReturned
+	fDuplicateOf
+	fChannel
+	fHotline
 	numFields
 )
 
@@ -59,14 +71,28 @@ var ticketFields = [numFields]struct {
 	fExcluded:      {"excluded", []string{"是否剔除"}, false},
 	fExcludeReason: {"exclude_reason", []string{"剔除原因"}, false},
 	fCallerPhone:   {"caller_phone", []string{"来电号码"}, false},
+	fAccepted:      {"accepted_at", []string{"签收时间"}, false},
+	fExtendedDue:   {"extended_due_at", []string{"延期截止时间", "延期至"}, false},
+	fReturnStatus:  {"return_status", []string{"退单状态", "退单"}, false},
+	fReturned:      {"returned_at", []string{"退单时间"}, false},
+	fDuplicateOf:   {"duplicate_of", []string{"重复工单", "并单主工单"}, false},
+	fChannel:       {"channel", []string{"来源渠道"}, false},
+	fHotline:       {"hotline", []string{"热线号码", "被叫号码"}, false},
 }
 
 func (f field) String() string { return ticketFields[f].name }
 
 // isTime reports whether the field holds a datetime.
 func (f field) isTime() bool {
-	return f == fReceived || f == fDispatched || f == fContactAt || f == fClosed || f == fDue
+	switch f {
+	case fReceived, fDispatched, fContactAt, fClosed, fDue, fAccepted, fExtendedDue, fReturned:
+		return true
+	}
+	return false
 }
+
+// isDeadline reports whether the field is a deadline: a date without a time means the end of that day.
+func (f field) isDeadline() bool { return f == fDue || f == fExtendedDue }
 
 // fieldByName finds a field by its English name.
 func fieldByName(name string) (field, bool) {
@@ -78,10 +104,45 @@ func fieldByName(name string) (field, bool) {
 	return 0, false
 }
 
-// headerKey normalises a header cell for matching: trimmed, without a byte-order mark, ASCII lower case.
+// headerKey normalises a header cell for matching: without a byte-order mark, in NFKC form (full-width
+// letters, brackets and spaces become their ASCII forms), without any white space or line break, in
+// lower case. So `工单\n编号`, `诉求　类型` and `Ticket_ID ` match their fields.
 func headerKey(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
-	return strings.ToLower(strings.TrimSpace(s))
+	if isPlainASCII(s) {
+		return strings.ToLower(strings.TrimSpace(s))
+	}
+	s = norm.NFKC.String(s)
+	return strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+// isPlainASCII reports whether s is printable ASCII without inner white space, so normalising changes nothing
+// but the case and surrounding spaces.
+func isPlainASCII(s string) bool {
+	t := strings.TrimSpace(s)
+	for i := 0; i < len(t); i++ {
+		if t[i] <= ' ' || t[i] >= 0x7F {
+			return false
+		}
+	}
+	return true
+}
+
+// nameKey normalises a unit name for a second, lenient lookup: NFKC form (full-width brackets and
+// letters become ASCII) without white space. Case is kept.
+func nameKey(s string) string {
+	s = norm.NFKC.String(s)
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // standardHeaders maps every accepted header (normalised) onto its field.

@@ -81,6 +81,15 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 		}
 		l.layouts = m.layouts
 	}
+	// Columns the mapping says to ignore are not read even when their header is a standard one.
+	skip := make([]bool, len(header))
+	if m != nil {
+		for i, k := range keys {
+			if m.ignore[k] && !used[i] {
+				skip[i], used[i] = true, true
+			}
+		}
+	}
 	for f := range numFields {
 		if m != nil {
 			if _, ok := m.columns[f]; ok {
@@ -117,12 +126,13 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 			fail(name+":1:"+f.String(), "missing required column %s (%s)", f, strings.Join(ticketFields[f].chinese, ", "))
 		}
 	}
+	var ignore map[string]bool
+	if m != nil {
+		ignore = m.ignore
+	}
+	errs = append(errs, unknownColumns(name, header, used, l.absentHeaders(), ignore)...)
 	if len(errs) > 0 {
-		msgs := make([]string, len(errs))
-		for i, e := range errs {
-			msgs[i] = e.Reason
-		}
-		return nil, &scoring.Error{Code: scoring.Invalid, Message: name + ": " + strings.Join(msgs, "; "), Fields: errs}
+		return nil, columnsError(name, errs)
 	}
 	l.order = fieldOrder(l)
 	l.pos = map[string]int{"": -1}
@@ -139,7 +149,7 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 		}
 	}
 	for i, h := range header {
-		if !used[i] {
+		if !used[i] || skip[i] {
 			l.ignored = append(l.ignored, ignoredName(i, h))
 		}
 	}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -26,9 +28,14 @@ import (
 //	  kind: {Noise - Residential: complaint, Illegal Parking: report, "*": help}
 //	  unit: {NYPD: D01}
 //	defaults: {callback_valid: "false", urgency: normal}
+//	ignore: [工单状态, 备注]  # source columns not to read (even standard ones), without a "did you mean"
+//	sheet: 工单明细          # workbook sheet, by name or 1-based number
+//	header_row: 3          # row of the header
 //	datetime_layouts: ["01/02/2006 03:04:05 PM"]
 //	timezone: America/New_York
 //
+// A key given twice in one map is an error (YAML would keep the last); a file that is not UTF-8
+// is refused with a hint to save it as UTF-8. Every error names its key path and line.
 // Fields not named under columns are still found by their standard English or Chinese headers.
 // Under values, a spelling is matched exactly against the trimmed cell; "*" stands for any other
 // non-empty spelling; a spelling not listed (and no "*") is read as it is, so our own words keep
@@ -43,22 +50,33 @@ type Mapping struct {
 	defaults map[field]string
 	layouts  []string
 	loc      *time.Location
+	// ignore lists source headers (normalised by headerKey) to leave unread without a "did you mean".
+	ignore map[string]bool
+	// sheet and headerRow choose where the table is (see Options.Sheet and Options.HeaderRow).
+	sheet     string
+	headerRow int
+	// lines keeps the YAML line of each default and value target, for messages.
+	lines map[string]int
 }
 
-var mappingKeys = []string{"columns", "values", "defaults", "datetime_layouts", "timezone"}
+var mappingKeys = []string{"columns", "values", "defaults", "ignore", "sheet", "header_row", "datetime_layouts", "timezone"}
 
 // ParseMapping parses and checks a column-mapping file; every problem is reported, naming its key.
 func ParseMapping(name string, data []byte) (*Mapping, error) {
+	if !utf8.Valid(data) {
+		return nil, fileError(name, "not UTF-8 (saved as GBK/GB18030?): 请另存为 UTF-8 编码后再试")
+	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fileError(name, "not valid YAML: %v", err)
+		return nil, fileError(name, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 	}
 	if root.Kind == 0 || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
 		return nil, fileError(name, "empty mapping, or not a map of keys")
 	}
 	mp := &mappingParser{m: &Mapping{name: name, columns: map[field]string{},
-		values: map[field]map[string]string{}, defaults: map[field]string{}}}
+		values: map[field]map[string]string{}, defaults: map[field]string{}, ignore: map[string]bool{}, lines: map[string]int{}}}
 	top := root.Content[0]
+	mp.duplicates("", top)
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
 		switch k.Value {
@@ -72,6 +90,21 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 			mp.layouts(v)
 		case "timezone":
 			mp.timezone(v)
+		case "ignore":
+			mp.ignoreList(v)
+		case "sheet":
+			if sh, ok := mp.scalar("sheet", v); ok {
+				mp.m.sheet = strings.TrimSpace(sh)
+			}
+		case "header_row":
+			if hr, ok := mp.scalar("header_row", v); ok {
+				n, err := strconv.Atoi(strings.TrimSpace(hr))
+				if err != nil || n < 1 {
+					mp.fail("header_row", v, "must be a row number ≥ 1, not %q", hr)
+				} else {
+					mp.m.headerRow = n
+				}
+			}
 		default:
 			mp.fail(k.Value, k, "unknown key (known: %s)", strings.Join(mappingKeys, ", "))
 		}
@@ -85,6 +118,44 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 		return nil, &scoring.Error{Code: scoring.Invalid, Message: name + ": " + strings.Join(msgs, "; "), Fields: mp.errs}
 	}
 	return mp.m, nil
+}
+
+// duplicates refuses a key given twice in one map (YAML would silently keep the last).
+func (mp *mappingParser) duplicates(path string, n *yaml.Node) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		seen := map[string]int{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			key := k.Value
+			if path != "" {
+				key = path + "." + k.Value
+			}
+			if first, dup := seen[k.Value]; dup {
+				mp.fail(key, k, "key given twice (first at line %d)", first)
+			} else {
+				seen[k.Value] = k.Line
+			}
+			mp.duplicates(key, n.Content[i+1])
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			mp.duplicates(fmt.Sprintf("%s[%d]", path, i), c)
+		}
+	}
+}
+
+// ignoreList reads the source headers to leave unread.
+func (mp *mappingParser) ignoreList(n *yaml.Node) {
+	if n.Kind != yaml.SequenceNode {
+		mp.fail("ignore", n, "must be a list of source column headers")
+		return
+	}
+	for i, v := range n.Content {
+		if h, ok := mp.scalar(fmt.Sprintf("ignore[%d]", i), v); ok && strings.TrimSpace(h) != "" {
+			mp.m.ignore[headerKey(h)] = true
+		}
+	}
 }
 
 type mappingParser struct {
@@ -118,13 +189,26 @@ func (mp *mappingParser) pairs(path string, n *yaml.Node, fn func(f field, key s
 // scalar returns the text of a scalar node, failing on lists and maps.
 func (mp *mappingParser) scalar(key string, n *yaml.Node) (string, bool) {
 	if n.Kind != yaml.ScalarNode {
-		mp.fail(key, n, "must be a single value")
+		mp.fail(key, n, "must be a single value, not a %s", nodeKind(n))
 		return "", false
 	}
 	if n.Tag == "!!null" {
 		return "", true
 	}
 	return n.Value, true
+}
+
+// nodeKind names the kind of a YAML node for messages.
+func nodeKind(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "map"
+	case yaml.AliasNode:
+		return "alias"
+	}
+	return "value"
 }
 
 func (mp *mappingParser) columns(n *yaml.Node) {
@@ -155,6 +239,7 @@ func (mp *mappingParser) values(n *yaml.Node) {
 				continue
 			}
 			m[strings.TrimSpace(from)] = strings.TrimSpace(to)
+			mp.m.lines["values."+f.String()+"."+strings.TrimSpace(from)] = v.Content[i+1].Line
 		}
 		mp.m.values[f] = m
 	})
@@ -164,6 +249,7 @@ func (mp *mappingParser) defaults(n *yaml.Node) {
 	mp.pairs("defaults", n, func(f field, key string, v *yaml.Node) {
 		if s, ok := mp.scalar(key, v); ok {
 			mp.m.defaults[f] = strings.TrimSpace(s)
+			mp.m.lines[key] = v.Line
 		}
 	})
 }
@@ -205,6 +291,14 @@ func (mp *mappingParser) timezone(n *yaml.Node) {
 // check validates targets and defaults against each field's domain.
 func (mp *mappingParser) check() {
 	m := mp.m
+	at := len(mp.errs)
+	defer func() {
+		for i := at; i < len(mp.errs); i++ {
+			if l := m.lines[mp.errs[i].Field]; l > 0 {
+				mp.errs[i].Reason = fmt.Sprintf("line %d: %s", l, mp.errs[i].Reason)
+			}
+		}
+	}()
 	c := newClock(time.UTC)
 	for _, f := range slices.Sorted(maps.Keys(m.defaults)) {
 		key := "defaults." + f.String()
@@ -253,18 +347,40 @@ func checkValue(f field, v string, layouts []string, c *clock) string {
 		if _, ok := parseCount([]byte(v)); !ok {
 			return fmt.Sprintf("not a whole number ≥ 0: %q", v)
 		}
-	case fReceived, fDispatched, fContactAt, fClosed, fDue:
+	case fReturnStatus:
+		_, err = scoring.ParseReturnStatus(v)
+	case fReceived, fDispatched, fContactAt, fClosed, fDue, fAccepted, fExtendedDue, fReturned:
 		for _, l := range layouts {
 			if _, e := time.Parse(l, v); e == nil {
 				return ""
 			}
 		}
 		if _, ok := c.parseDatetime([]byte(v)); !ok {
-			return fmt.Sprintf("cannot read datetime %q", v)
+			if _, _, _, ok := parseLenient([]byte(v)); !ok {
+				return fmt.Sprintf("cannot read datetime %q", v)
+			}
 		}
 	}
 	if err != nil {
 		return err.Error()
 	}
 	return ""
+}
+
+// WithPick returns a copy of m (an empty mapping when m is nil) that reads the given sheet (name or
+// 1-based number) and header row; "" and 0 keep the mapping's own choice (or detection).
+func (m *Mapping) WithPick(sheet string, headerRow int) *Mapping {
+	var c Mapping
+	if m != nil {
+		c = *m
+	} else {
+		c = Mapping{columns: map[field]string{}, values: map[field]map[string]string{}, defaults: map[field]string{}, ignore: map[string]bool{}, lines: map[string]int{}}
+	}
+	if sheet != "" {
+		c.sheet = sheet
+	}
+	if headerRow > 0 {
+		c.headerRow = headerRow
+	}
+	return &c
 }

@@ -66,7 +66,7 @@ func TestMappingReadsA311Export(t *testing.T) {
 		}
 	}
 	wantErrs := []RowError{
-		{File: "311.csv", Row: 6, Column: "Created Date", Reason: `cannot read datetime "13/40/2025 01:00:00 AM" (use 2025-06-03 14:05, 2025/6/3 14:05:09 or RFC 3339, or layout 01/02/2006 03:04:05 PM)`},
+		{File: "311.csv", Row: 6, Column: "Created Date", Reason: `cannot read datetime "13/40/2025 01:00:00 AM" (use 2025-06-03 14:05, 2025/6/3 14:05:09, 2025年6月3日 14:05 or RFC 3339, or layout 01/02/2006 03:04:05 PM)`},
 		{File: "311.csv", Row: 6, Column: "Agency", Reason: `unknown unit "Parks"`},
 	}
 	if !equalErrors(rep.Errors, wantErrs) {
@@ -146,6 +146,11 @@ func TestMappingErrorsNameTheKey(t *testing.T) {
 		{"bad layout", `datetime_layouts: ["dd/mm/yyyy"]`, []string{"datetime_layouts[0]"}},
 		{"bad timezone", "timezone: Mars/Olympus", []string{"timezone"}},
 		{"values not a map", "values: {kind: complaint}", []string{"values.kind"}},
+		{"duplicate key", "columns:\n  ticket_id: A\n  unit: B\n  ticket_id: C", []string{"columns.ticket_id"}},
+		{"duplicate top-level key", "timezone: Asia/Shanghai\ntimezone: UTC", []string{"timezone"}},
+		{"list for a column", "columns: {ticket_id: [A, B]}", []string{"columns.ticket_id"}},
+		{"ignore not a list", "ignore: 备注", []string{"ignore"}},
+		{"bad header row", "header_row: 0", []string{"header_row"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -161,6 +166,11 @@ func TestMappingErrorsNameTheKey(t *testing.T) {
 			if strings.Join(fields, " ") != strings.Join(tt.want, " ") {
 				t.Errorf("fields %q, want %q (%s)", fields, tt.want, se.Message)
 			}
+			for _, f := range se.Fields {
+				if !strings.HasPrefix(f.Reason, "line ") || strings.Contains(f.Reason, "!!") || strings.Contains(f.Reason, "yaml.") {
+					t.Errorf("%s: %q lacks its line or shows YAML internals", f.Field, f.Reason)
+				}
+			}
 		})
 	}
 }
@@ -174,5 +184,23 @@ func TestMappedColumnMissingFromFile(t *testing.T) {
 	want := `311.csv: column "Closed Date" of the mapping (for closed_at) is not in the file`
 	if err == nil || !strings.HasPrefix(err.Error(), want) {
 		t.Fatalf("err = %v, want %s", err, want)
+	}
+}
+
+func TestMappingFilesThatAreNotYAMLSayWhy(t *testing.T) {
+	gbk := gb18030(t, "columns:\n  ticket_id: 工单号\n")
+	if _, err := ParseMapping("m.yaml", gbk); err == nil || !strings.Contains(err.Error(), "请另存为 UTF-8") {
+		t.Errorf("GBK mapping: %v", err)
+	}
+	if _, err := ParseMapping("m.yaml", []byte("columns:\n  ticket_id: A\n unit: B\n")); err == nil || !strings.Contains(err.Error(), "not valid YAML: line ") {
+		t.Errorf("bad indentation: %v", err)
+	}
+}
+
+func TestCROnlyCSVGetsAShortMessage(t *testing.T) {
+	data := strings.ReplaceAll(lines(header, good), "\n", "\r")
+	_, _, _, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})
+	if err == nil || !strings.Contains(err.Error(), "CR only") || len(err.Error()) > 200 {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -40,6 +40,22 @@ type Report struct {
 	Omitted int `json:"omitted,omitempty"`
 	// Ignored lists the headers of columns the reader did not use, and sheets it did not read.
 	Ignored []string `json:"ignored,omitempty"`
+	// Sheet is the sheet read (workbooks only); HeaderRow is the row of the header, as a spreadsheet shows it.
+	Sheet     string `json:"sheet,omitempty"`
+	HeaderRow int    `json:"header_row"`
+	// Present lists the fields (English names, SPEC §3.2 and §13.1) the file gives, from a column
+	// or a mapping default; a field not listed is absent from the file, not empty.
+	Present []string `json:"present,omitempty"`
+	// Totals lists the rows read as 合计/总计 lines under the data and skipped (not counted in Rows).
+	Totals []int `json:"totals,omitempty"`
+	// Notes are remarks that change no value: skipped sheets, title rows, dates read without a time,
+	// unit names matched after normalisation, unknown groups.
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Has reports whether the file gives the field (English name, as in Present).
+func (r *Report) Has(field string) bool {
+	return r != nil && slices.Contains(r.Present, field)
 }
 
 // errPreview is how many problems Report.Err shows in its message.
@@ -92,6 +108,34 @@ type collector struct {
 	bad     bool // the current row has a problem
 	first   int  // index in errs of the current row's first problem
 	keys    keyLog
+	// notes are remarks on the read (not problems), each kept once.
+	notes    []string
+	noteSeen map[string]bool
+	// dateOnly counts, per field, the cells with a date and no time, and the first such row.
+	dateOnlyN     [numFields]int
+	dateOnlyFirst [numFields]int
+	// totals lists the rows read as 合计/总计 lines; last is the last data row met.
+	totals []int
+	last   int
+}
+
+// note records a remark on the read once.
+func (c *collector) note(s string) {
+	if c.noteSeen == nil {
+		c.noteSeen = map[string]bool{}
+	}
+	if !c.noteSeen[s] {
+		c.noteSeen[s] = true
+		c.notes = append(c.notes, s)
+	}
+}
+
+// dateOnly counts a cell of field f holding a date without a time.
+func (c *collector) dateOnly(f field, row int) {
+	if c.dateOnlyN[f] == 0 || row < c.dateOnlyFirst[f] {
+		c.dateOnlyFirst[f] = row
+	}
+	c.dateOnlyN[f]++
 }
 
 func newCollector(file string, max int) *collector {
@@ -132,23 +176,51 @@ func report(file string, max int, cs []*collector, keyColumn string) *Report {
 	}
 	r := &Report{File: file, Errors: []RowError{}}
 	var logs []*keyLog
+	seen := map[string]bool{}
+	last := 0
 	for _, c := range cs {
 		r.Rows += c.rows
 		r.Invalid += c.invalid
 		r.Errors = append(r.Errors, c.errs...)
 		r.Omitted += c.omitted
 		logs = append(logs, &c.keys)
+		for _, n := range c.notes {
+			if !seen[n] {
+				seen[n] = true
+				r.Notes = append(r.Notes, n)
+			}
+		}
+		r.Totals = append(r.Totals, c.totals...)
+		if c.last > last {
+			last = c.last
+		}
 	}
-	kept := 0
+	slices.Sort(r.Totals)
+	kept := r.Totals[:0]
+	for _, t := range r.Totals {
+		if t < last {
+			// A sum line with data below it is not a trailing total: the row is invalid.
+			r.Rows++
+			r.Invalid++
+			r.Errors = append(r.Errors, RowError{File: file, Row: t, Reason: "合计/总计 row with data rows below it (only sum lines after the last data row are skipped)"})
+			continue
+		}
+		kept = append(kept, t)
+	}
+	r.Totals = kept
+	for _, t := range r.Totals {
+		r.Notes = append(r.Notes, fmt.Sprintf("第 %d 行是合计行，已跳过", t))
+	}
+	nkept := 0
 	findDuplicates(logs, func(row, first int, invalid bool) {
 		if !invalid {
 			r.Invalid++
 		}
-		if kept == max {
+		if nkept == max {
 			r.Omitted++
 			return
 		}
-		kept++
+		nkept++
 		r.Errors = append(r.Errors, RowError{File: file, Row: row, Column: keyColumn,
 			Reason: fmt.Sprintf("duplicate of row %d (same ticket_id and unit)", first)})
 	})

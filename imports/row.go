@@ -22,6 +22,12 @@ type Options struct {
 	// Lean leaves TicketID, Category, ExcludeReason and CallerPhone empty (they are still checked),
 	// so that a scan for scoring allocates nothing per row.
 	Lean bool
+	// Sheet is the sheet of a workbook to read, by name or 1-based number; "" means the first sheet
+	// with a header row (the mapping's sheet when it names one).
+	Sheet string
+	// HeaderRow is the row of the header (1-based); 0 means the first of the first 30 rows in
+	// which the required columns resolve (the mapping's header_row when it names one).
+	HeaderRow int
 }
 
 // status is the outcome of reading one row.
@@ -31,6 +37,7 @@ const (
 	rowValid status = iota
 	rowInvalid
 	rowBlank
+	rowTotals
 )
 
 // rowParser reads rows into assignments. It holds per-worker caches: one per goroutine.
@@ -51,6 +58,13 @@ type rowParser struct {
 	resolution   words[scoring.Resolution]
 	satisfaction words[scoring.Satisfaction]
 	tri          words[scoring.Tri]
+	ret          words[scoring.ReturnStatus]
+	// texts interns the values of short repetitive text fields (channel, hotline).
+	texts map[string]string
+	// units caches the unit names found only after normalisation (nameKey), and their misses.
+	units map[string]int32
+	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
+	normUnits map[string]int32
 }
 
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
@@ -63,7 +77,24 @@ func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed
 		resolution:   words[scoring.Resolution]{parse: scoring.ParseResolution},
 		satisfaction: words[scoring.Satisfaction]{parse: scoring.ParseSatisfaction},
 		tri:          words[scoring.Tri]{parse: scoring.ParseTri},
+		ret:          words[scoring.ReturnStatus]{parse: scoring.ParseReturnStatus},
+		texts:        map[string]string{},
 	}
+}
+
+// intern returns b as a string, shared with earlier equal values while few distinct values were seen.
+func (p *rowParser) intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := p.texts[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(p.texts) < 1024 {
+		p.texts[s] = s
+	}
+	return s
 }
 
 // parse reads one row into a (reset first), reporting every problem to c, and logs its key.
@@ -72,6 +103,11 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	if blank(cells) {
 		return rowBlank
 	}
+	if tc := p.col[fTicketID]; tc >= 0 && (tc >= len(cells) || len(cells[tc]) == 0 || cells[tc][0] == 0xE5 || cells[tc][0] == 0xE6) && totalsRow(cells) {
+		c.totals = append(c.totals, row)
+		return rowTotals
+	}
+	c.last = row
 	*a = scoring.Assignment{}
 	c.begin()
 	defer c.end()
@@ -84,7 +120,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		i := ln.malformed - 1
 		c.add(row, ignoredName(i, p.header[i]), "text after the closing quote (a quote inside a quoted field is written \"\")")
 	}
-	var tid []byte
+	var tid, dupOf []byte
 	unitOK, hasReason := false, false
 	for i := range p.steps {
 		st := &p.steps[i]
@@ -92,12 +128,17 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		switch f {
 		case fTicketID:
 			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
+				if len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, f, b) {
+					continue
+				}
 				tid = b
 				a.TicketID = string(b) // kept in lean reads too: errors and repeats name the ticket
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
 				if u, ok := p.dir.LookupBytes(b); ok {
+					a.Unit, unitOK = u, true
+				} else if u, ok := p.lenientUnit(c, b); ok {
 					a.Unit, unitOK = u, true
 				} else {
 					c.add(row, p.label[f], fmt.Sprintf("unknown unit %q", b))
@@ -139,7 +180,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			} else {
 				c.add(row, p.label[f], fmt.Sprintf("not a whole number ≥ 0: %q", b))
 			}
-		case fReceived, fDispatched, fContactAt, fClosed, fDue:
+		case fReceived, fDispatched, fContactAt, fClosed, fDue, fAccepted, fExtendedDue, fReturned:
 			if len(b) == 0 {
 				if f == fReceived || f == fDispatched {
 					p.required(c, row, f, b)
@@ -148,8 +189,10 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			}
 			t, ok := p.datetime(b)
 			if !ok {
-				c.add(row, p.label[f], p.badTime(b))
-				continue
+				if t, ok = p.lenientTime(c, row, f, b); !ok {
+					c.add(row, p.label[f], p.badTime(b))
+					continue
+				}
 			}
 			p.setTime(a, f, t)
 		case fCategory:
@@ -165,9 +208,16 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
 				a.CallerPhone = string(b)
 			}
+		default:
+			if d := p.extra(c, ln, f, b, a); d != nil {
+				dupOf = d
+			}
 		}
 	}
 	p.crossCheck(c, row, a, hasReason)
+	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {
+		c.add(row, p.label[fDuplicateOf], fmt.Sprintf("equals the row's own %s %q", p.label[fTicketID], tid))
+	}
 	if c.bad {
 		// Problems in column order, whole-row problems first.
 		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
@@ -183,6 +233,30 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	return rowValid
 }
 
+// extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
+func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.Assignment) (dupOf []byte) {
+	switch f {
+	case fReturnStatus:
+		v, err := p.ret.get(b)
+		p.check(c, ln.row, f, err)
+		a.Return = v
+	case fDuplicateOf:
+		if p.text(c, ln, f, b) && len(b) > 0 && !p.scientific(c, ln.row, f, b) {
+			a.DuplicateOf = string(b)
+			return b
+		}
+	case fChannel:
+		if p.text(c, ln, f, b) {
+			a.Channel = p.intern(b)
+		}
+	case fHotline:
+		if p.text(c, ln, f, b) {
+			a.Hotline = p.intern(b)
+		}
+	}
+	return nil
+}
+
 // crossCheck applies the rules between fields of SPEC §3.2.
 func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, hasReason bool) {
 	before := func(f field, t int64, g field, u int64) {
@@ -193,8 +267,21 @@ func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, has
 	before(fDispatched, a.Dispatched, fReceived, a.Received)
 	before(fContactAt, a.ContactAt, fDispatched, a.Dispatched)
 	before(fClosed, a.Closed, fDispatched, a.Dispatched)
+	if a.Accepted|a.Returned|a.ExtendedDue != 0 || a.Return != scoring.ReturnNone {
+		p.crossCheck2(c, row, a, before)
+	}
 	if a.Excluded && !hasReason {
 		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
+	}
+}
+
+// crossCheck2 applies the rules between the second-edition fields (SPEC §13.1).
+func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment, before func(field, int64, field, int64)) {
+	before(fAccepted, a.Accepted, fDispatched, a.Dispatched)
+	before(fReturned, a.Returned, fDispatched, a.Dispatched)
+	before(fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
+	if a.Return != scoring.ReturnNone && a.Returned == 0 {
+		c.add(row, p.label[fReturned], fmt.Sprintf("required when %s is %s", p.label[fReturnStatus], a.Return))
 	}
 }
 
@@ -249,6 +336,12 @@ func (p *rowParser) setTime(a *scoring.Assignment, f field, t int64) {
 		a.Closed = t
 	case fDue:
 		a.Due = t
+	case fAccepted:
+		a.Accepted = t
+	case fExtendedDue:
+		a.ExtendedDue = t
+	case fReturned:
+		a.Returned = t
 	}
 }
 
@@ -269,7 +362,7 @@ func (p *rowParser) badTime(b []byte) string {
 	if p.xlsx && isNumber(b) {
 		return fmt.Sprintf("Excel date number %s is before 1900-03-01 or after 9999", b)
 	}
-	s := fmt.Sprintf("cannot read datetime %q (use 2025-06-03 14:05, 2025/6/3 14:05:09 or RFC 3339", b)
+	s := fmt.Sprintf("cannot read datetime %q (use 2025-06-03 14:05, 2025/6/3 14:05:09, 2025年6月3日 14:05 or RFC 3339", b)
 	for _, l := range p.layouts {
 		s += ", or layout " + l
 	}

@@ -6,7 +6,6 @@ import (
 	"hash/maphash"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 
@@ -42,6 +41,7 @@ type scan struct {
 	f         *os.File
 	size      int64
 	dataStart int64
+	firstRow  int // the row number of the first record after the header
 	pieceSize int64
 	pieces    []piece
 	taken     atomic.Int64
@@ -63,7 +63,7 @@ func (s *scan) fail(err error, fromFn bool) {
 
 func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, pieceLen int64,
 	fn func(worker, row int, a *scoring.Assignment) error) (*Report, error) {
-	name := filepath.Base(path)
+	name := path // as given, like the other readers and the caller's messages
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
@@ -91,20 +91,18 @@ func scanCSV(path string, dir *scoring.Directory, opt Options, workers int, piec
 	if err != nil {
 		return nil, err
 	}
-	var rec record
-	n, ok, err := nextRecord(head[bom:], atEOF, &rec)
-	if enc != encUTF8 || !ok || err != nil {
-		return sequential() // GB18030, or a header longer than the head: the stream reader copes
+	if enc != encUTF8 {
+		return sequential() // GB18030: the stream reader decodes it
 	}
-	t, err := openCSV(name, bytes.NewReader(head[bom:bom+n]), encUTF8)
-	if err != nil {
-		return nil, err
+	t, err := openCSV(name, bytes.NewReader(head[bom:]), encUTF8, opt.pick(), ticketProbe(opt.Mapping))
+	if err != nil || (!atEOF && (t.off >= int64(len(head)-bom) || head[bom+int(t.off)-1] != '\n')) {
+		return sequential() // no header in the head, or it runs to the head's end: the stream reader explains or copes
 	}
 	l, err := resolveTickets(name, t.header, opt.Mapping, opt.Loc)
 	if err != nil {
 		return nil, err
 	}
-	s := &scan{name: name, f: f, size: st.Size(), dataStart: int64(bom + n), pieceSize: pieceLen}
+	s := &scan{name: name, f: f, size: st.Size(), dataStart: int64(bom) + t.off, firstRow: t.headerRow + 1, pieceSize: pieceLen}
 	np := (s.size - s.dataStart + pieceLen - 1) / pieceLen
 	s.pieces = make([]piece, np)
 	for i := range s.pieces {
@@ -155,7 +153,7 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 			return
 		}
 		// Parse the piece: its records are buf[off:end] and its first row is known.
-		start, row := s.dataStart, 2
+		start, row := s.dataStart, s.firstRow
 		if i > 0 {
 			start, row = s.pieces[i-1].end, s.pieces[i-1].next
 		}
@@ -200,7 +198,7 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 	if err != nil {
 		return buf, err
 	}
-	start, row := s.dataStart, 2
+	start, row := s.dataStart, s.firstRow
 	if i > 0 {
 		prev := &s.pieces[i-1]
 		<-prev.done

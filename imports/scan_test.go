@@ -88,7 +88,9 @@ func TestScanCSVMatchesTickets(t *testing.T) {
 		"messy.csv":     messy(400, 1),
 		"messy-big.csv": messy(3000, 2),
 		"plain.csv":     lines(header, good, with(map[string]string{"ticket_id": "T2"})),
-		"long-row.csv":  lines(header, with(map[string]string{"category": `"` + strings.Repeat("长,\n", 30000) + `"`}), good),
+		"titled.csv": lines("\"XX区12345热线工单明细表\n(2025年10月)\"", "导出时间：2025-11-01,,", header, good,
+			with(map[string]string{"ticket_id": "T2", "due_at": "2025/10/10"}), with(map[string]string{"ticket_id": "T3", "unit": "城关　街道"}), "合计,2,,,,,,,,,,,,,,,,,,,,"),
+		"long-row.csv": lines(header, with(map[string]string{"category": `"` + strings.Repeat("长,\n", 30000) + `"`}), good),
 	}
 	paths := map[string]string{}
 	for name, data := range files {
@@ -111,7 +113,7 @@ func TestScanCSVMatchesTickets(t *testing.T) {
 		if strings.HasPrefix(name, "worked") {
 			dir = workedUnits(t, "units.csv")
 		}
-		wantList, wantRows, wantRep, err := collect(t, filepath.Base(path), data, dir, Options{MaxErrors: 50})
+		wantList, wantRows, wantRep, err := collect(t, path, data, dir, Options{MaxErrors: 50})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,20 +3,26 @@ package imports
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
+
+	"sanlv/scoring"
 )
 
 // table is an opened input file: its header row and a source of data rows.
 type table struct {
 	name   string
 	header []string
+	// sheet is the sheet read (workbooks only); headerRow is the header's row number (1-based).
+	sheet     string
+	headerRow int
 	// next returns the next row, or io.EOF after the last; the line is reused.
 	next func() (*line, error)
 	// csv is true for CSV input, where a row must have as many fields as the header.
@@ -25,7 +31,122 @@ type table struct {
 	xlsx, date1904 bool
 	// skipped lists what the table did not read (other sheets of a workbook).
 	skipped []string
-	close   func()
+	// off is, for CSV, the byte offset just past the header record (from where the reader started).
+	off int64
+	// notes are remarks for the report: title rows above the header, sheets skipped and why.
+	notes []string
+	close func()
+}
+
+// maxHeaderRow is how far down a sheet the header row is looked for.
+const maxHeaderRow = 30
+
+// pick chooses the sheet and the header row; the zero value finds both.
+type pick struct {
+	// sheet is a sheet name or its 1-based number; "" means the first sheet with a header row.
+	sheet string
+	// headerRow is the row of the header (1-based); 0 means the first of the first 30 rows
+	// in which the required columns resolve.
+	headerRow int
+}
+
+// probe returns how many required columns a candidate header row lacks (0: it is the header).
+type probe func(header []string) int
+
+// noHeader is the failure to find a header row: best is the candidate that lacked the fewest
+// required columns, for the caller's message.
+type noHeader struct {
+	where   string // "sheet 工单明细" or ""
+	best    []string
+	bestRow int
+	tried   []string // sheets tried, with why they were skipped
+}
+
+func (e *noHeader) Error() string { return "no header row with the required columns" }
+
+// explain turns the caller's error for the best candidate header into the final message.
+func (e *noHeader) explain(name string, err error) error {
+	switch {
+	case len(e.tried) > 1:
+		msg := fmt.Sprintf("no sheet has a header row with the required columns in its first %d rows (%s)", maxHeaderRow, strings.Join(e.tried, "; "))
+		if e.best != nil {
+			msg += fmt.Sprintf("; the closest is %s row %d: %v", e.where, e.bestRow, err)
+		}
+		return fileError(name, "%s (--sheet NAME|N and --header-row N choose them)", msg)
+	case e.best == nil:
+		return fileError(name, "%s has no header row in its first %d rows", cmp.Or(e.where, "the file"), maxHeaderRow)
+	case e.bestRow == 1:
+		return fileError(name, "%v", err)
+	}
+	where := ""
+	if e.where != "" {
+		where = e.where + " "
+	}
+	return fileError(name, "%sno row among the first %d has the required columns; the closest is row %d: %v (--header-row N chooses the header row)", where, maxHeaderRow, e.bestRow, err)
+}
+
+// locate reads rows until the header row: the given one, else the first of the first 30 rows
+// that pr accepts. It returns the header; rows before it are discarded.
+func locate(next func() (*line, error), want int, pr probe, where string) ([]string, int, error) {
+	nh := &noHeader{where: where}
+	bestMissing := -1
+	for {
+		ln, err := next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		if want > 0 {
+			if ln.row == want {
+				return cellStrings(ln.cells), ln.row, nil
+			}
+			continue
+		}
+		if ln.row > maxHeaderRow {
+			break
+		}
+		if blank(ln.cells) {
+			continue
+		}
+		h := cellStrings(ln.cells)
+		m := pr(h)
+		if m == 0 {
+			return h, ln.row, nil
+		}
+		if bestMissing < 0 || m < bestMissing {
+			bestMissing, nh.best, nh.bestRow = m, h, ln.row
+		}
+	}
+	if want > 0 {
+		return nil, 0, fmt.Errorf("%w: --header-row %d is beyond the last row", errNoRow, want)
+	}
+	return nil, 0, nh
+}
+
+var errNoRow = errors.New("no such row")
+
+func cellStrings(cells [][]byte) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = string(c)
+	}
+	// Trailing empty cells of a title or header row are not columns.
+	for len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// titleNote tells the report about rows above the header.
+func (t *table) titleNote() {
+	switch {
+	case t.headerRow == 2:
+		t.notes = append(t.notes, "表头在第 2 行，第 1 行（标题）已跳过")
+	case t.headerRow > 2:
+		t.notes = append(t.notes, fmt.Sprintf("表头在第 %d 行，第 1–%d 行（标题）已跳过", t.headerRow, t.headerRow-1))
+	}
 }
 
 // line is one row of a table.
@@ -55,8 +176,14 @@ const (
 	encGB18030
 )
 
-// openTable recognises the format and encoding of r and reads its header row.
+// openTable recognises the format and encoding of r and reads the header on row 1 of its first sheet
+// (for files without title rows, such as an adjustments file).
 func openTable(name string, r io.Reader) (*table, error) {
+	return openTableAt(name, r, pick{sheet: "1", headerRow: 1}, nil)
+}
+
+// openTableAt recognises the format and encoding of r, chooses the sheet and finds its header row.
+func openTableAt(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	br := bufio.NewReaderSize(r, headSize)
 	head, err := br.Peek(headSize)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
@@ -67,9 +194,9 @@ func openTable(name string, r io.Reader) (*table, error) {
 	case len(head) == 0:
 		return nil, fileError(name, "empty file (0 bytes)")
 	case bytes.HasPrefix(head, zipMagic):
-		return openXLSX(name, br)
+		return openXLSX(name, br, pk, pr)
 	case bytes.HasPrefix(head, oleMagic):
-		return nil, fileError(name, "an old .xls workbook or an encrypted one: save it as .xlsx or CSV")
+		return openXLS(name, br, pk, pr)
 	}
 	enc, bom, err := detectEncoding(name, head, atEOF)
 	if err != nil {
@@ -82,7 +209,7 @@ func openTable(name string, r io.Reader) (*table, error) {
 	if enc == encGB18030 {
 		in = transform.NewReader(br, &strictGB{t: simplifiedchinese.GB18030.NewDecoder()})
 	}
-	return openCSV(name, in, enc)
+	return openCSV(name, in, enc, pk, pr)
 }
 
 // detectEncoding tells UTF-8 (with the length of a byte-order mark to skip) from GB18030 by the head of a file.
@@ -138,8 +265,8 @@ func (s *strictGB) Transform(dst, src []byte, atEOF bool) (int, int, error) {
 
 func (s *strictGB) Reset() { s.t.Reset(); s.off = 0 }
 
-// openCSV reads the header record of a CSV input.
-func openCSV(name string, in io.Reader, enc encoding) (*table, error) {
+// openCSV finds the header record of a CSV input; off is set to the byte offset just past it.
+func openCSV(name string, in io.Reader, enc encoding, pk pick, pr probe) (*table, error) {
 	cr := newCSVReader(in)
 	t := &table{name: name, csv: true, close: func() {}}
 	readErr := func(err error, row int) error {
@@ -151,20 +278,10 @@ func openCSV(name string, in io.Reader, enc encoding) (*table, error) {
 		}
 		return fmt.Errorf("%s: read: %w", name, err)
 	}
-	cells, err := cr.next()
-	if err == io.EOF {
-		return nil, fileError(name, "empty file (no header row)")
+	if pk.sheet != "" && pk.sheet != "1" {
+		return nil, fileError(name, "--sheet %s: a CSV file has no sheets", pk.sheet)
 	}
-	if err != nil {
-		return nil, readErr(err, 1)
-	}
-	if enc == encUTF8 && !utf8.Valid(cr.raw) {
-		return nil, fileError(name, "header row is not valid UTF-8")
-	}
-	for _, c := range cells {
-		t.header = append(t.header, string(c))
-	}
-	ln := &line{row: 1}
+	ln := &line{}
 	t.next = func() (*line, error) {
 		cells, err := cr.next()
 		if err == io.EOF {
@@ -180,68 +297,35 @@ func openCSV(name string, in io.Reader, enc encoding) (*table, error) {
 		}
 		return ln, nil
 	}
+	if err := cr.crOnly(); err != nil {
+		return nil, fileError(name, "%v", err)
+	}
+	header, row, err := locate(t.next, pk.headerRow, pr, "")
+	if row == 0 && ln.row == 0 && (err == nil || errors.As(err, new(*noHeader))) {
+		return nil, fileError(name, "empty file (no header row)")
+	}
+	if err != nil {
+		return nil, t.locateErr(err)
+	}
+	if enc == encUTF8 && !utf8.Valid(cr.raw) {
+		return nil, fileError(name, "header row %d is not valid UTF-8", row)
+	}
+	t.header, t.headerRow, t.off = header, row, cr.off
+	t.titleNote()
 	return t, nil
 }
 
-// openXLSX opens the first sheet of a workbook and reads its header row.
-func openXLSX(name string, r io.Reader) (*table, error) {
-	f, err := excelize.OpenReader(r)
-	if err != nil {
-		return nil, fileError(name, "not a readable XLSX workbook (%v)", err)
+// locateErr passes a read error on, and wraps the others with the file name.
+func (t *table) locateErr(err error) error {
+	var nh *noHeader
+	var se *scoring.Error
+	switch {
+	case errors.As(err, &nh):
+		return err
+	case errors.As(err, &se):
+		return err
+	case errors.Is(err, errNoRow):
+		return fileError(t.name, "%v", err)
 	}
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		f.Close()
-		return nil, fileError(name, "workbook has no sheet")
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		f.Close()
-		return nil, fileError(name, "sheet %s: %v", sheets[0], err)
-	}
-	t := &table{name: name, xlsx: true, close: func() { rows.Close(); f.Close() }}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
-		t.date1904 = *props.Date1904
-	}
-	for _, s := range sheets[1:] {
-		t.skipped = append(t.skipped, "sheet "+s)
-	}
-	opts := excelize.Options{RawCellValue: true}
-	if !rows.Next() {
-		t.close()
-		if err := rows.Error(); err != nil {
-			return nil, fileError(name, "sheet %s: %v", sheets[0], err)
-		}
-		return nil, fileError(name, "sheet %s is empty (no header row)", sheets[0])
-	}
-	if t.header, err = rows.Columns(opts); err != nil {
-		t.close()
-		return nil, fileError(name, "sheet %s row 1: %v", sheets[0], err)
-	}
-	ln := &line{row: 1}
-	var buf []byte
-	t.next = func() (*line, error) {
-		if !rows.Next() {
-			if err := rows.Error(); err != nil {
-				return nil, fileError(name, "sheet %s after row %d: %v", sheets[0], ln.row, err)
-			}
-			return nil, io.EOF
-		}
-		ln.row++
-		cols, err := rows.Columns(opts)
-		if err != nil {
-			return nil, fileError(name, "sheet %s row %d: %v", sheets[0], ln.row, err)
-		}
-		buf, ln.cells = buf[:0], ln.cells[:0]
-		for _, c := range cols {
-			buf = append(buf, c...)
-		}
-		at := 0
-		for _, c := range cols {
-			ln.cells = append(ln.cells, buf[at:at+len(c):at+len(c)])
-			at += len(c)
-		}
-		return ln, nil
-	}
-	return t, nil
+	return err
 }

@@ -26,9 +26,17 @@ var unitColumns = []struct {
 // code, name or group, a population that is not a whole number, a duplicate code, a name that is
 // another unit's code. The error is for a file that cannot be read at all.
 func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
-	t, err := openTable(name, r)
+	t, err := openTableAt(name, r, pick{}, unitProbe)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, headerErr(name, err, func(h []string) error {
+			var miss []string
+			for _, uc := range unitColumns {
+				if uc.required && !hasHeader(h, uc.name, uc.chinese) {
+					miss = append(miss, fmt.Sprintf("%s (%s)", uc.name, uc.chinese))
+				}
+			}
+			return fmt.Errorf("missing required column %s", strings.Join(miss, ", "))
+		})
 	}
 	defer t.close()
 	col := make([]int, len(unitColumns))
@@ -38,7 +46,7 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 	for j, uc := range unitColumns {
 		col[j], label[j] = -1, uc.name
 		for i, h := range t.header {
-			if k := headerKey(h); k == uc.name || k == uc.chinese {
+			if k := headerKey(h); k == uc.name || k == headerKey(uc.chinese) {
 				if col[j] >= 0 {
 					return nil, nil, fileError(name, "columns %s and %s both give %s", label[j], strings.TrimSpace(h), uc.name)
 				}
@@ -47,6 +55,11 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		}
 		if col[j] < 0 && uc.required {
 			missing = append(missing, fmt.Sprintf("%s (%s)", uc.name, uc.chinese))
+		}
+	}
+	if len(missing) == 0 {
+		if errs := unknownColumns(name, t.header, used, unitKnown(col), nil); len(errs) > 0 {
+			return nil, nil, columnsError(name, errs)
 		}
 	}
 	if len(missing) > 0 {
@@ -59,6 +72,7 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 	var units []scoring.Unit
 	var rows []int
 	firstRow := map[string]int{}
+	firstName := map[string]int{}
 	for {
 		ln, err := t.next()
 		if err == io.EOF {
@@ -71,6 +85,11 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		if blank(cells) {
 			continue
 		}
+		if totalsRow(cells) {
+			c.totals = append(c.totals, row)
+			continue
+		}
+		c.last = row
 		c.begin()
 		switch {
 		case t.csv && len(cells) != len(t.header):
@@ -86,6 +105,14 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 					c.add(row, label[0], fmt.Sprintf("duplicate of row %d", first))
 				} else {
 					firstRow[u.Code] = row
+				}
+			}
+			if u.Name != "" {
+				k := nameKey(u.Name)
+				if first, dup := firstName[k]; dup {
+					c.add(row, label[1], fmt.Sprintf("same name as the unit in row %d (a ticket naming it could not tell them apart)", first))
+				} else {
+					firstName[k] = row
 				}
 			}
 			if !c.bad {
@@ -112,6 +139,15 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		}
 	}
 	rep.Ignored = append(rep.Ignored, t.skipped...)
+	rep.Sheet, rep.HeaderRow = t.sheet, t.headerRow
+	rep.Notes = append(rep.Notes, t.notes...)
+	groups := map[string]bool{}
+	for _, u := range kept {
+		if !standardGroups[u.Group] && !groups[u.Group] {
+			groups[u.Group] = true
+			rep.Notes = append(rep.Notes, fmt.Sprintf("分组 %q 不是标准分组（street 街乡镇、department 区级部门、enterprise 公共服务企业）：按原样保留，政策须为它定义规则", u.Group))
+		}
+	}
 	if rep.Rows == 0 {
 		return nil, rep, fileError(name, "no data rows below the header")
 	}
@@ -155,4 +191,42 @@ func canonicalGroup(g string) string {
 		return c
 	}
 	return g
+}
+
+// standardGroups are the group codes of SPEC §3.1.
+var standardGroups = map[string]bool{"street": true, "department": true, "enterprise": true}
+
+// unitProbe counts the required unit columns a candidate header row lacks.
+func unitProbe(header []string) int {
+	n := 0
+	for _, uc := range unitColumns {
+		if uc.required && !hasHeader(header, uc.name, uc.chinese) {
+			n++
+		}
+	}
+	return n
+}
+
+// hasHeader reports whether the header has a column named one of the names.
+func hasHeader(header []string, names ...string) bool {
+	for _, h := range header {
+		k := headerKey(h)
+		for _, n := range names {
+			if k == headerKey(n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unitKnown lists the accepted headers of the columns a units file lacks, for "did you mean".
+func unitKnown(col []int) []string {
+	var out []string
+	for j, uc := range unitColumns {
+		if col[j] < 0 {
+			out = append(out, uc.name, uc.chinese)
+		}
+	}
+	return out
 }

@@ -13,9 +13,12 @@ import (
 )
 
 func (m *Main) runImport(ctx context.Context, args []string) error {
-	var dsn, mapping, actor string
+	var dsn, mapping, actor, sheet string
 	var keepValid bool
-	fs := m.flags("import", "import units|tickets FILE [--mapping M.yaml] [--keep-valid] [--db DSN]")
+	var headerRow int
+	fs := m.flags("import", "import units|tickets FILE [--mapping M.yaml] [--sheet NAME|N] [--header-row N] [--keep-valid] [--db DSN]")
+	fs.StringVar(&sheet, "sheet", "", "workbook sheet to read, by name or number (default: the first with a header row)")
+	fs.IntVar(&headerRow, "header-row", 0, "row of the header (default: the first of the first 30 rows with the required columns)")
 	fs.StringVar(&dsn, "db", "", "database: SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
 	fs.StringVar(&mapping, "mapping", "", "column mapping YAML for another platform's export (tickets)")
 	fs.BoolVar(&keepValid, "keep-valid", false, "store the valid rows even when some rows are invalid")
@@ -44,6 +47,15 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 			return m.fail(err)
 		}
 	}
+	if headerRow < 0 {
+		return fmt.Errorf("--header-row must be a row number ≥ 1: %w", errUsage)
+	}
+	if sheet != "" || headerRow > 0 {
+		if what == "units" {
+			return fmt.Errorf("--sheet and --header-row apply to tickets files: %w", errUsage)
+		}
+		opt.Mapping = opt.Mapping.WithPick(sheet, headerRow)
+	}
 	db, err := m.openDB(ctx, dsn)
 	if err != nil {
 		return err
@@ -62,11 +74,19 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		res, err = db.ImportTickets(ctx, file, f, opt)
 	}
 	bar.done()
+	// The report is printed once: the store returns the report's own error when rows are invalid.
 	if res != nil && res.Report != nil && res.Report.Invalid > 0 {
-		m.fail(res.Report.Err())
+		repErr := res.Report.Err()
+		m.failReport(res.Report)
+		if err != nil && err.Error() == repErr.Error() {
+			err = nil
+		}
 	}
 	if err != nil {
 		return m.fail(err)
+	}
+	if res != nil && res.Report != nil {
+		m.notes(res.Report)
 	}
 	m.summary(res, keepValid)
 	if res.Invalid > 0 && !keepValid {

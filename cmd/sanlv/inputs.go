@@ -22,6 +22,8 @@ type inputs struct {
 	units, tickets, policy, mapping, db string
 	// adjustments is a CSV of adjustments (file mode); calendars a directory of calendar YAML files (file mode).
 	adjustments, calendars string
+	sheet                  string
+	headerRow              int
 	skipInvalid            bool
 	workers                int
 }
@@ -35,6 +37,8 @@ func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.adjustments, "adjustments", "", "adjustments CSV: unit, period, label, points, reason (file mode; with --db record them with sanlv adjust)")
 	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
 	fs.BoolVar(&in.skipInvalid, "skip-invalid", false, "score the valid rows when some rows are invalid (says how many were skipped)")
+	fs.StringVar(&in.sheet, "sheet", "", "workbook sheet of the tickets, by name or number (default: the first with a header row)")
+	fs.IntVar(&in.headerRow, "header-row", 0, "row of the tickets header (default: the first of the first 30 rows with the required columns)")
 	fs.IntVar(&in.workers, "workers", runtime.GOMAXPROCS(0), "parallel readers for a plain CSV tickets file")
 }
 
@@ -70,9 +74,10 @@ func (m *Main) readDirectory(path string) (*scoring.Directory, error) {
 	if err != nil {
 		return nil, m.fail(err)
 	}
-	if err := rep.Err(); err != nil {
-		return nil, m.fail(err)
+	if rep.Invalid > 0 {
+		return nil, m.failReport(rep)
 	}
+	m.notes(rep)
 	return scoring.NewDirectory(us)
 }
 
@@ -85,7 +90,7 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	if err != nil {
 		return nil, err
 	}
-	opt := imports.Options{Loc: p.Loc, Lean: !p.ReadsText()}
+	opt := imports.Options{Loc: p.Loc, Lean: !p.ReadsText(), Sheet: in.sheet, HeaderRow: in.headerRow}
 	if in.mapping != "" {
 		data, err := os.ReadFile(in.mapping)
 		if err != nil {
@@ -136,7 +141,7 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 		}
 	}
 	var rep *imports.Report
-	if opt.Mapping == nil && !isXLSX(in.tickets) {
+	if opt.Mapping == nil && !isWorkbook(in.tickets) {
 		rep, err = imports.ScanCSV(in.tickets, dir, opt, workers, add)
 	} else {
 		f, ferr := os.Open(in.tickets)
@@ -149,9 +154,10 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	if err != nil {
 		return nil, m.fail(err)
 	}
+	m.notes(rep)
 	if rep.Invalid > 0 {
 		if !in.skipInvalid {
-			m.fail(rep.Err())
+			m.failReport(rep)
 			return nil, fmt.Errorf("%s: %d invalid rows; nothing scored (use --skip-invalid to score the %d valid rows)", in.tickets, rep.Invalid, rep.Valid)
 		}
 		fmt.Fprintf(m.Stderr, "sanlv: skipped %d invalid rows of %s (scored %d valid rows)\n", rep.Invalid, in.tickets, rep.Valid)
@@ -215,7 +221,8 @@ func calendarHint(p *scoring.Policy, err error) string {
 	return fmt.Sprintf("; add the calendar and name it in the policy: sanlv calendar import %s.yaml (or --calendars DIR with %s.yaml)", name, name)
 }
 
-func isXLSX(path string) bool {
+// isWorkbook reports whether the file is an XLSX or .xls workbook, by its first bytes.
+func isWorkbook(path string) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		return false
@@ -223,7 +230,7 @@ func isXLSX(path string) bool {
 	defer f.Close()
 	var magic [4]byte
 	n, _ := f.Read(magic[:])
-	return n == 4 && string(magic[:]) == "PK\x03\x04"
+	return n == 4 && (string(magic[:]) == "PK\x03\x04" || string(magic[:]) == "\xD0\xCF\x11\xE0")
 }
 
 // book builds a scoring book over periods from the files, or from the database when no file is named.
@@ -296,4 +303,24 @@ func periodWithPrevious(p *scoring.Policy, id, prev string) ([]scoring.Period, e
 		return nil, fmt.Errorf("--previous %s must end before %s starts: %w", prev, id, errUsage)
 	}
 	return []scoring.Period{pp, cur}, nil
+}
+
+// notes prints a read's remarks (sheet and header row chosen, title and sum rows skipped, dates
+// without a time, unit names matched after normalisation) to stderr, once each.
+func (m *Main) notes(rep *imports.Report) {
+	for _, n := range rep.Notes {
+		fmt.Fprintf(m.Stderr, "sanlv: %s: %s\n", rep.File, n)
+	}
+}
+
+// failReport prints the invalid rows of a read once, each as file:row: column: reason, and returns errReported.
+func (m *Main) failReport(rep *imports.Report) error {
+	fmt.Fprintf(m.Stderr, "sanlv: %s: %d of %d rows invalid:\n", rep.File, rep.Invalid, rep.Rows)
+	for _, e := range rep.Errors {
+		fmt.Fprintf(m.Stderr, "  %s\n", e)
+	}
+	if rep.Omitted > 0 {
+		fmt.Fprintf(m.Stderr, "  and %d more problems\n", rep.Omitted)
+	}
+	return errReported
 }

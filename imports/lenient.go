@@ -1,0 +1,209 @@
+package imports
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// scientific reports (and records as a problem) an id cell that Excel turned into a number in
+// scientific notation such as 2.0251E+12: its last digits are lost, so no reading of it is right.
+func (p *rowParser) scientific(c *collector, row int, f field, b []byte) bool {
+	if !isScientific(b) {
+		return false
+	}
+	c.add(row, p.label[f], fmt.Sprintf("%q is a number in scientific notation: Excel 把编号存成了数字，末几位已丢失；"+
+		"请在原系统重新导出，或在 Excel 中把该列设为文本格式后再导出", b))
+	return true
+}
+
+// isScientific reports whether b reads as d[.ddd]E[+-]dd.
+func isScientific(b []byte) bool {
+	if len(b) < 3 || b[0] < '0' || b[0] > '9' {
+		return false
+	}
+	i := 1
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	}
+	if i >= len(b) || (b[i] != 'E' && b[i] != 'e') {
+		return false
+	}
+	i++
+	if i < len(b) && (b[i] == '+' || b[i] == '-') {
+		i++
+	}
+	n := 0
+	for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+		i++
+		n++
+	}
+	return n > 0 && i == len(b)
+}
+
+// lenientUnit finds a unit whose code or name matches b only after normalisation (full-width and
+// half-width brackets, spaces, line breaks); the report notes each such spelling once.
+func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
+	if p.units == nil {
+		p.units = map[string]int32{}
+		idx := map[string]int32{}
+		for i, u := range p.dir.Units() {
+			for _, k := range []string{nameKey(u.Code), nameKey(u.Name)} {
+				if j, dup := idx[k]; dup && j != int32(i) {
+					idx[k] = -2 // ambiguous: no lenient match
+					continue
+				}
+				idx[k] = int32(i)
+			}
+		}
+		p.normUnits = idx
+	}
+	if u, ok := p.units[string(b)]; ok {
+		return u, u >= 0
+	}
+	u, ok := p.normUnits[nameKey(string(b))]
+	if !ok || u < 0 {
+		u = -1
+	}
+	if len(p.units) < 4096 {
+		p.units[string(b)] = u
+	}
+	if u < 0 {
+		return 0, false
+	}
+	unit := p.dir.Unit(u)
+	c.note(fmt.Sprintf("单位「%s」按 %s %s 读取（仅在统一全角/半角括号和空格后相同）", b, unit.Code, unit.Name))
+	return u, true
+}
+
+// lenientTime reads the datetime forms outside the fast path: Chinese text (2025年10月3日 14:05,
+// 2025年10月3日14时05分) and dates without a time. A date alone is the start of that day, except in a
+// deadline field (due_at, extended_due_at), where it is the end of that day (the next day 00:00), so
+// that a closure on that day is on time; the report counts such cells per column.
+func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64, bool) {
+	if !p.xlsx && isNumber(b) {
+		// An Excel serial in a CSV saved from a workbook: only within 1954–2119, so that a year or a
+		// yyyymmdd number is not taken for one.
+		if v, err := strconv.ParseFloat(string(b), 64); err == nil && v >= 20000 && v < 80000 {
+			return p.clock.parseSerial(b, false)
+		}
+		return 0, false
+	}
+	days, sec, dateOnly, ok := parseLenient(b)
+	if !ok {
+		return 0, false
+	}
+	if !dateOnly {
+		return p.clock.unix(days, sec), true
+	}
+	c.dateOnly(f, row)
+	if f.isDeadline() {
+		return p.clock.unix(days+1, 0), true
+	}
+	return p.clock.unix(days, 0), true
+}
+
+// parseLenient parses y年m月d日 [h时mm分[ss秒]] or [h:mm[:ss]], and y-m-d or y/m/d without a time.
+// White space (also ideographic) may stand between the parts; 点 may stand for 时 and 号 for 日.
+func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
+	s := []rune(string(b))
+	i := 0
+	num := func(max int) (int, bool) {
+		v, n := 0, 0
+		for i < len(s) && n < max && s[i] >= '0' && s[i] <= '9' {
+			v = v*10 + int(s[i]-'0')
+			i++
+			n++
+		}
+		return v, n > 0
+	}
+	space := func() {
+		for i < len(s) && (s[i] == ' ' || s[i] == '\u3000' || s[i] == '\t' || s[i] == '\u00a0') {
+			i++
+		}
+	}
+	is := func(rs ...rune) bool {
+		if i < len(s) {
+			for _, r := range rs {
+				if s[i] == r {
+					i++
+					return true
+				}
+			}
+		}
+		return false
+	}
+	y, ok1 := num(4)
+	if !ok1 || i != 4 {
+		return 0, 0, false, false
+	}
+	space()
+	chinese := is('年')
+	if !chinese && !is('-', '/', '.') {
+		return 0, 0, false, false
+	}
+	space()
+	mo, ok2 := num(2)
+	space()
+	if !ok2 || (chinese && !is('月')) || (!chinese && !is(s[4])) {
+		return 0, 0, false, false
+	}
+	space()
+	d, ok3 := num(2)
+	space()
+	if !ok3 || (chinese && !is('日', '号')) || !validDate(y, mo, d) {
+		return 0, 0, false, false
+	}
+	days = daysFrom(y, mo, d)
+	space()
+	if i == len(s) {
+		return days, 0, true, true
+	}
+	if !chinese {
+		return 0, 0, false, false // y-m-d with a time is the fast path's; anything else is not a datetime
+	}
+	h, okh := num(2)
+	if !okh || !is(':', '时', '点') {
+		return 0, 0, false, false
+	}
+	mi, okm := num(2)
+	if !okm {
+		return 0, 0, false, false
+	}
+	sc := 0
+	if is(':') {
+		if sc, ok = num(2); !ok {
+			return 0, 0, false, false
+		}
+	} else if is('分') {
+		space()
+		if i < len(s) {
+			if sc, ok = num(2); !ok || !is('秒') {
+				return 0, 0, false, false
+			}
+		}
+	}
+	space()
+	if i != len(s) || h > 23 || mi > 59 || sc > 59 {
+		return 0, 0, false, false
+	}
+	return days, int64(h*3600 + mi*60 + sc), false, true
+}
+
+// totalsRow reports whether the first non-empty cell of a row says 合计, 总计 or 小计 (a sum line
+// under the data, as platforms add to exports).
+func totalsRow(cells [][]byte) bool {
+	for _, c := range cells {
+		if t := trim(c); len(t) > 0 {
+			k := strings.TrimRight(nameKey(string(t)), ":：")
+			return k == "合计" || k == "总计" || k == "小计"
+		}
+	}
+	return false
+}

@@ -1,0 +1,308 @@
+package imports
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"sanlv/fixtures"
+	"sanlv/fixtures/fixturetest"
+	"sanlv/scoring"
+)
+
+// workedRows returns the English header and the rows of the worked example's tickets.csv.
+func workedRows(t *testing.T) ([]string, [][]string) {
+	t.Helper()
+	recs, err := csv.NewReader(worked(t, "tickets.csv")).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs[0], recs[1:]
+}
+
+// chineseHeader returns the first Chinese header of each English field name.
+func chineseHeader(t *testing.T, header []string) []string {
+	t.Helper()
+	out := make([]string, len(header))
+	for i, h := range header {
+		f, ok := fieldByName(h)
+		if !ok {
+			t.Fatalf("no field %s", h)
+		}
+		out[i] = ticketFields[f].chinese[0]
+	}
+	return out
+}
+
+// isTimeColumn reports whether the English header names a datetime field.
+func isTimeColumn(h string) bool { f, ok := fieldByName(h); return ok && f.isTime() }
+
+var shanghai = func() *time.Location { l, _ := time.LoadLocation("Asia/Shanghai"); return l }()
+
+// parseWorked reads a datetime of the worked example's CSV.
+func parseWorked(t *testing.T, s string) time.Time {
+	t.Helper()
+	for _, l := range []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006/1/2 15:04"} {
+		if tm, err := time.ParseInLocation(l, s, shanghai); err == nil {
+			return tm
+		}
+	}
+	t.Fatalf("cannot read worked datetime %q", s)
+	return time.Time{}
+}
+
+// excelSerial is the Excel serial number of tm (1900 date system), written as XLSX stores it.
+func excelSerial(tm time.Time) string {
+	y, m, d := tm.Date()
+	days := float64(daysFrom(y, int(m), d) + excelEpoch1900)
+	secs := float64(tm.Hour()*3600 + tm.Minute()*60 + tm.Second())
+	return fmt.Sprint(days + secs/86400)
+}
+
+// sheetSpec is one sheet of a generated workbook.
+type sheetSpec struct {
+	name  string
+	rows  [][]any
+	merge string // a range to merge, e.g. A1:V1
+}
+
+// book writes a workbook of the sheets.
+func book(t *testing.T, sheets []sheetSpec) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, s := range sheets {
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", s.name); err != nil {
+				t.Fatal(err)
+			}
+		} else if _, err := f.NewSheet(s.name); err != nil {
+			t.Fatal(err)
+		}
+		for r, row := range s.rows {
+			cell, _ := excelize.CoordinatesToCellName(1, r+1)
+			if err := f.SetSheetRow(s.name, cell, &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.merge != "" {
+			a, b, _ := strings.Cut(s.merge, ":")
+			if err := f.MergeCell(s.name, a, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func anyRow(cells []string) []any {
+	out := make([]any, len(cells))
+	for i, c := range cells {
+		out[i] = c
+	}
+	return out
+}
+
+// csvBytes writes records as CSV.
+func csvBytes(t *testing.T, recs [][]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	if err := w.WriteAll(recs); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// titledRows is the worked example as a platform exports it: a merged title, an export-time row,
+// the Chinese header on row 3, the data, and a 合计 row.
+func titledRows(t *testing.T) sheetSpec {
+	header, rows := workedRows(t)
+	out := [][]any{{"XX区12345热线工单明细表(2025年10月)"}, {"导出时间：2025-11-01 09:00:00", "", "导出人：管理员"}, anyRow(chineseHeader(t, header))}
+	for _, r := range rows {
+		out = append(out, anyRow(r))
+	}
+	out = append(out, []any{"合计", fmt.Sprintf("%d 条", len(rows))})
+	return sheetSpec{name: "工单明细", rows: out, merge: "A1:V1"}
+}
+
+// exportShapes builds each export shape of the worked example's tickets.
+func exportShapes(t *testing.T) map[string][]byte {
+	header, rows := workedRows(t)
+	zh := chineseHeader(t, header)
+	shapes := map[string][]byte{}
+
+	shapes["title rows, merged title and 合计 row.xlsx"] = book(t, []sheetSpec{titledRows(t)})
+
+	data := [][]any{anyRow(zh)}
+	for _, r := range rows {
+		data = append(data, anyRow(r))
+	}
+	shapes["data on sheet 2 behind a cover sheet.xlsx"] = book(t, []sheetSpec{
+		{name: "封面", rows: [][]any{{"12345热线工单导出"}, {"区政务服务中心"}, {"2025年10月"}}},
+		{name: "工单明细", rows: data},
+	})
+
+	// Chinese text datetimes, in three spellings, and a 合计 line.
+	recs := [][]string{zh}
+	for i, r := range rows {
+		r = append([]string(nil), r...)
+		for j, h := range header {
+			if isTimeColumn(h) && r[j] != "" {
+				tm := parseWorked(t, r[j])
+				switch (i + j) % 3 {
+				case 0:
+					r[j] = tm.Format("2006年1月2日 15:04")
+				case 1:
+					r[j] = tm.Format("2006年1月2日15时04分")
+				default:
+					r[j] = tm.Format("2006年01月02日 15时04分05秒")
+				}
+			}
+		}
+		recs = append(recs, r)
+	}
+	recs = append(recs, append([]string{"合计："}, make([]string, len(zh)-1)...))
+	shapes["Chinese text datetimes.csv"] = csvBytes(t, recs)
+
+	// Headers with line breaks, full-width spaces and surrounding spaces; unit names instead of codes,
+	// with full-width spaces inside.
+	dir := workedUnits(t, "units.csv")
+	odd := make([]string, len(zh))
+	for i, h := range zh {
+		r := []rune(h)
+		switch i % 3 {
+		case 0:
+			odd[i] = string(r[:len(r)/2]) + "\n" + string(r[len(r)/2:])
+		case 1:
+			odd[i] = string(r[:1]) + "\u3000" + string(r[1:])
+		default:
+			odd[i] = " " + h + "\u3000"
+		}
+	}
+	recs = [][]string{odd}
+	unitCol := indexOf(header, "unit")
+	for _, r := range rows {
+		r = append([]string(nil), r...)
+		u, ok := dir.Lookup(r[unitCol])
+		if !ok {
+			t.Fatalf("unit %s", r[unitCol])
+		}
+		name := []rune(dir.Unit(u).Name)
+		r[unitCol] = string(name[:2]) + "\u3000" + string(name[2:])
+		recs = append(recs, r)
+	}
+	shapes["headers with breaks and full-width spaces, unit names with spaces.csv"] = csvBytes(t, recs)
+
+	// Numbers stored as text: datetimes as serial numbers in text cells, counts as text; and
+	// datetimes as numeric cells.
+	textNums := [][]any{anyRow(zh)}
+	numeric := [][]any{anyRow(zh)}
+	for _, r := range rows {
+		a, b := anyRow(r), anyRow(r)
+		for j, h := range header {
+			if isTimeColumn(h) && r[j] != "" {
+				s := excelSerial(parseWorked(t, r[j]))
+				a[j] = s
+				var v float64
+				fmt.Sscan(s, &v)
+				b[j] = v
+			}
+		}
+		textNums = append(textNums, a)
+		numeric = append(numeric, b)
+	}
+	shapes["numbers stored as text.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: textNums}})
+	shapes["datetimes as numbers.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: numeric}})
+
+	xls, err := os.ReadFile(filepath.Join("testdata", "tickets-titled.xls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shapes["legacy .xls with title rows and 合计 row.xls"] = xls
+	return shapes
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// TestWriteShapeWorkbook writes the titled workbook from which testdata/tickets-titled.xls was
+// converted (soffice --headless --convert-to xls); it runs only when SANLV_WRITE_SHAPES names a directory.
+func TestWriteShapeWorkbook(t *testing.T) {
+	dir := os.Getenv("SANLV_WRITE_SHAPES")
+	if dir == "" {
+		t.Skip("set SANLV_WRITE_SHAPES to write the workbook")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tickets-titled.xlsx"), book(t, []sheetSpec{titledRows(t)}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// scoreJSON scores assignments for 2025-10 under a shipped policy and returns the card as generic JSON.
+func scoreJSON(t *testing.T, policy string, dir *scoring.Directory, as []scoring.Assignment) any {
+	t.Helper()
+	p, err := fixtures.LoadPolicy(policy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	per, err := scoring.ParsePeriod("2025-10", p.StartDay, p.Loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := scoring.NewBook(p, dir, []scoring.Period{per})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range as {
+		if err := b.Add(&as[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := json.Marshal(b.Card(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestEveryExportShapeScoresLikeTheWorkedExample(t *testing.T) {
+	fixturetest.Need(t)
+	dir := workedUnits(t, "units.csv")
+	for name, data := range exportShapes(t) {
+		t.Run(name, func(t *testing.T) {
+			as, _, rep, err := collect(t, name, data, dir, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.Invalid != 0 || rep.Rows != 133 || len(as) != 133 {
+				t.Fatalf("%d rows, %d invalid, %d read: %v", rep.Rows, rep.Invalid, len(as), rep.Err())
+			}
+			for _, policy := range []string{"district-2025", "county-threshold"} {
+				fixturetest.SameJSON(t, policy, fixturetest.Expected(t, policy, "2025-10"), scoreJSON(t, policy, dir, as))
+			}
+			t.Logf("sheet %q header row %d, notes %q, ignored %q, totals %v", rep.Sheet, rep.HeaderRow, rep.Notes, rep.Ignored, rep.Totals)
+		})
+	}
+}

@@ -1,0 +1,284 @@
+package imports
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Limits on a workbook, so that a small file that decompresses to gigabytes (a zip bomb) is refused
+// at once instead of after minutes and gigabytes of memory.
+const (
+	// maxWorkbook bounds the size of a workbook file itself.
+	maxWorkbook = 512 << 20
+	// maxSheetXML and maxStringsXML bound the decompressed size of one sheet and of the shared strings.
+	maxSheetXML   = 2 << 30
+	maxStringsXML = 512 << 20
+	// maxRatio bounds the compression ratio of a part larger than ratioFloor: real sheets compress
+	// 5–20 times, bombs a thousand times.
+	maxRatio   = 200
+	ratioFloor = 32 << 20
+	// maxCellChars is Excel's own limit on the text of one cell.
+	maxCellChars = 32767
+	// maxTextRun bounds the bytes between two '<' of a part: a cell of 32,767 characters written
+	// with character references (&#x4E2D; is 8 bytes a character).
+	maxTextRun = 8 * maxCellChars
+)
+
+// checkZip refuses a workbook whose sheets or shared strings exceed the limits, reading each
+// such part once as a stream (so the check costs time, not memory). The shared strings may list
+// at most sstSlack more strings than the sheets have shared-string cells: a table of millions of
+// strings behind a tiny sheet is a bomb however well it compresses.
+func checkZip(name string, data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return fileError(name, "not a readable XLSX workbook (%v)", err)
+	}
+	var sst *zip.File
+	cells := 0
+	for _, f := range zr.File {
+		limit := uint64(0)
+		switch {
+		case f.Name == "xl/sharedStrings.xml":
+			limit = maxStringsXML
+		case strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml"):
+			limit = maxSheetXML
+		default:
+			continue
+		}
+		size := f.UncompressedSize64
+		if size > limit {
+			return fileError(name, "%s decompresses to %d MB, more than the %d MB allowed (a damaged file or a zip bomb)", f.Name, size>>20, limit>>20)
+		}
+		if size > ratioFloor && size > maxRatio*max(f.CompressedSize64, 1) {
+			return fileError(name, "%s decompresses %d times its size (%d MB): refused as a zip bomb", f.Name, size/max(f.CompressedSize64, 1), size>>20)
+		}
+		if f.Name == "xl/sharedStrings.xml" {
+			sst = f
+			continue
+		}
+		n, err := scanPart(f, []byte(`t="s"`), -1)
+		if err != nil {
+			return fileError(name, "%s: %v", f.Name, err)
+		}
+		cells += n
+	}
+	if sst != nil {
+		if _, err := scanPart(sst, []byte("<si>"), cells+sstSlack); err != nil {
+			return fileError(name, "%s: %v", sst.Name, err)
+		}
+	}
+	return nil
+}
+
+// sstSlack is how many more shared strings than shared-string cells a workbook may have (strings
+// left over from deleted cells).
+const sstSlack = 100000
+
+// errTooMany reports a part with more occurrences of its pattern than allowed.
+var errTooMany = errors.New("more shared strings than the sheets use (a zip bomb)")
+
+// scanPart reads a part, fails on a text run longer than a cell may be, and counts the
+// occurrences of pat, failing as soon as they exceed limit (when limit ≥ 0).
+func scanPart(f *zip.File, pat []byte, limit int) (int, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer rc.Close()
+	keep := len(pat) - 1
+	buf := make([]byte, keep+256<<10)
+	carry := 0 // bytes of the previous chunk's end kept in front of buf
+	run, count := 0, 0
+	for {
+		n, err := rc.Read(buf[carry:])
+		b := buf[carry : carry+n]
+		count += bytes.Count(buf[:carry+n], pat)
+		if limit >= 0 && count > limit {
+			return count, errTooMany
+		}
+		for len(b) > 0 {
+			i := bytes.IndexByte(b, '<')
+			if i < 0 {
+				run += len(b)
+				break
+			}
+			run += i
+			if run > maxTextRun {
+				break
+			}
+			run, b = 0, b[i+1:]
+		}
+		if run > maxTextRun {
+			return count, fmt.Errorf("a cell longer than Excel's %d characters (a damaged file or a zip bomb)", maxCellChars)
+		}
+		// Keep the last bytes, so that a pattern across two reads is counted once.
+		if carry+n >= keep {
+			copy(buf, buf[carry+n-keep:carry+n])
+			carry = keep
+		}
+		if err == io.EOF {
+			return count, nil
+		}
+		if err != nil {
+			return count, err
+		}
+	}
+}
+
+// openXLSX opens a workbook, chooses its sheet and finds the header row.
+func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
+	data, err := io.ReadAll(io.LimitReader(r, maxWorkbook+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: read: %w", name, err)
+	}
+	if len(data) > maxWorkbook {
+		return nil, fileError(name, "workbook larger than %d MB: save it as CSV", maxWorkbook>>20)
+	}
+	if err := checkZip(name, data); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 4 << 30})
+	if err != nil {
+		return nil, fileError(name, "not a readable XLSX workbook (%v)", err)
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		f.Close()
+		return nil, fileError(name, "workbook has no sheet")
+	}
+	date1904 := false
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		date1904 = *props.Date1904
+	}
+	cands, err := chooseSheets(name, sheets, pk.sheet)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	var tried []string
+	var firstMiss *noHeader
+	for _, si := range cands {
+		sheet := sheets[si]
+		rows, err := f.Rows(sheet)
+		if err != nil {
+			f.Close()
+			return nil, fileError(name, "sheet %s: %v", sheet, err)
+		}
+		t := &table{name: name, sheet: sheet, xlsx: true, date1904: date1904, close: func() { rows.Close(); f.Close() }}
+		t.next = xlsxRows(name, sheet, rows)
+		header, row, err := locate(t.next, pk.headerRow, pr, "sheet "+sheet)
+		var nh *noHeader
+		if errors.As(err, &nh) && pk.sheet == "" {
+			rows.Close()
+			if firstMiss == nil {
+				firstMiss = nh
+			}
+			tried = append(tried, "sheet "+sheet+": no header row")
+			continue
+		}
+		if err != nil {
+			t.close()
+			if nh != nil {
+				return nil, nh
+			}
+			if errors.Is(err, errNoRow) {
+				return nil, fileError(name, "sheet %s: %v", sheet, err)
+			}
+			return nil, err
+		}
+		t.header, t.headerRow = header, row
+		t.sheetNotes(sheets, si, tried)
+		return t, nil
+	}
+	f.Close()
+	firstMiss.tried = tried
+	return nil, firstMiss
+}
+
+// chooseSheets returns the indexes of the sheets to try: the one named or numbered, else all in order.
+func chooseSheets(name string, sheets []string, want string) ([]int, error) {
+	if want == "" {
+		out := make([]int, len(sheets))
+		for i := range out {
+			out[i] = i
+		}
+		return out, nil
+	}
+	for i, s := range sheets {
+		if s == want || strings.TrimSpace(s) == strings.TrimSpace(want) {
+			return []int{i}, nil
+		}
+	}
+	if n, err := strconv.Atoi(want); err == nil && n >= 1 && n <= len(sheets) {
+		return []int{n - 1}, nil
+	}
+	return nil, fileError(name, "no sheet %q (the sheets are %s)", want, strings.Join(sheets, ", "))
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// xlsxRows returns the row source of a sheet: every row from row 1, cells as raw values.
+func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
+	opts := excelize.Options{RawCellValue: true}
+	ln := &line{}
+	var buf []byte
+	return func() (*line, error) {
+		if !rows.Next() {
+			if err := rows.Error(); err != nil {
+				return nil, fileError(name, "sheet %s after row %d: %v", sheet, ln.row, err)
+			}
+			return nil, io.EOF
+		}
+		ln.row++
+		cols, err := rows.Columns(opts)
+		if err != nil {
+			return nil, fileError(name, "sheet %s row %d: %v", sheet, ln.row, err)
+		}
+		buf, ln.cells = buf[:0], ln.cells[:0]
+		for i, c := range cols {
+			if len(c) > maxCellChars && utf8.RuneCountInString(c) > maxCellChars {
+				return nil, fileError(name, "sheet %s row %d column %d: a cell longer than Excel's %d characters", sheet, ln.row, i+1, maxCellChars)
+			}
+			buf = append(buf, c...)
+		}
+		at := 0
+		for _, c := range cols {
+			ln.cells = append(ln.cells, buf[at:at+len(c):at+len(c)])
+			at += len(c)
+		}
+		return ln, nil
+	}
+}
+
+// sheetNotes records the sheet read, the sheets skipped for want of a header, the others, and title rows.
+func (t *table) sheetNotes(sheets []string, si int, tried []string) {
+	for _, s := range tried {
+		s = strings.TrimSuffix(s, ": no header row")
+		t.notes = append(t.notes, "工作表 "+strings.TrimPrefix(s, "sheet ")+" 没有含必需列的表头，已跳过")
+		t.skipped = append(t.skipped, s)
+	}
+	for j, s := range sheets {
+		if j != si && !contains(t.skipped, "sheet "+s) {
+			t.skipped = append(t.skipped, "sheet "+s)
+		}
+	}
+	if len(sheets) > 1 {
+		t.notes = append(t.notes, fmt.Sprintf("读取工作表 %s（共 %d 个工作表）", sheets[si], len(sheets)))
+	}
+	t.titleNote()
+}
