@@ -32,6 +32,7 @@ type importView struct {
 	Inserted        int             `json:"inserted"`
 	Updated         int             `json:"updated"`
 	Unchanged       int             `json:"unchanged"`
+	Kept            []string        `json:"kept,omitempty"`
 	Invalid         int             `json:"invalid"`
 	AlreadyImported bool            `json:"already_imported"`
 	ElapsedMS       int64           `json:"elapsed_ms"`
@@ -40,7 +41,7 @@ type importView struct {
 
 func viewImport(r *store.ImportResult) importView {
 	return importView{BatchID: r.BatchID, File: r.File, SHA256: r.SHA256, Read: r.Read, Inserted: r.Inserted,
-		Updated: r.Updated, Unchanged: r.Unchanged, Invalid: r.Invalid, AlreadyImported: r.AlreadyImported,
+		Updated: r.Updated, Unchanged: r.Unchanged, Kept: r.Kept, Invalid: r.Invalid, AlreadyImported: r.AlreadyImported,
 		ElapsedMS: r.Elapsed.Milliseconds(), Report: r.Report}
 }
 

@@ -47,6 +47,8 @@ type ImportResult struct {
 	Read, Inserted, Updated, Unchanged, Invalid int
 	// Report is the readers' per-row report.
 	Report *imports.Report
+	// Kept lists the ticket fields the file lacks: stored rows keep their values of these fields.
+	Kept []string
 	// AlreadyImported is true when a previous batch had the same SHA-256.
 	AlreadyImported bool
 	Elapsed         time.Duration

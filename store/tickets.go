@@ -95,6 +95,14 @@ func (db *DB) importTickets(ctx context.Context, name string, r io.Reader, opt I
 		db.log.Debug("loaded", "file", name, "rows", loaded, "direct", direct, "elapsed", db.now().Sub(start))
 		res.Report = rep
 		res.Read, res.Invalid = rep.Rows, rep.Invalid
+		present := opt.Present
+		if present == nil && rep.Present != nil {
+			present = map[string]bool{}
+			for _, f := range rep.Present {
+				present[f] = true
+			}
+		}
+		res.Kept = keptFields(present)
 		if res.SHA256, err = hr.sum(); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
@@ -116,7 +124,7 @@ func (db *DB) importTickets(ctx context.Context, name string, r io.Reader, opt I
 				return err
 			}
 		} else {
-			if res.Inserted, res.Updated, err = merge(ctx, db, tx, loaded, b.ID, opt.Actor, "import "+name, opt.Present); err != nil {
+			if res.Inserted, res.Updated, err = merge(ctx, db, tx, loaded, b.ID, opt.Actor, "import "+name, present); err != nil {
 				return err
 			}
 			if err := dropStage(ctx, tx, db.pg); err != nil {
@@ -228,6 +236,20 @@ func pipe(ctx context.Context, ld loader,
 		return nil, 0, fmt.Errorf("reader returned no report")
 	}
 	return r.rep, staged, nil
+}
+
+// keptFields lists, in table order, the ticket fields a file without them leaves as stored; nil when present is nil (every field).
+func keptFields(present map[string]bool) []string {
+	if present == nil {
+		return nil
+	}
+	var kept []string
+	for _, c := range cols {
+		if c.field != "" && !present[c.field] {
+			kept = append(kept, c.field)
+		}
+	}
+	return kept
 }
 
 // checkPresent refuses a field set naming a field that is not a ticket field.

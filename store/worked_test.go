@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"sanlv/imports"
@@ -193,6 +195,72 @@ func TestPagesCoverEveryRowOnce(t *testing.T) {
 		}
 		if len(all) != 133 || fmt.Sprint(paged) != fmt.Sprint(all) {
 			t.Errorf("paged %d rows, ordered read %d: the pages differ", len(paged), len(all))
+		}
+	})
+}
+
+// dropColumns removes the named columns from a CSV without quoted commas.
+func dropColumns(t *testing.T, data []byte, names ...string) string {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	header := strings.Split(lines[0], ",")
+	drop := map[int]bool{}
+	for i, h := range header {
+		if slices.Contains(names, h) {
+			drop[i] = true
+		}
+	}
+	if len(drop) != len(names) {
+		t.Fatalf("columns %v not all in the header %v", names, header)
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		var keep []string
+		for i, f := range strings.Split(l, ",") {
+			if !drop[i] {
+				keep = append(keep, f)
+			}
+		}
+		b.WriteString(strings.Join(keep, ",") + "\n")
+	}
+	return b.String()
+}
+
+func TestReimportWithoutOptionalColumnsKeepsTheStoredAnswers(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx := context.Background()
+		file := dropColumns(t, readFile(t, worked+"/tickets.csv"), "satisfaction", "callback_valid", "contacted")
+		res, err := db.ImportTickets(ctx, "tickets-short.csv", strings.NewReader(file), store.ImportOptions{Actor: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Changed() || res.Unchanged != 133 {
+			t.Errorf("re-import without three columns: %d inserted, %d updated, %d unchanged; want 133 unchanged", res.Inserted, res.Updated, res.Unchanged)
+		}
+		for _, f := range []string{"satisfaction", "callback_valid", "contacted"} {
+			if !slices.Contains(res.Kept, f) {
+				t.Errorf("kept fields %v lack %s", res.Kept, f)
+			}
+		}
+		p := policy(t, "district-2025")
+		b, err := db.Book(ctx, p, month(t, p, "2025-10"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := json.Marshal(b.Card(0))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var g, w any
+		if err := json.Unmarshal(got, &g); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(readFile(t, worked+"/expected-district-2025-2025-10.json"), &w); err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range diffJSON("", w, g) {
+			t.Error(d)
 		}
 	})
 }

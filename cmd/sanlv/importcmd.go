@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -109,6 +110,9 @@ func (m *Main) summary(r *store.ImportResult, keepValid bool) {
 	rate := float64(r.Read) / max(r.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(w, "%s: %d rows read: %d inserted, %d updated, %d unchanged, %d invalid skipped (batch %d, sha256 %.12s…, %s, %.0f rows/s)\n",
 		r.File, r.Read, r.Inserted, r.Updated, r.Unchanged, r.Invalid, r.BatchID, r.SHA256, r.Elapsed.Round(time.Millisecond), rate)
+	if len(r.Kept) > 0 && r.Updated > 0 {
+		fmt.Fprintf(w, "文件中没有这些字段，已有工单保留原值：%s\n", strings.Join(r.Kept, "、"))
+	}
 }
 
 // progressBar prints rows and rows/s to a terminal; it is silent when stderr is not one.
