@@ -7,6 +7,7 @@ import (
 	"hash/maphash"
 	"math"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -276,4 +277,45 @@ func ParsePolicy(data []byte, calendars CalendarSource) (*Policy, error) {
 	}
 	p.Source = bytes.Clone(data)
 	return p, nil
+}
+
+// Uses reports whether any group's rules name the rate: a weight, a threshold, an item or a
+// tie-breaker. Tables and bulletins show a second-edition rate only when the policy uses it.
+func (p *Policy) Uses(rate string) bool {
+	if slices.Contains(p.TieBreakers, rate) {
+		return true
+	}
+	schemes := []*Scheme{&p.Scheme}
+	for _, s := range p.Groups {
+		schemes = append(schemes, s)
+	}
+	for _, s := range schemes {
+		if i := rateIndex(rate); i >= 0 && s.Weights[i] != 0 {
+			return true
+		}
+		for _, t := range s.Thresholds {
+			if t.Rate == rate {
+				return true
+			}
+		}
+		for _, it := range s.Items {
+			if it.Rate == rate {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// HasItems reports whether any group's rules have items (SPEC §13.9).
+func (p *Policy) HasItems() bool {
+	if len(p.Items) > 0 {
+		return true
+	}
+	for _, s := range p.Groups {
+		if len(s.Items) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -179,3 +179,19 @@ func TestPolicyReadsTextOnlyWhenAScopeOrRepeatWindowUsesIt(t *testing.T) {
 		}
 	}
 }
+
+func TestPolicyUsesTheRatesItsRulesName(t *testing.T) {
+	p := testPolicy(t, "acceptance: {limits: {emergency: 1h, priority: 2h, normal: 24h, complex: 24h}}\n"+
+		"items: [{label: 签收, rate: acceptance, bands: [{min: 0.9, points: 3}]}]\n"+
+		"groups: {department: {weights: {response: 0.5, resolution: 0.5}, thresholds: [{rate: return, direction: at_most, baseline: 0.02, per_point: 1, cap: 5}]}}\n"+
+		"ranking: {min_callbacks: 1, top: 1, bottom: 1, tie_breakers: [repeat]}")
+	for rate, want := range map[string]bool{"acceptance": true, "return": true, "repeat": true, "response": true,
+		"closure": false, "on_time": false, "redispatch": false} {
+		if got := p.Uses(rate); got != want {
+			t.Errorf("Uses(%s) = %v, want %v", rate, got, want)
+		}
+	}
+	if !p.HasItems() {
+		t.Error("HasItems = false with an item")
+	}
+}
