@@ -25,6 +25,15 @@ type Bulletin struct {
 	Points []PointLine
 	// Generated is shown on 说明 and stored as the document's creation time; zero leaves it out.
 	Generated time.Time
+	// Previous is the previous period as it was circulated (its latest edition, else scored now),
+	// which 排名变化 and every 环比 compare with; nil when there is none.
+	Previous *scoring.Card
+	// Reference names Previous for the reader: 2025年9月第1版, or 2025年9月（未发布，按现有数据计算）.
+	Reference string
+	// Categories counts the period's tickets by category, most frequent first (see Categories).
+	Categories []CategoryCount
+	// PreviousCategories counts the previous period's tickets the same way; nil when not known.
+	PreviousCategories []CategoryCount
 }
 
 // PointLine is one assignment's points under one rule.
