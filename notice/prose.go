@@ -61,7 +61,9 @@ func (t totals) rate(name string) (float64, bool) {
 	return t.num[name] / t.den[name], true
 }
 
-func pct(v float64) string { return strconv.FormatFloat(scoring.RoundHalfUp(v*100, 2), 'f', 2, 64) + "%" }
+func pct(v float64) string {
+	return strconv.FormatFloat(scoring.RoundHalfUp(v*100, 2), 'f', 2, 64) + "%"
+}
 
 // count shows a weighted count: 14 or 14.5.
 func count(x float64) string { return strconv.FormatFloat(scoring.RoundHalfUp(x, 2), 'f', -1, 64) }
