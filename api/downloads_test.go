@@ -145,3 +145,32 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		e.checkNoPhones(t)
 	})
 }
+
+func TestBulletinDocxIsTheNoticeOfTheSameEdition(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setup()
+		e.do("POST", "/api/v1/periods/2025-10/editions", "admin", nil, "").want(t, 201)
+		res := e.get("/api/v1/periods/2025-10/bulletin.docx", "committee").want(t, 200)
+		if ct := res.header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
+			t.Errorf("content type %q", ct)
+		}
+		prefix := `attachment; filename="bulletin-2025-10.docx"; filename*=UTF-8''`
+		cd := res.header.Get("Content-Disposition")
+		if got, err := url.PathUnescape(strings.TrimPrefix(cd, prefix)); !strings.HasPrefix(cd, prefix) || err != nil ||
+			got != "关于2025年10月份12345接诉即办考核情况的通报（第1版）.docx" {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		doc := text(res.body)
+		// The sample city's settings: 2023-01 was 总第1期, so 2025-10 is 总第34期.
+		for _, want := range []string{"2025年第10期（总第34期）", "各街道办事处、乡镇人民政府", "城关街道（90.67分）", "区自来水公司",
+			"示热线办发〔2025〕3号", "2025年10月份（2025年9月19日至2025年10月18日）"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("通报 lacks %q", want)
+			}
+		}
+		if res := e.get("/api/v1/periods/2025-10/bulletin.docx", "S01"); res.status != 403 {
+			t.Errorf("a unit token got %d for the 通报, want 403", res.status)
+		}
+	})
+}
