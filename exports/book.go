@@ -45,11 +45,18 @@ const (
 	markBottom
 )
 
-// Fill colours of the top (红榜, green) and bottom (末位, red) rows, and the header.
+// Fill colours of the top (红榜, light red) and bottom (末位, grey) rows, and the header; in grayscale
+// the top rows stay light and the bottom rows dark, and the 标注 column says the same in words.
 const (
-	FillTop    = "C6EFCE"
-	FillBottom = "FFC7CE"
+	FillTop    = "FCE4E4"
+	FillBottom = "A6A6A6"
 	fillHeader = "D9D9D9"
+)
+
+// Fonts declared in the workbooks: 黑体 for titles and headers, 宋体 for the body.
+const (
+	fontTitle = "黑体"
+	fontBody  = "宋体"
 )
 
 // Built-in number format ids of Excel.
@@ -77,6 +84,8 @@ type book struct {
 	f      *excelize.File
 	sheets int
 	styles map[[2]int]int
+	used   map[string]bool // lower-case sheet names taken
+	note   int             // style of a legend line
 	round  int
 	title  int
 	head   int
@@ -85,18 +94,25 @@ type book struct {
 
 // newBook starts a workbook whose scores are shown with round decimals.
 func newBook(round int) (*book, error) {
-	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, round: round}
+	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, round: round}
+	if err := b.f.SetDefaultFont(fontBody); err != nil {
+		return nil, err
+	}
 	var err error
-	if b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+	if b.note, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontBody, Size: 10, Color: "000000"},
+		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}}); err != nil {
+		return nil, err
+	}
+	if b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 16},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}); err != nil {
 		return nil, err
 	}
-	if b.head, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: borders(),
+	if b.head, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11}, Border: borders(),
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fillHeader}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}); err != nil {
 		return nil, err
 	}
-	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11}}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -124,7 +140,8 @@ func (b *book) style(k, m int) (int, error) {
 	if id, ok := b.styles[key]; ok {
 		return id, nil
 	}
-	s := &excelize.Style{Border: borders(), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}
+	s := &excelize.Style{Border: borders(), Font: &excelize.Font{Family: fontBody, Size: 11},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}
 	switch k {
 	case kText:
 		s.Alignment.Horizontal = "left"
@@ -160,6 +177,7 @@ func (b *book) style(k, m int) (int, error) {
 
 // addSheet adds a sheet; the first one renames the new file's Sheet1.
 func (b *book) addSheet(name string) error {
+	b.used[strings.ToLower(name)] = true
 	b.sheets++
 	if b.sheets == 1 {
 		return b.f.SetSheetName("Sheet1", name)
@@ -252,7 +270,7 @@ func (b *book) printable(sheet string, titleRows, tall int) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页,共 &N 页"}); err != nil {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第&P页，共&N页"}); err != nil {
 		return err
 	}
 	if titleRows == 0 {
@@ -260,6 +278,24 @@ func (b *book) printable(sheet string, titleRows, tall int) error {
 	}
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
 		RefersTo: fmt.Sprintf("%s!$1:$%d", quote(sheet), titleRows), Scope: sheet})
+}
+
+// legend writes lines of explanation from row on, each merged across ncols columns.
+func (b *book) legend(sheet string, row, ncols int, lines []string) error {
+	last, _ := excelize.ColumnNumberToName(max(ncols, 2))
+	for i, l := range lines {
+		r := strconv.Itoa(row + i)
+		if err := b.f.SetCellStr(sheet, "A"+r, l); err != nil {
+			return err
+		}
+		if err := b.f.MergeCell(sheet, "A"+r, last+r); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sheet, "A"+r, last+r, b.note); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notes writes a two-column sheet of labelled lines under a title; a nil value makes a bold section label,
