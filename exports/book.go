@@ -85,16 +85,19 @@ type book struct {
 	sheets int
 	styles map[[2]int]int
 	used   map[string]bool // lower-case sheet names taken
-	note   int             // style of a legend line
-	round  int
-	title  int
-	head   int
-	label  int
+	// patches change parts as they are written (see savePatched).
+	patches map[string]func([]byte) []byte
+	charts  int
+	note    int // style of a legend line
+	round   int
+	title   int
+	head    int
+	label   int
 }
 
 // newBook starts a workbook whose scores are shown with round decimals.
 func newBook(round int) (*book, error) {
-	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, round: round}
+	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, patches: map[string]func([]byte) []byte{}, round: round}
 	if err := b.f.SetDefaultFont(fontBody); err != nil {
 		return nil, err
 	}
@@ -254,7 +257,9 @@ func (b *book) table(sheet, title string, cols []column, rows [][]cell, marks []
 		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	return b.printable(sheet, 2, 0)
+	// Pages high: about 50 rows a page, so that a table a little longer than a page is scaled onto it
+	// instead of leaving a last row alone on a page.
+	return b.printable(sheet, 2, (len(rows)+2+49)/50)
 }
 
 // printable sets A4 landscape, one page wide (and at most tall pages high; 0: as many as needed), page
@@ -362,7 +367,7 @@ func (b *book) finish(w io.Writer, title string, at time.Time) error {
 		return err
 	}
 	b.f.SetActiveSheet(0)
-	if err := save(b.f, w); err != nil {
+	if err := savePatched(b.f, w, b.patches); err != nil {
 		b.f.Close()
 		return fmt.Errorf("write workbook: %w", err)
 	}

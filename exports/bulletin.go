@@ -499,7 +499,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 	last := n + 2
 	q := quote(g.sheet)
 	lowest := math.Inf(1)
-	var points []excelize.ChartDataPoint
+	var points strings.Builder
 	for i, s := range g.units {
 		lowest = math.Min(lowest, scoring.RoundHalfUp(*s.Final, p.Round))
 		colour := barOther
@@ -509,7 +509,9 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 		case markBottom:
 			colour = barBottom
 		}
-		points = append(points, excelize.ChartDataPoint{Index: i, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colour}}})
+		if colour != barOther {
+			fmt.Fprintf(&points, `<c:dPt><c:idx val="%d"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/><c:spPr><a:solidFill><a:srgbClr val="%s"/></a:solidFill></c:spPr></c:dPt>`, i, colour)
+		}
 	}
 	title := GroupLabel(g.group) + "最终得分"
 	if g.marks {
@@ -524,7 +526,6 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 			Categories: fmt.Sprintf("%s!$D$3:$D$%d", q, last),
 			Values:     fmt.Sprintf("%s!$%s$3:$%s$%d", q, finalCol, finalCol, last),
 			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{barOther}},
-			DataPoint:  points,
 			DataLabel:  excelize.ChartDataLabel{Font: dark},
 		}},
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Color: "000000", Size: 14, Bold: true}}}},
@@ -537,6 +538,14 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 	}
 	if err := b.f.AddChart(name, "A1", ch); err != nil {
 		return err
+	}
+	// excelize writes data-point colours for pie charts only: they go in before the series' labels.
+	b.charts++
+	if points.Len() > 0 {
+		dpt := points.String()
+		b.patches[fmt.Sprintf("xl/charts/chart%d.xml", b.charts)] = func(x []byte) []byte {
+			return insertBefore(x, "<dLbls>", strings.ReplaceAll(strings.ReplaceAll(dpt, "<c:", "<"), "</c:", "</"))
+		}
 	}
 	size, orient, one := 9, "portrait", 1
 	if err := b.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &one}); err != nil {
@@ -683,4 +692,18 @@ func signed(x float64) string {
 		return "＋" + num(x)
 	}
 	return strings.Replace(num(x), "-", "－", 1)
+}
+
+func ptrBool(b bool) *bool { return &b }
+
+// insertBefore inserts s before the first occurrence of mark in x; x is unchanged without mark.
+func insertBefore(x []byte, mark, s string) []byte {
+	i := strings.Index(string(x), mark)
+	if i < 0 {
+		return x
+	}
+	out := make([]byte, 0, len(x)+len(s))
+	out = append(out, x[:i]...)
+	out = append(out, s...)
+	return append(out, x[i:]...)
 }

@@ -97,10 +97,10 @@ func rankDelta(d int) string {
 	return "持平"
 }
 
-// edition shows an edition number: 第2版, or 草稿(未发布) for 0.
+// edition shows an edition number: 第2版, or 草稿（未发布） for 0.
 func edition(n int) string {
 	if n <= 0 {
-		return "草稿(未发布)"
+		return "草稿（未发布）"
 	}
 	return fmt.Sprintf("第%d版", n)
 }

@@ -13,15 +13,51 @@ import (
 // save writes f to w as it is zipped, instead of excelize's default of building the whole file in memory
 // first; entries are deflated at the fastest level on every core, which matters for the million-row
 // detail export.
-func save(f *excelize.File, w io.Writer) error {
+func save(f *excelize.File, w io.Writer) error { return savePatched(f, w, nil) }
+
+// savePatched is save with patches: the first write of each named part goes through its function,
+// for what excelize cannot write (a chart's data-point colours, a streamed sheet's dimension).
+func savePatched(f *excelize.File, w io.Writer, patches map[string]func([]byte) []byte) error {
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return newDeflater(out), nil
 		})
-		return zw
+		return &patchZip{Writer: zw, patches: patches}
 	})
 	return f.Write(io.Discard)
+}
+
+// patchZip is a zip writer that patches the first write of some parts.
+type patchZip struct {
+	*zip.Writer
+	patches map[string]func([]byte) []byte
+}
+
+func (z *patchZip) Create(name string) (io.Writer, error) {
+	w, err := z.Writer.Create(name)
+	if fn, ok := z.patches[name]; ok && err == nil {
+		return &firstWrite{w: w, fn: fn}, nil
+	}
+	return w, err
+}
+
+// firstWrite passes its first write through fn.
+type firstWrite struct {
+	w    io.Writer
+	fn   func([]byte) []byte
+	done bool
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	if f.done {
+		return f.w.Write(p)
+	}
+	f.done = true
+	if _, err := f.w.Write(f.fn(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // chunkSize is the input each worker deflates independently.
