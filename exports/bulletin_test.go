@@ -205,7 +205,7 @@ func TestBulletinNotesShowPeriodPolicyEditionAndTotals(t *testing.T) {
 			for label, w := range map[string]string{"考核期": tc.dates, "考核办法": tc.name, "办法版本": tc.version,
 				"版次": tc.wantEdition, "参评单位": "9", "排名单位": "8", "未排名单位": "1",
 				"排名变化": "与2025年9月第1版相比：↑上升，↓下降，持平，新为上期未排名",
-				"工单量": strconv.FormatInt(assignments, 10), "剔除": strconv.FormatInt(excluded, 10),
+				"工单量":  strconv.FormatInt(assignments, 10), "剔除": strconv.FormatInt(excluded, 10),
 				"纳入考核": strconv.FormatFloat(eligible, 'f', -1, 64), "有效回访": strconv.FormatFloat(callbacks, 'f', -1, 64),
 				"街乡镇": "街乡镇排名，3个单位；图表见“街乡镇图表”", "区级部门": "区级部门排名，4个单位；图表见“区级部门图表”"} {
 				if m[label] != w {

@@ -56,6 +56,9 @@ func TestBulletinAndDetailExportFromFiles(t *testing.T) {
 	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") {
 		t.Errorf("title %q", v)
 	}
+	if doc, err := os.ReadFile(dir + "/b.docx"); err != nil || len(doc) == 0 {
+		t.Errorf("no 通报 beside the workbook: %v", err)
+	}
 	if _, stderr, err := run(t, append([]string{"export", "-o", dir + "/d.xlsx"}, files...)...); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
@@ -99,11 +102,19 @@ func TestPublishThenTheBulletinIsTheFrozenEdition(t *testing.T) {
 		t.Fatalf("bulletin: %v %q %s", err, out, stderr)
 	}
 	f := openBook(t, filepath.Join(dir, "b.xlsx"))
-	rows, err := f.GetRows("扣分明细")
-	if err != nil || len(rows) < 10 {
-		t.Fatalf("扣分明细 of the edition: %d rows, %v", len(rows), err)
-	}
-	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") {
+	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") || strings.Contains(v, "草稿") {
 		t.Errorf("title %q", v)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b.docx")); err != nil {
+		t.Errorf("the 通报 was not written beside the workbook: %v", err)
+	}
+	// The edition went out under the district policy: another --policy is refused, not answered
+	// silently with the published edition.
+	_, stderr, err = run(t, "bulletin", "--period", "2025-10", "--db", db, "--policy", "county-threshold", "-o", filepath.Join(dir, "c"))
+	if err == nil || !strings.Contains(stderr+err.Error(), "published (edition 1) under") {
+		t.Errorf("bulletin --policy county-threshold of a district edition: %v %s", err, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.xlsx")); err == nil {
+		t.Errorf("a refused bulletin left c.xlsx behind")
 	}
 }
