@@ -36,6 +36,7 @@ const (
 	sizeSmall4 = 24
 	size5      = 21
 	size4      = 28
+	size5small = 18 // 小五 9 pt, table headers
 )
 
 // Page geometry in twentieths of a point: A4, margins 37/35/28/26 mm.
@@ -203,7 +204,7 @@ func (d *doc) table(head []string, widths []int, align []string, rows [][]string
 			}
 			r := run{text: c}
 			if header {
-				r.font, r.bold = fontHeading, false
+				r.font, r.size = fontHeading, size5small
 			}
 			d.para(para{style: "TableText", align: a}, r)
 			b.WriteString(`</w:tc>`)
@@ -312,7 +313,11 @@ func styleXML(id, name, font string, size int, align string, indent bool, line i
 	if id != "Normal" {
 		based = `<w:basedOn w:val="Normal"/>`
 	}
-	return fmt.Sprintf(`<w:style w:type="paragraph"%s w:styleId="%s"><w:name w:val="%s"/>%s<w:qFormat/><w:pPr><w:widowControl/>%s%s<w:jc w:val="%s"/></w:pPr><w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:eastAsia="%s" w:cs="%s"/>%s<w:sz w:val="%d"/><w:szCs w:val="%d"/></w:rPr></w:style>`,
+	snap := ""
+	if line == 0 {
+		snap = `<w:snapToGrid w:val="0"/>`
+	}
+	return fmt.Sprintf(`<w:style w:type="paragraph"%s w:styleId="%s"><w:name w:val="%s"/>%s<w:qFormat/><w:pPr><w:widowControl/>`+snap+`%s%s<w:jc w:val="%s"/></w:pPr><w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:eastAsia="%s" w:cs="%s"/>%s<w:sz w:val="%d"/><w:szCs w:val="%d"/></w:rPr></w:style>`,
 		def, id, name, based, spacing, ind, align, fontLatin, fontLatin, font, fontLatin, b, size, size)
 }
 
@@ -321,7 +326,7 @@ func stylesXML() string {
 		fmt.Sprintf(`<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:eastAsia="%s" w:cs="%s"/><w:kern w:val="2"/><w:sz w:val="%d"/><w:szCs w:val="%d"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault/></w:docDefaults>`,
 			fontLatin, fontLatin, fontBody, fontLatin, size3, size3) +
 		styleXML("Normal", "Normal", fontBody, size3, "both", true, 560, false) +
-		styleXML("Title", "Title", fontTitle, size2, "center", false, 700, false) +
+		styleXML("Title", "Title", fontTitle, size2, "center", false, 620, false) +
 		styleXML("Heading1", "heading 1", fontHeading, size3, "both", true, 560, false) +
 		styleXML("Heading2", "heading 2", fontKai, size3, "both", true, 560, false) +
 		styleXML("RedHead", "红头", fontTitle, size2, "center", false, 0, false) +

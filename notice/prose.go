@@ -338,11 +338,11 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
 	rates := n.shownRates()
 	head := []string{"排名", "单位"}
-	widths := []int{4, 15}
+	widths := []int{5, 14}
 	align := []string{"center", "left"}
 	for _, r := range rates {
 		head = append(head, exports.RateLabel(r))
-		widths = append(widths, 10)
+		widths = append(widths, 11)
 		align = append(align, "right")
 	}
 	if len(n.p.Thresholds) > 0 {
@@ -356,7 +356,7 @@ func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
 	marks := exports.MarksShown(n.p, len(ranked))
 	if marks {
 		head = append(head, "标注")
-		widths = append(widths, 7)
+		widths = append(widths, 8)
 		align = append(align, "center")
 	}
 	first := n.b.FirstRanking()
