@@ -79,7 +79,7 @@ func TestBulletinAndDetailExportFromFiles(t *testing.T) {
 		t.Error("detail export must show caller phones masked, never raw")
 	}
 	// October 2025 (calendar month) holds 12+11+13+2+12+12+12+13+14 = 101 rows of the worked example.
-	if got := len(rows) - 1; got != 101 {
+	if got := len(rows) - 2; got != 101 {
 		t.Errorf("detail rows %d, want 101", got)
 	}
 }
