@@ -377,12 +377,30 @@ func (s *Server) whatIfXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	wi, err := s.compare(r.Context(), q)
+	ctx := r.Context()
+	wi, err := s.compare(ctx, q)
 	if err != nil {
 		return err
 	}
+	var sides exports.WhatIfSides
+	if sides.A, err = s.policy(ctx, q.PolicyA, q.VersionA); err != nil {
+		return err
+	}
+	if sides.B, err = s.policy(ctx, q.PolicyB, q.VersionB); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		p *scoring.Policy
+		w *scoring.PeriodInfo
+	}{{sides.A, &sides.AWindow}, {sides.B, &sides.BWindow}} {
+		per, err := period(x.p, q.Period)
+		if err != nil {
+			return err
+		}
+		*x.w = per.Info(x.p.Loc)
+	}
 	var buf bytes.Buffer
-	if err := exports.WriteWhatIf(&buf, wi); err != nil {
+	if err := exports.WriteWhatIf(&buf, wi, sides); err != nil {
 		return err
 	}
 	return sendWorkbook(w, "whatif-"+wi.Period+".xlsx", exports.WhatIfTitle(wi.Period)+".xlsx", func(w io.Writer) error {

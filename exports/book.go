@@ -36,6 +36,8 @@ const (
 	kNum           // general number (weighted counts such as 14.5)
 	kPct           // rate, 0.00%
 	kScore         // score, rounded to the policy's round
+	// kDigits+d is a score shown with d decimals, for a sheet that mixes policies' rounding.
+	kDigits = 100
 )
 
 // Row marks (scoring.Scorecard.Mark) and their fills.
@@ -156,6 +158,16 @@ func (b *book) style(k, m int) (int, error) {
 		s.NumFmt = fmtPct2
 	case kScore:
 		switch f := scoreFormat(b.round); f {
+		case "0":
+			s.NumFmt = fmtInt
+		case "0.00":
+			s.NumFmt = fmtFixed2
+		default:
+			s.CustomNumFmt = &f
+		}
+	}
+	if k >= kDigits {
+		switch f := scoreFormat(k - kDigits); f {
 		case "0":
 			s.NumFmt = fmtInt
 		case "0.00":

@@ -164,6 +164,6 @@ func otherBooks(t *testing.T) (annual, whatif func(*bytes.Buffer) error) {
 			}
 			return exports.WriteAnnual(b, a, d.Policy)
 		}, func(b *bytes.Buffer) error {
-			return exports.WriteWhatIf(b, wi)
+			return exports.WriteWhatIf(b, wi, exports.WhatIfSides{A: d.Policy, B: c.Policy, AWindow: d.Card.Period, BWindow: c.Card.Period})
 		}
 }
