@@ -347,7 +347,7 @@ func (s *Server) detailXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title += "(" + exports.PeriodLabel(per.ID) + ")"
+	title += "（" + exports.PeriodLabel(per.ID) + "）"
 	return sendWorkbook(w, ascii+".xlsx", title+".xlsx", func(out io.Writer) error {
 		dw, err := exports.NewDetailWriter(out, title, dir, p.Loc)
 		if err != nil {

@@ -100,7 +100,7 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		cellNear(t, "draft 城关街道", rowWith(t, f, "街乡镇", "城关街道")[11], 94)
 
 		// A unit's detail export holds its own rows only, phones masked.
-		f = workbook(t, e.get("/api/v1/periods/2025-10/detail.xlsx", "S01"), "detail-2025-10-S01.xlsx", "12345接诉即办工单明细-城关街道(2025年10月).xlsx")
+		f = workbook(t, e.get("/api/v1/periods/2025-10/detail.xlsx", "S01"), "detail-2025-10-S01.xlsx", "12345接诉即办工单明细-城关街道（2025年10月）.xlsx")
 		rows, err := f.GetRows("工单明细")
 		if err != nil {
 			t.Fatal(err)
@@ -129,10 +129,10 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		}
 
 		// The year-end and what-if workbooks.
-		f = workbook(t, e.get("/api/v1/years/2025/annual.xlsx", "committee"), "annual-2025.xlsx", "12345接诉即办年度考核(2025年度).xlsx")
+		f = workbook(t, e.get("/api/v1/years/2025/annual.xlsx", "committee"), "annual-2025.xlsx", "12345接诉即办年度考核（2025年度）.xlsx")
 		rowWith(t, f, "街乡镇", "城关街道")
 		f = workbook(t, e.get("/api/v1/periods/2025-10/whatif.xlsx?policy_b="+url.QueryEscape("12345热线达标基数考核(县级示例)"), "committee"),
-			"whatif-2025-10.xlsx", "12345接诉即办考核方案比较(2025年10月).xlsx")
+			"whatif-2025-10.xlsx", "12345接诉即办考核方案比较（2025年10月）.xlsx")
 		rowWith(t, f, "街乡镇", "城关街道")
 
 		e.checkNoPhones(t)

@@ -10,9 +10,9 @@ import (
 	"sanlv/scoring"
 )
 
-// AnnualTitle returns the year-end workbook's title: 12345接诉即办年度考核(2025年度).
+// AnnualTitle returns the year-end workbook's title: 12345接诉即办年度考核（2025年度）.
 func AnnualTitle(year string) string {
-	return "12345接诉即办年度考核(" + PeriodLabel(year) + ")"
+	return "12345接诉即办年度考核（" + PeriodLabel(year) + "）"
 }
 
 // WriteAnnual writes the year-end appraisal workbook (SPEC §8): 说明, then one sheet per group listing each

@@ -28,7 +28,7 @@ func TestAnnualWorkbookShowsMonthsScoreRankAndGrade(t *testing.T) {
 	if got, want := f.GetSheetList(), []string{"说明", "街乡镇", "区级部门", "公共服务企业"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
-	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办年度考核(2025年度)" {
+	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办年度考核（2025年度）" {
 		t.Errorf("title = %q", got)
 	}
 	head := []string{"排名", "单位"}

@@ -36,8 +36,9 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 	}
 	w := scoring.Compare(cards[0], cards[1])
 	if out != "" {
-		if err := writeFile(out, func(f *os.File) error { return exports.WriteWhatIf(f, w, exports.WhatIfSides{A: policies[0], B: policies[1],
-			AWindow: cards[0].Period, BWindow: cards[1].Period})
+		if err := writeFile(out, func(f *os.File) error {
+			return exports.WriteWhatIf(f, w, exports.WhatIfSides{A: policies[0], B: policies[1],
+				AWindow: cards[0].Period, BWindow: cards[1].Period})
 		}); err != nil {
 			return err
 		}
