@@ -414,12 +414,32 @@ func (s *Server) annualXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	a, p, err := s.yearEnd(r.Context(), q)
+	ctx := r.Context()
+	p, err := s.policy(ctx, q.Policy, q.Version)
 	if err != nil {
 		return err
 	}
+	periods, err := p.AnnualPeriods(q.Year)
+	if err != nil {
+		return invalidField("year", err.Error())
+	}
+	b, err := s.db.Book(ctx, p, periods)
+	if err != nil {
+		return err
+	}
+	// The months as they went out: each month's latest edition under this policy, else scored now
+	// and marked in the workbook.
+	a := b.Annual(q.Year)
+	var editions []int
+	if !p.AnnualPooled {
+		var cards []scoring.Card
+		if cards, editions, err = store.CirculatedCards(ctx, s.db, b); err != nil {
+			return err
+		}
+		a = b.AnnualOf(q.Year, cards)
+	}
 	var buf bytes.Buffer
-	if err := exports.WriteAnnual(&buf, a, p); err != nil {
+	if err := exports.WriteAnnualOf(&buf, a, p, editions); err != nil {
 		return err
 	}
 	return sendWorkbook(w, "annual-"+a.Year+".xlsx", exports.AnnualTitle(a.Year)+".xlsx", func(w io.Writer) error {

@@ -129,8 +129,12 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		}
 
 		// The year-end and what-if workbooks.
+		// October comes from edition 1 as it went out (90.67), not from the data after the appeal (94).
 		f = workbook(t, e.get("/api/v1/years/2025/annual.xlsx", "committee"), "annual-2025.xlsx", "12345接诉即办年度考核（2025年度）.xlsx")
-		rowWith(t, f, "街乡镇", "城关街道")
+		cellNear(t, "annual 城关街道 10月", rowWith(t, f, "街乡镇", "城关街道")[11], 90.67)
+		if head := rowWith(t, f, "街乡镇", "排名"); head[11] != "10月" || head[10] != "9月＊" {
+			t.Errorf("annual headers %q: want 10月 (edition 1) and 9月＊ (none)", head)
+		}
 		f = workbook(t, e.get("/api/v1/periods/2025-10/whatif.xlsx?policy_b="+url.QueryEscape("12345热线达标基数考核(县级示例)"), "committee"),
 			"whatif-2025-10.xlsx", "12345接诉即办考核方案比较（2025年10月）.xlsx")
 		rowWith(t, f, "街乡镇", "城关街道")

@@ -149,7 +149,7 @@ func (b *book) style(k, m int) (int, error) {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}
 	switch k {
 	case kText:
-		s.Alignment.Horizontal = "left"
+		s.Alignment.Horizontal, s.Alignment.WrapText = "left", true
 	case kInt:
 		s.NumFmt = fmtInt
 	case kNum:
@@ -408,8 +408,10 @@ func valueWidth(v any) int {
 		return textWidth(v)
 	case nil:
 		return 0
+	case float64:
+		return len(strconv.FormatFloat(v, 'f', 2, 64))
 	}
-	return 8
+	return 6
 }
 
 // sheetName makes a valid, unused sheet name from s: no []:*?/\, at most 31 characters, not Excel's

@@ -57,14 +57,23 @@ func (p *Policy) AnnualPeriods(year string) ([]Period, error) {
 
 // Annual computes the year-end appraisal from a book over p.AnnualPeriods(year).
 func (b *Book) Annual(year string) Annual {
+	cards := make([]Card, len(b.periods))
+	for i := range b.periods {
+		cards[i] = b.Card(i)
+	}
+	return b.AnnualOf(year, cards)
+}
+
+// AnnualOf is Annual over the given cards of the book's periods, in order, instead of the cards the
+// book scores now: a year-end appraisal from the editions that went out. A unit missing from a card
+// counts as not ranked in that period.
+func (b *Book) AnnualOf(year string, cards []Card) Annual {
 	p := b.p
 	a := Annual{Year: year, Policy: p.Info(), Mode: "mean_of_periods"}
 	if p.AnnualPooled {
 		a.Mode = "pooled"
 	}
-	cards := make([]Card, len(b.periods))
-	for i := range b.periods {
-		cards[i] = b.Card(i)
+	for i := range cards {
 		a.Periods = append(a.Periods, cards[i].Period)
 	}
 	byCode := make([]map[string]*Scorecard, len(cards))
@@ -88,6 +97,9 @@ func (b *Book) Annual(year string) Annual {
 			sum := 0.0
 			for i := range cards {
 				s := byCode[i][u.Code]
+				if s == nil {
+					s = &Scorecard{}
+				}
 				au.Periods = append(au.Periods, AnnualPeriod{ID: cards[i].Period.ID, Final: s.Final, Ranked: s.Ranked, Rank: s.Rank})
 				if s.Ranked {
 					sum += *s.Final
