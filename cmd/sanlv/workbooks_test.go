@@ -43,6 +43,21 @@ func TestDemoImportsScoresAndWritesTheBulletin(t *testing.T) {
 	if len(rows) < 3 || !strings.Contains(strings.Join(rows[2], "|"), "城关街道") || !strings.Contains(strings.Join(rows[2], "|"), "90.67") {
 		t.Errorf("first ranked street row: %v", rows)
 	}
+	if doc, err := os.ReadFile(filepath.Join(dir, "b.docx")); err != nil || len(doc) < 1000 {
+		t.Errorf("demo wrote no 通报 b.docx: %v", err)
+	}
+}
+
+func TestBulletinRefusesNoticeSettingsWithAnUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "n.yaml")
+	if err := os.WriteFile(bad, []byte("issuer: 办公室\nto: [各单位]\npolicy: {title: 办法}\nissue: {first_period: \"2025-01\", first_total: 1}\ncopy_to: [x]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := run(t, "demo", "--db", filepath.Join(dir, "s.db"), "-o", filepath.Join(dir, "b"), "--notice", bad)
+	if err == nil || !strings.Contains(stderr+err.Error(), "copy_to: line 5: unknown key") {
+		t.Errorf("demo --notice with an unknown key: %v %s", err, stderr)
+	}
 }
 
 func TestBulletinAndDetailExportFromFiles(t *testing.T) {
