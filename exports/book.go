@@ -117,7 +117,7 @@ func newBook(round int) (*book, error) {
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}); err != nil {
 		return nil, err
 	}
-	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11}}); err != nil {
+	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11, Bold: true}}); err != nil {
 		return nil, err
 	}
 	return b, nil

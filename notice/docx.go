@@ -313,9 +313,11 @@ func styleXML(id, name, font string, size int, align string, indent bool, line i
 	if id != "Normal" {
 		based = `<w:basedOn w:val="Normal"/>`
 	}
-	snap := ""
-	if line == 0 {
-		snap = `<w:snapToGrid w:val="0"/>`
+	// Only body text and headings keep to the document grid of 22 lines a page; a title, a table or the
+	// 版记 snapped to it would get double-height lines.
+	snap := `<w:snapToGrid w:val="0"/>`
+	if id == "Normal" || strings.HasPrefix(id, "Heading") {
+		snap = ""
 	}
 	return fmt.Sprintf(`<w:style w:type="paragraph"%s w:styleId="%s"><w:name w:val="%s"/>%s<w:qFormat/><w:pPr><w:widowControl/>`+snap+`%s%s<w:jc w:val="%s"/></w:pPr><w:rPr><w:rFonts w:ascii="%s" w:hAnsi="%s" w:eastAsia="%s" w:cs="%s"/>%s<w:sz w:val="%d"/><w:szCs w:val="%d"/></w:rPr></w:style>`,
 		def, id, name, based, spacing, ind, align, fontLatin, fontLatin, font, fontLatin, b, size, size)

@@ -506,18 +506,19 @@ func (n *writer) next() {
 	items = append(items, n.cfg.Requirements...)
 	items = append(items, "各单位对本期考核结果有异议的，可对本单位工单逐件提出申诉，经复核后在下一版通报中更正。")
 	for i, it := range items {
-		n.d.text("（" + ordinal(i) + "）" + it)
+		// The last item keeps with the 附件 and the 落款, which never stand alone on a page.
+		n.d.para(para{keep: i == len(items)-1}, run{text: "（" + ordinal(i) + "）" + it})
 	}
 }
 
 func (n *writer) attachments() {
 	per := monthly(n.b.Card.Period.ID)
-	n.d.para(para{before: 560}, run{text: "附件：1．" + per + "12345接诉即办考核排名表"})
-	n.d.para(para{}, run{text: "　　　2．" + per + "12345接诉即办工单明细"})
+	n.d.para(para{before: 560, keep: true}, run{text: "附件：1．" + per + "12345接诉即办考核排名表"})
+	n.d.para(para{keep: true}, run{text: "　　　2．" + per + "12345接诉即办工单明细"})
 }
 
 func (n *writer) signature() {
-	n.d.para(para{align: "right", right: 400, before: 1120}, run{text: n.cfg.Issuer})
+	n.d.para(para{align: "right", right: 400, before: 1120, keep: true}, run{text: n.cfg.Issuer})
 	n.d.para(para{align: "right", right: 400}, run{text: dateZh(n.date())})
 }
 
