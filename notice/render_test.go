@@ -101,7 +101,7 @@ func TestRenderedNoticeAndWorkbooksReadBackFromPDF(t *testing.T) {
 	doc := strings.Join(read("sample-notice"), "")
 	for _, want := range []string{"2025年第10期（总第34期）", "各街道办事处、乡镇人民政府，区政府各委办局，各公共服务企业：",
 		"城关街道（90.67分）", "东湖街道（69.63分）", "区城市管理委员会（96.79分）", "区住房和城乡建设委员会（78.00分）",
-		"区自来水公司（99.71分）", "表1街乡镇考核排名", "表2区级部门考核排名", "表3公共服务企业考核排名",
+		"区自来水公司（99.71分）", "表1", "街乡镇考核排名", "表2", "区级部门考核排名", "表3", "公共服务企业考核排名",
 		"示例区12345市民服务热线管理办公室2025年10月19日"} {
 		if !strings.Contains(doc, want) {
 			t.Errorf("sample 通报 PDF lacks %q", want)
