@@ -88,7 +88,7 @@ type book struct {
 	styles map[[2]int]int
 	used   map[string]bool // lower-case sheet names taken
 	// patches change parts as they are written (see savePatched).
-	patches map[string]func([]byte) []byte
+	patches map[string]func([]byte) [][]byte
 	charts  int
 	note    int // style of a legend line
 	round   int
@@ -99,7 +99,7 @@ type book struct {
 
 // newBook starts a workbook whose scores are shown with round decimals.
 func newBook(round int) (*book, error) {
-	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, patches: map[string]func([]byte) []byte{}, round: round}
+	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, patches: map[string]func([]byte) [][]byte{}, round: round}
 	if err := b.f.SetDefaultFont(fontBody); err != nil {
 		return nil, err
 	}

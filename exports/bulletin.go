@@ -543,9 +543,8 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 	b.charts++
 	if points.Len() > 0 {
 		dpt := points.String()
-		b.patches[fmt.Sprintf("xl/charts/chart%d.xml", b.charts)] = func(x []byte) []byte {
-			return insertBefore(x, "<dLbls>", strings.ReplaceAll(strings.ReplaceAll(dpt, "<c:", "<"), "</c:", "</"))
-		}
+		b.patches[fmt.Sprintf("xl/charts/chart%d.xml", b.charts)] = replaceFirst("<dLbls>",
+			strings.ReplaceAll(strings.ReplaceAll(dpt, "<c:", "<"), "</c:", "</")+"<dLbls>")
 	}
 	size, orient, one := 9, "portrait", 1
 	if err := b.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &one}); err != nil {
@@ -695,15 +694,3 @@ func signed(x float64) string {
 }
 
 func ptrBool(b bool) *bool { return &b }
-
-// insertBefore inserts s before the first occurrence of mark in x; x is unchanged without mark.
-func insertBefore(x []byte, mark, s string) []byte {
-	i := strings.Index(string(x), mark)
-	if i < 0 {
-		return x
-	}
-	out := make([]byte, 0, len(x)+len(s))
-	out = append(out, x[:i]...)
-	out = append(out, s...)
-	return append(out, x[i:]...)
-}

@@ -422,12 +422,9 @@ func (d *detailSheet) finish(w io.Writer) error {
 	}
 	d.f.SetActiveSheet(0)
 	// The stream writer declares every sheet as A1; each gets the range it holds.
-	patches := map[string]func([]byte) []byte{}
+	patches := map[string]func([]byte) [][]byte{}
 	for i, ref := range d.dims {
-		ref := ref
-		patches["xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml"] = func(x []byte) []byte {
-			return []byte(strings.Replace(string(x), `<dimension ref="A1">`, `<dimension ref="`+ref+`">`, 1))
-		}
+		patches["xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml"] = replaceFirst(`<dimension ref="A1">`, `<dimension ref="`+ref+`">`)
 	}
 	if err := savePatched(d.f, w, patches); err != nil {
 		return fmt.Errorf("write: %w", err)
