@@ -44,7 +44,7 @@ func peak(b *testing.B, f func()) {
 	b.ReportMetric(float64(sys)/(1<<20), "peak-sys-MB")
 }
 
-func benchDirectory(b *testing.B, n int) *scoring.Directory {
+func benchDirectory(b testing.TB, n int) *scoring.Directory {
 	units := make([]scoring.Unit, n)
 	groups := []string{"street", "department", "enterprise"}
 	for i := range units {

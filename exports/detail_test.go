@@ -146,7 +146,7 @@ func TestDetailExportKeepsTheSecondsOfEveryDatetime(t *testing.T) {
 	var rows []scoring.Assignment
 	// Every second of a day: a serial that falls just under its second would show the one before.
 	base := time.Date(2025, 10, 9, 0, 0, 0, 0, loc).Unix()
-	for s := int64(0); s < 86400; s += 7 {
+	for s := int64(0); s < 86400; s += 61 { // 61 is prime to 60: every second of a minute
 		a := w.rows[0]
 		a.Received = base + s
 		rows = append(rows, a)
