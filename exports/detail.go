@@ -65,6 +65,15 @@ func word(words []any, i int, v fmt.Stringer) any {
 // Columns of the detail export that hold datetimes.
 var detailDates = []int{4, 5, 6, 7, 8, 25}
 
+// flagColumn marks the columns that hold flags (是/否).
+var flagColumn = func() []bool {
+	f := make([]bool, len(DetailColumns))
+	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
+		f[c] = true
+	}
+	return f
+}()
+
 // DetailExtra is what scoring made of an assignment, for the last columns of the detail export.
 type DetailExtra struct {
 	// Judged says the fields below are known; when false their cells stay empty.
@@ -168,6 +177,13 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 	if err != nil {
 		return nil, err
 	}
+	// A flag is the number 1 or 0 shown as 是 or 否: every reader shows the words, filters on them,
+	// and the writer spares a string per cell (a million rows hold seven million flags).
+	yesNo := `"是";"是";"否"`
+	flag, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &yesNo, Alignment: &excelize.Alignment{Horizontal: "center"}})
+	if err != nil {
+		return nil, err
+	}
 	units := make([][2]any, dir.Len())
 	for i, u := range dir.Units() {
 		units[i] = [2]any{text(u.Code), text(u.Name)}
@@ -178,6 +194,9 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 		b := &batch{vals: make([]any, batchSize*len(DetailColumns)), cells: make([]excelize.Cell, batchSize*len(DetailColumns))}
 		for i := range b.cells {
 			b.cells[i].StyleID = date
+			if flagColumn[i%len(DetailColumns)] {
+				b.cells[i].StyleID = flag
+			}
 		}
 		d.free <- b
 	}
@@ -250,27 +269,33 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 	stamp(7, a.Closed)
 	stamp(8, a.Due)
 	v[9], v[10], v[11] = word(kindAny, int(a.Kind), a.Kind), word(urgencyAny, int(a.Urgency), a.Urgency), text(a.Category)
-	v[12], v[13], v[14] = a.Redispatches, yes(a.CallbackValid), nil
-	switch a.Contacted {
-	case scoring.Yes:
-		v[14] = yesAny
-	case scoring.No:
-		v[14] = noAny
+	flag := func(i int, b bool) {
+		cells[i].Value = 0
+		if b {
+			cells[i].Value = 1
+		}
+		v[i] = &cells[i]
+	}
+	v[12], v[14] = a.Redispatches, nil
+	flag(13, a.CallbackValid)
+	if a.Contacted != scoring.Unknown {
+		flag(14, a.Contacted == scoring.Yes)
 	}
 	v[15], v[16] = word(resAny, int(a.Resolution), a.Resolution), nil
 	if a.Satisfaction != scoring.Unrated || a.CallbackValid {
 		v[16] = word(satAny, int(a.Satisfaction), a.Satisfaction)
 	}
-	v[17], v[18], v[19], v[20] = yes(a.Supervised), yes(a.IncompleteMaterials), yes(a.OpinionIncident), yes(a.Excluded)
+	flag(17, a.Supervised)
+	flag(18, a.IncompleteMaterials)
+	flag(19, a.OpinionIncident)
+	flag(20, a.Excluded)
 	v[21], v[22] = text(a.ExcludeReason), text(scoring.MaskPhone(a.CallerPhone))
 	v[23], v[24], v[25], v[26], v[27], v[28] = nil, nil, nil, nil, nil, nil
 	if extra.Judged {
-		v[23] = noAny
+		flag(23, extra.Eligible)
 		if extra.Eligible {
-			v[23], v[26], v[27], v[28] = yesAny, noAny, extra.Points, text(extra.Rules)
-			if extra.Late {
-				v[26] = yesAny
-			}
+			v[27], v[28] = extra.Points, text(extra.Rules)
+			flag(26, extra.Late)
 		} else if extra.Why != "" {
 			why, ok := whyZh[extra.Why]
 			if !ok {
@@ -395,14 +420,6 @@ func text(s string) any {
 		return nil
 	}
 	return s
-}
-
-// yes shows a flag: 是 or 否.
-func yes(b bool) any {
-	if b {
-		return yesAny
-	}
-	return noAny
 }
 
 // finish flushes the last sheet and writes the workbook.

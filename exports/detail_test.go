@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"sanlv/scoring"
 )
 
@@ -105,12 +107,26 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	// The first row of tickets.csv, by hand: a complex complaint dispatched Sun 2025-10-05 00:14, 15 working
 	// days (10-09 … 10-28, with make-up Saturday 10-11) give 2025-10-29 00:00; closed 10-13, resolved and
 	// very satisfied: 双满意 +1.
+	// Flags (是否有效回访, 是否联系, 是否督办, 资料不全, 负面舆情, 是否剔除, 是否纳入考核, 是否超期) are 1 or 0
+	// shown as 是 or 否 by their number format; excelize's own formatter reads only the first section,
+	// so they are checked raw here.
 	want := []string{"T0100098", "E01", "区自来水公司", "主办", "2025-10-04 22:00:00", "2025-10-05 00:14:00",
 		"2025-10-05 03:14:00", "2025-10-13 07:55:00", "2025-10-10 00:14:00", "投诉", "复杂", "市场监管/消费纠纷/退换货",
-		"0", "是", "是", "已解决", "非常满意", "否", "否", "否", "否", "", "136****5365", "是", "", "2025-10-29 00:00:00", "否", "1",
+		"0", "1", "1", "已解决", "非常满意", "0", "0", "0", "0", "", "136****5365", "1", "", "2025-10-29 00:00:00", "0", "1",
 		"双满意＋1"}
-	if !slices.Equal(rows[2], want) {
-		t.Errorf("first row\n got %q\nwant %q", rows[2], want)
+	raws, err := f.GetRows("工单明细", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Clone(rows[2])
+	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
+		got[c] = raws[2][c]
+		if n, _ := style(t, f, "工单明细", ref(c+1, 3)); n != `"是";"是";"否"` {
+			t.Errorf("%s format %q, want 是 for 1 and 否 for 0", DetailColumns[c], n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("first row\n got %q\nwant %q", got, want)
 	}
 	panes, err := f.GetPanes("工单明细")
 	if err != nil || !panes.Freeze || panes.YSplit != 2 {
