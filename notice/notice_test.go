@@ -136,3 +136,27 @@ func TestNoticeNamesTopAndBottomOfLargeGroupsAndUnitsBelowBaselines(t *testing.T
 }
 
 func strconvScore(x float64) string { return fmt.Sprintf("%.2f", scoring.RoundHalfUp(x, 2)) }
+
+func TestNoticeNamesTheUnitsBelowEachBaseline(t *testing.T) {
+	b := sampleCity(t, "county-threshold")
+	var buf bytes.Buffer
+	if err := Write(&buf, b, sampleConfig(t)); err != nil {
+		t.Fatal(err)
+	}
+	text := documentText(t, buf.Bytes())
+	i := strings.Index(text, "达标基数方面，")
+	if i < 0 {
+		t.Fatalf("no 达标基数 paragraph in %q", text)
+	}
+	para := text[i:]
+	para = para[:strings.Index(para, "。")]
+	// The county policy's on-time baseline is 95%: every ranked unit under it is named with its rate.
+	for _, s := range b.Card.Units {
+		if !s.Ranked || s.Group != "street" || s.Rates.OnTime.Value == nil || *s.Rates.OnTime.Value >= 0.95 {
+			continue
+		}
+		if want := fmt.Sprintf("%s（%.2f%%）", s.Name, *s.Rates.OnTime.Value*100); !strings.Contains(para, want) {
+			t.Errorf("达标基数 paragraph lacks %s: %q", want, para)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package notice
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -274,15 +275,30 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 	if len(n.p.Thresholds) > 0 {
 		var parts []string
 		for _, th := range n.p.Thresholds {
-			var below []string
+			type short struct {
+				name string
+				v    float64
+			}
+			var below []short
 			for _, s := range ranked {
 				r, _ := s.Rates.ByName(th.Rate)
 				if r.Value == nil {
 					continue
 				}
 				if (!th.AtMost && *r.Value < th.Baseline) || (th.AtMost && *r.Value > th.Baseline) {
-					below = append(below, s.Name+"（"+pct(*r.Value)+"）")
+					below = append(below, short{s.Name, *r.Value})
 				}
+			}
+			// Furthest from the baseline first, so that a long list names the worst.
+			sort.SliceStable(below, func(i, j int) bool {
+				if th.AtMost {
+					return below[i].v > below[j].v
+				}
+				return below[i].v < below[j].v
+			})
+			names := make([]string, len(below))
+			for i, b := range below {
+				names[i] = b.name + "（" + pct(b.v) + "）"
 			}
 			word := "低于"
 			if th.AtMost {
@@ -292,10 +308,12 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 			switch {
 			case len(below) == 0:
 				parts = append(parts, exports.RateLabel(th.Rate)+"均达到基数"+pct(th.Baseline))
+			case len(below) == len(ranked) && len(below) > 10:
+				parts = append(parts, fmt.Sprintf("%s的为全部%d个单位，相差最多的是%s等", base, len(below), strings.Join(names[:10], "、")))
 			case len(below) > 10:
-				parts = append(parts, fmt.Sprintf("%s的有%d个单位，其中%s等", base, len(below), strings.Join(below[:10], "、")))
+				parts = append(parts, fmt.Sprintf("%s的有%d个单位，相差最多的是%s等", base, len(below), strings.Join(names[:10], "、")))
 			default:
-				parts = append(parts, fmt.Sprintf("%s的有%d个单位：%s", base, len(below), strings.Join(below, "、")))
+				parts = append(parts, fmt.Sprintf("%s的有%d个单位：%s", base, len(below), strings.Join(names, "、")))
 			}
 		}
 		return "达标基数方面，" + strings.Join(parts, "；") + "。"
