@@ -113,6 +113,9 @@ func (m *Main) runBulletin(ctx context.Context, args []string) error {
 		what = fmt.Sprintf("第%d版 (edition %d)", bl.Edition, bl.Edition)
 	}
 	fmt.Fprintf(m.Stdout, "wrote %s and %s: %s %s, %d units\n", xlsx, docx, exports.BulletinTitle(period), what, len(bl.Card.Units))
+	if noticeFile == "" {
+		fmt.Fprintln(m.Stderr, "the 通报 uses the sample city's settings (fixtures/notice/city.yaml): pass --notice FILE with your issuer, 主送, 抄送, 考核办法 and 期号")
+	}
 	return nil
 }
 
@@ -394,7 +397,7 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	}
 	n := 0
 	err = writeFile(out, func(f *os.File) error {
-		dw, err := exports.NewDetailWriter(f, exports.BulletinTitle(period)+" 工单明细", b.Directory(), p.Loc)
+		dw, err := exports.NewDetailWriter(f, "12345接诉即办工单明细（"+exports.PeriodLabel(period)+"）", b.Directory(), p.Loc)
 		if err != nil {
 			return err
 		}
