@@ -269,9 +269,14 @@ func (b *book) table(sheet, title string, cols []column, rows [][]cell, marks []
 		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	// Pages high: about 50 rows a page, so that a table a little longer than a page is scaled onto it
-	// instead of leaving a last row alone on a page.
-	return b.printable(sheet, 2, (len(rows)+2+49)/50)
+	// A table of up to 50 rows is scaled onto one page, so that a last row is never left alone; a
+	// longer one runs over as many pages as it needs (LibreOffice's fit to N pages does not count the
+	// header rows repeated on each page, and would spill them onto a page of their own).
+	tall := 0
+	if len(rows)+2 <= 50 {
+		tall = 1
+	}
+	return b.printable(sheet, 2, tall)
 }
 
 // printable sets A4 landscape, one page wide (and at most tall pages high; 0: as many as needed), page
