@@ -75,6 +75,7 @@ type para struct {
 	border string // bottom border colour, for the 红头 rule
 	keep   bool   // keep with next
 	pageBr bool   // page break before
+	bottom bool   // in a frame at the foot of the page (版记); consecutive ones share the frame
 }
 
 func esc(s string) string {
@@ -127,6 +128,9 @@ func pPr(p para) string {
 	}
 	if p.keep {
 		b.WriteString(`<w:keepNext/>`)
+	}
+	if p.bottom {
+		fmt.Fprintf(&b, `<w:framePr w:w="%d" w:wrap="around" w:vAnchor="margin" w:hAnchor="margin" w:yAlign="bottom" w:xAlign="center"/>`, textWidth)
 	}
 	if p.pageBr {
 		b.WriteString(`<w:pageBreakBefore/>`)

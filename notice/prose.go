@@ -541,9 +541,10 @@ func (n *writer) signature() {
 }
 
 func (n *writer) distribution() {
+	// The 版记 sits at the foot of the last page, as a 公文's does.
 	if len(n.cfg.CC) > 0 {
-		n.d.para(para{style: "Plain", before: 1120, border: "000000"}, run{text: "抄送：" + strings.Join(n.cfg.CC, "，") + "。"})
+		n.d.para(para{style: "Plain", bottom: true, border: "000000"}, run{text: "抄送：" + strings.Join(n.cfg.CC, "，") + "。"})
 	}
 	gap := strings.Repeat("　", max(1, 22-utf8.RuneCountInString(n.cfg.Issuer)-utf8.RuneCountInString(dateZh(n.date()))/2-2))
-	n.d.para(para{style: "Plain", border: "000000"}, run{text: n.cfg.Issuer + gap + dateZh(n.date()) + "印发"})
+	n.d.para(para{style: "Plain", bottom: true, border: "000000"}, run{text: n.cfg.Issuer + gap + dateZh(n.date()) + "印发"})
 }
