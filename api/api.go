@@ -24,6 +24,7 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"sanlv/notice"
 	"sanlv/store"
 )
 
@@ -42,6 +43,8 @@ type Config struct {
 	TokenTTL, EditionTTL time.Duration
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
+	// Notice is the 通报 settings of bulletin.docx; nil uses the shipped sample city's.
+	Notice *notice.Config
 }
 
 // Server is the HTTP API.

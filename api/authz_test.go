@@ -96,6 +96,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"GET /api/v1/periods/{period}/editions/{number}":   {"/api/v1/periods/2025-10/editions/1", staffOnly},
 			"GET /api/v1/audit":                                {"/api/v1/audit", staffOnly},
 			"GET /api/v1/periods/{period}/bulletin.xlsx":       {"/api/v1/periods/2025-10/bulletin.xlsx", staffOnly},
+			"GET /api/v1/periods/{period}/bulletin.docx":       {"/api/v1/periods/2025-10/bulletin.docx", staffOnly},
 			"GET /api/v1/periods/{period}/detail.xlsx":         {"/api/v1/periods/2025-10/detail.xlsx?unit=S01", own},
 			"GET /api/v1/periods/{period}/whatif.xlsx":         {"/api/v1/periods/2025-10/whatif.xlsx?" + county, staffOnly},
 			"GET /api/v1/years/{year}/annual.xlsx":             {"/api/v1/years/2025/annual.xlsx", staffOnly},

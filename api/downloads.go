@@ -6,11 +6,15 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"sanlv/exports"
+	"sanlv/fixtures"
+	"sanlv/notice"
 	"sanlv/scoring"
 	"sanlv/store"
 )
@@ -54,11 +58,15 @@ func encode5987(s string) string {
 	return b.String()
 }
 
+// DOCX is the content type of the 通报 download.
+const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
 // lazyWriter sends the download's headers with its first byte, so that an error before any byte is
 // written can still be answered as JSON.
 type lazyWriter struct {
 	w           http.ResponseWriter
 	disposition string
+	contentType string
 	started     bool
 }
 
@@ -66,7 +74,7 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 	if !l.started {
 		l.started = true
 		h := l.w.Header()
-		h.Set("Content-Type", XLSX)
+		h.Set("Content-Type", l.contentType)
 		h.Set("Content-Disposition", l.disposition)
 		h.Set("Cache-Control", "private, no-store")
 		l.w.WriteHeader(http.StatusOK)
@@ -77,7 +85,12 @@ func (l *lazyWriter) Write(p []byte) (int, error) {
 // sendWorkbook writes a workbook; an error after the first byte aborts the connection, as the client
 // must not keep a truncated file.
 func sendWorkbook(w http.ResponseWriter, ascii, name string, write func(io.Writer) error) error {
-	lw := &lazyWriter{w: w, disposition: attachment(ascii, name)}
+	return sendFile(w, XLSX, ascii, name, write)
+}
+
+// sendFile writes a download of a content type under an RFC 6266 name.
+func sendFile(w http.ResponseWriter, contentType, ascii, name string, write func(io.Writer) error) error {
+	lw := &lazyWriter{w: w, disposition: attachment(ascii, name), contentType: contentType}
 	if err := write(lw); err != nil {
 		if lw.started {
 			panic(http.ErrAbortHandler)
@@ -90,48 +103,10 @@ func sendWorkbook(w http.ResponseWriter, ascii, name string, write func(io.Write
 // bulletinXLSX downloads the bulletin of a period: its latest edition, ?edition=N, or a draft scored
 // live (under the active or the named policy) when the period is unpublished or a policy is named.
 func (s *Server) bulletinXLSX(w http.ResponseWriter, r *http.Request) error {
-	var q bulletinParams
-	if err := s.decodeParams(r, &q); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	f, c, err := s.periodCard(ctx, q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	b, err := s.bulletinOf(w, r)
 	if err != nil {
 		return err
 	}
-	b := exports.Bulletin{Generated: s.now()}
-	var p *scoring.Policy
-	if f != nil {
-		e := &f.edition
-		if p, err = s.editionPolicy(ctx, e); err != nil {
-			return err
-		}
-		b.Card, b.Edition, b.Generated = f.card, e.Number, e.PublishedAt
-		if len(e.Points) > 0 { // frozen with the edition
-			if b.Points, err = e.PointLines(); err != nil {
-				return err
-			}
-		} else if same, err := s.sameInputs(ctx, p, e); err != nil {
-			return err
-		} else if same { // an edition published before point lines were frozen, inputs unchanged
-			if b.Points, err = s.pointLines(ctx, p, e.Period); err != nil {
-				return err
-			}
-		} else {
-			// The inputs changed since publication: today's point lines would not add up to the
-			// frozen card, so 扣分明细 is left empty and the header says why.
-			w.Header().Set("X-Sanlv-Points", "omitted: the inputs changed after edition "+strconv.Itoa(e.Number)+" was published")
-		}
-	} else {
-		if p, err = s.policy(ctx, q.Policy, q.Version); err != nil {
-			return err
-		}
-		b.Card = *c
-		if b.Points, err = s.pointLines(ctx, p, c.Period.ID); err != nil {
-			return err
-		}
-	}
-	b.Policy = p
 	id := b.Card.Period.ID
 	name := "12345接诉即办" + exports.PeriodLabel(id) + "考核通报草稿.xlsx"
 	if b.Edition > 0 {
@@ -145,6 +120,136 @@ func (s *Server) bulletinXLSX(w http.ResponseWriter, r *http.Request) error {
 		_, err := buf.WriteTo(w)
 		return err
 	})
+}
+
+// bulletinDOCX downloads the 通报 of a period as a Word document, from the same bulletin as
+// bulletin.xlsx, with the server's 通报 settings.
+func (s *Server) bulletinDOCX(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.bulletinOf(w, r)
+	if err != nil {
+		return err
+	}
+	cfg, err := s.noticeConfig()
+	if err != nil {
+		return err
+	}
+	id := b.Card.Period.ID
+	name := notice.Title(id) + "（草稿）.docx"
+	if b.Edition > 0 {
+		name = notice.Title(id) + "（第" + strconv.Itoa(b.Edition) + "版）.docx"
+	}
+	var buf bytes.Buffer
+	if err := notice.Write(&buf, b, cfg); err != nil {
+		return err
+	}
+	return sendFile(w, DOCX, "bulletin-"+id+".docx", name, func(w io.Writer) error {
+		_, err := buf.WriteTo(w)
+		return err
+	})
+}
+
+// noticeConfig is the server's 通报 settings, or the shipped sample city's.
+func (s *Server) noticeConfig() (notice.Config, error) {
+	if s.cfg.Notice != nil {
+		return *s.cfg.Notice, nil
+	}
+	data, err := fs.ReadFile(fixtures.Files(), "notice/city.yaml")
+	if err != nil {
+		return notice.Config{}, err
+	}
+	return notice.ParseConfig("fixtures/notice/city.yaml", data)
+}
+
+// bulletinOf assembles the bulletin of a period for a download: the edition (or draft) with its point
+// lines, the previous period as circulated and the category counts of both periods.
+func (s *Server) bulletinOf(w http.ResponseWriter, r *http.Request) (exports.Bulletin, error) {
+	var b exports.Bulletin
+	var q bulletinParams
+	if err := s.decodeParams(r, &q); err != nil {
+		return b, err
+	}
+	ctx := r.Context()
+	f, c, err := s.periodCard(ctx, q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	if err != nil {
+		return b, err
+	}
+	var p *scoring.Policy
+	if f != nil {
+		e := &f.edition
+		if p, err = s.editionPolicy(ctx, e); err != nil {
+			return b, err
+		}
+		b.Card, b.Edition, b.Generated = f.card, e.Number, e.PublishedAt
+		if len(e.Points) > 0 { // frozen with the edition
+			if b.Points, err = e.PointLines(); err != nil {
+				return b, err
+			}
+		} else if same, err := s.sameInputs(ctx, p, e); err != nil {
+			return b, err
+		} else if same { // an edition published before point lines were frozen, inputs unchanged
+			if b.Points, _, err = s.pointLines(ctx, p, e.Period); err != nil {
+				return b, err
+			}
+		} else {
+			// The inputs changed since publication: today's point lines would not add up to the
+			// frozen card, so 扣分明细 is left empty and the header says why.
+			w.Header().Set("X-Sanlv-Points", "omitted: the inputs changed after edition "+strconv.Itoa(e.Number)+" was published")
+		}
+		if b.Categories, err = s.categories(ctx, p, e.Period); err != nil {
+			return b, err
+		}
+	} else {
+		if p, err = s.policy(ctx, q.Policy, q.Version); err != nil {
+			return b, err
+		}
+		b.Card = *c
+		if end, err := time.Parse(time.RFC3339, c.Period.End); err == nil {
+			b.Generated = end
+		}
+		var cats []exports.CategoryCount
+		if b.Points, cats, err = s.pointLines(ctx, p, c.Period.ID); err != nil {
+			return b, err
+		}
+		b.Categories = cats
+	}
+	b.Policy = p
+	prevID, err := scoring.Previous(b.Card.Period.ID)
+	if err != nil {
+		return b, err
+	}
+	prev, err := s.db.Circulated(ctx, p, prevID)
+	if err != nil {
+		return b, err
+	}
+	n, err := s.db.LatestEdition(ctx, prevID)
+	if err != nil {
+		return b, err
+	}
+	b.Previous = &prev
+	b.Reference = exports.PeriodLabel(prevID) + "第" + strconv.Itoa(n) + "版"
+	if n == 0 {
+		b.Reference = exports.PeriodLabel(prevID) + "（未发布，按现有数据计算）"
+	}
+	b.PreviousCategories, err = s.categories(ctx, p, prevID)
+	return b, err
+}
+
+// categories counts a period's tickets by category from the stored rows.
+func (s *Server) categories(ctx context.Context, p *scoring.Policy, id string) ([]exports.CategoryCount, error) {
+	per, err := period(p, id)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := s.db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var cats exports.Categories
+	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p)}, func(a *scoring.Assignment) error {
+		cats.Add(a)
+		return nil
+	})
+	return cats.Counts(), err
 }
 
 // editionPolicy returns the stored policy an edition was published under.
@@ -174,19 +279,22 @@ func (s *Server) sameInputs(ctx context.Context, p *scoring.Policy, e *store.Edi
 	return digest == e.InputDigest, err
 }
 
-// pointLines builds the bulletin's 扣分明细 of a period in one streamed pass over its rows.
-func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) ([]scoring.PointLine, error) {
+// pointLines builds the bulletin's 扣分明细 of a period in one streamed pass over its rows, counting
+// their categories on the way.
+func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) ([]scoring.PointLine, []exports.CategoryCount, error) {
 	per, err := period(p, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	b, err := s.db.Book(ctx, p, []scoring.Period{per})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := b.Directory()
 	var out []scoring.PointLine
-	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p), Lean: true}, func(a *scoring.Assignment) error {
+	var cats exports.Categories
+	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p)}, func(a *scoring.Assignment) error {
+		cats.Add(a)
 		l, err := b.Line(a)
 		if err != nil {
 			return err
@@ -195,7 +303,7 @@ func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) (
 		return nil
 	})
 	scoring.SortPointLines(out, dir)
-	return out, err
+	return out, cats.Counts(), err
 }
 
 // detailXLSX downloads every assignment of a period (a unit token: its own) with what the policy made
@@ -239,7 +347,7 @@ func (s *Server) detailXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title += "(" + exports.PeriodLabel(per.ID) + ")"
+	title += "（" + exports.PeriodLabel(per.ID) + "）"
 	return sendWorkbook(w, ascii+".xlsx", title+".xlsx", func(out io.Writer) error {
 		dw, err := exports.NewDetailWriter(out, title, dir, p.Loc)
 		if err != nil {
@@ -269,12 +377,30 @@ func (s *Server) whatIfXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	wi, err := s.compare(r.Context(), q)
+	ctx := r.Context()
+	wi, err := s.compare(ctx, q)
 	if err != nil {
 		return err
 	}
+	var sides exports.WhatIfSides
+	if sides.A, err = s.policy(ctx, q.PolicyA, q.VersionA); err != nil {
+		return err
+	}
+	if sides.B, err = s.policy(ctx, q.PolicyB, q.VersionB); err != nil {
+		return err
+	}
+	for _, x := range []struct {
+		p *scoring.Policy
+		w *scoring.PeriodInfo
+	}{{sides.A, &sides.AWindow}, {sides.B, &sides.BWindow}} {
+		per, err := period(x.p, q.Period)
+		if err != nil {
+			return err
+		}
+		*x.w = per.Info(x.p.Loc)
+	}
 	var buf bytes.Buffer
-	if err := exports.WriteWhatIf(&buf, wi); err != nil {
+	if err := exports.WriteWhatIf(&buf, wi, sides); err != nil {
 		return err
 	}
 	return sendWorkbook(w, "whatif-"+wi.Period+".xlsx", exports.WhatIfTitle(wi.Period)+".xlsx", func(w io.Writer) error {
@@ -288,12 +414,32 @@ func (s *Server) annualXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	a, p, err := s.yearEnd(r.Context(), q)
+	ctx := r.Context()
+	p, err := s.policy(ctx, q.Policy, q.Version)
 	if err != nil {
 		return err
 	}
+	periods, err := p.AnnualPeriods(q.Year)
+	if err != nil {
+		return invalidField("year", err.Error())
+	}
+	b, err := s.db.Book(ctx, p, periods)
+	if err != nil {
+		return err
+	}
+	// The months as they went out: each month's latest edition under this policy, else scored now
+	// and marked in the workbook.
+	a := b.Annual(q.Year)
+	var editions []int
+	if !p.AnnualPooled {
+		var cards []scoring.Card
+		if cards, editions, err = store.CirculatedCards(ctx, s.db, b); err != nil {
+			return err
+		}
+		a = b.AnnualOf(q.Year, cards)
+	}
 	var buf bytes.Buffer
-	if err := exports.WriteAnnual(&buf, a, p); err != nil {
+	if err := exports.WriteAnnualOf(&buf, a, p, editions); err != nil {
 		return err
 	}
 	return sendWorkbook(w, "annual-"+a.Year+".xlsx", exports.AnnualTitle(a.Year)+".xlsx", func(w io.Writer) error {

@@ -83,22 +83,15 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 			t.Errorf("城关街道 rank %q, want 1", row[0])
 		}
 		cellNear(t, "城关街道 最终得分", row[11], 90.67)
-		pts := rowWith(t, f, "扣分明细", "T0100014")
-		if !strings.Contains(strings.Join(pts, "|"), "单否") {
-			t.Errorf("扣分明细 row of T0100014: %v", pts)
-		}
 
-		// After an approved appeal the inputs differ: the edition's bulletin keeps its numbers and its
-		// frozen 扣分明细 (T0100014 still 单否); a draft shows the new score.
+		// After an approved appeal the inputs differ: the edition's bulletin keeps its numbers; a draft
+		// shows the new score.
 		ap := e.postJSON("/api/v1/appeals", "S01", map[string]any{"ticket_id": "T0100014", "reason": "已解决"}).want(t, 201).json(t)
 		e.postJSON("/api/v1/appeals/"+jsonNum(ap["id"])+"/decision", "admin", map[string]any{"decision": "approve",
 			"comment": "属实", "correct": map[string]any{"resolution": "resolved"}}).want(t, 200)
 		res = e.get("/api/v1/periods/2025-10/bulletin.xlsx?edition=1", "admin")
 		f = workbook(t, res, "bulletin-2025-10.xlsx", "12345接诉即办2025年10月第1版考核通报.xlsx")
 		cellNear(t, "edition 1 城关街道", rowWith(t, f, "街乡镇", "城关街道")[11], 90.67)
-		if pts := rowWith(t, f, "扣分明细", "T0100014"); !strings.Contains(strings.Join(pts, "|"), "单否") {
-			t.Errorf("edition 1 must keep its frozen 扣分明细 line of T0100014: %v", pts)
-		}
 		if h := res.header.Get("X-Sanlv-Points"); h != "" {
 			t.Errorf("edition 1 froze its point lines, yet the download says %q", h)
 		}
@@ -107,7 +100,7 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		cellNear(t, "draft 城关街道", rowWith(t, f, "街乡镇", "城关街道")[11], 94)
 
 		// A unit's detail export holds its own rows only, phones masked.
-		f = workbook(t, e.get("/api/v1/periods/2025-10/detail.xlsx", "S01"), "detail-2025-10-S01.xlsx", "12345接诉即办工单明细-城关街道(2025年10月).xlsx")
+		f = workbook(t, e.get("/api/v1/periods/2025-10/detail.xlsx", "S01"), "detail-2025-10-S01.xlsx", "12345接诉即办工单明细-城关街道（2025年10月）.xlsx")
 		rows, err := f.GetRows("工单明细")
 		if err != nil {
 			t.Fatal(err)
@@ -136,12 +129,45 @@ func TestDownloadsAreWorkbooksWithChineseNames(t *testing.T) {
 		}
 
 		// The year-end and what-if workbooks.
-		f = workbook(t, e.get("/api/v1/years/2025/annual.xlsx", "committee"), "annual-2025.xlsx", "12345接诉即办年度考核(2025年度).xlsx")
-		rowWith(t, f, "街乡镇", "城关街道")
+		// October comes from edition 1 as it went out (90.67), not from the data after the appeal (94).
+		f = workbook(t, e.get("/api/v1/years/2025/annual.xlsx", "committee"), "annual-2025.xlsx", "12345接诉即办年度考核（2025年度）.xlsx")
+		cellNear(t, "annual 城关街道 10月", rowWith(t, f, "街乡镇", "城关街道")[11], 90.67)
+		if head := rowWith(t, f, "街乡镇", "排名"); head[11] != "10月" || head[10] != "9月＊" {
+			t.Errorf("annual headers %q: want 10月 (edition 1) and 9月＊ (none)", head)
+		}
 		f = workbook(t, e.get("/api/v1/periods/2025-10/whatif.xlsx?policy_b="+url.QueryEscape("12345热线达标基数考核(县级示例)"), "committee"),
-			"whatif-2025-10.xlsx", "12345接诉即办考核方案比较(2025年10月).xlsx")
+			"whatif-2025-10.xlsx", "12345接诉即办考核方案比较（2025年10月）.xlsx")
 		rowWith(t, f, "街乡镇", "城关街道")
 
 		e.checkNoPhones(t)
+	})
+}
+
+func TestBulletinDocxIsTheNoticeOfTheSameEdition(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setup()
+		e.do("POST", "/api/v1/periods/2025-10/editions", "admin", nil, "").want(t, 201)
+		res := e.get("/api/v1/periods/2025-10/bulletin.docx", "committee").want(t, 200)
+		if ct := res.header.Get("Content-Type"); ct != "application/vnd.openxmlformats-officedocument.wordprocessingml.document" {
+			t.Errorf("content type %q", ct)
+		}
+		prefix := `attachment; filename="bulletin-2025-10.docx"; filename*=UTF-8''`
+		cd := res.header.Get("Content-Disposition")
+		if got, err := url.PathUnescape(strings.TrimPrefix(cd, prefix)); !strings.HasPrefix(cd, prefix) || err != nil ||
+			got != "关于2025年10月份12345接诉即办考核情况的通报（第1版）.docx" {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		doc := text(res.body)
+		// The sample city's settings: 2023-01 was 总第1期, so 2025-10 is 总第34期.
+		for _, want := range []string{"2025年第10期（总第34期）", "各街道办事处、乡镇人民政府", "城关街道（90.67分）", "区自来水公司",
+			"示热线办发〔2025〕3号", "2025年10月份（2025年9月19日至2025年10月18日）"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("通报 lacks %q", want)
+			}
+		}
+		if res := e.get("/api/v1/periods/2025-10/bulletin.docx", "S01"); res.status != 403 {
+			t.Errorf("a unit token got %d for the 通报, want 403", res.status)
+		}
 	})
 }

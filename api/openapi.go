@@ -100,6 +100,9 @@ func operation(rt route) obj {
 	if rt.xlsx {
 		ok = obj{"description": "the workbook", "content": obj{XLSX: obj{"schema": obj{"type": "string", "format": "binary"}}}}
 	}
+	if rt.docx {
+		ok = obj{"description": "the document", "content": obj{DOCX: obj{"schema": obj{"type": "string", "format": "binary"}}}}
+	}
 	errResp := obj{"$ref": "#/components/responses/Error"}
 	resp := obj{"200": ok, "400": errResp, "404": errResp}
 	if rt.created {

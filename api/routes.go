@@ -23,6 +23,8 @@ type route struct {
 	upload, yaml bool
 	// xlsx marks a workbook download; long routes get LongTimeout.
 	xlsx, long bool
+	// docx marks a Word document download.
+	docx bool
 	// created marks a write that answers 201 when it stores something new (200 when it did not).
 	created bool
 }
@@ -77,6 +79,7 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/audit", roles: staff, handler: s.audit, summary: "the audit log, newest first", params: auditParams{}},
 
 		{method: "GET", pattern: "/periods/{period}/bulletin.xlsx", roles: staff, handler: s.bulletinXLSX, summary: "the bulletin workbook (latest edition, ?edition=N, or a draft)", params: bulletinParams{}, xlsx: true, long: true},
+		{method: "GET", pattern: "/periods/{period}/bulletin.docx", roles: staff, handler: s.bulletinDOCX, summary: "the 通报 as a Word document (latest edition, ?edition=N, or a draft)", params: bulletinParams{}, docx: true, long: true},
 		{method: "GET", pattern: "/periods/{period}/detail.xlsx", roles: anyRole, handler: s.detailXLSX, summary: "ticket detail workbook (a unit token: its own rows)", params: detailParams{}, xlsx: true, long: true},
 		{method: "GET", pattern: "/periods/{period}/whatif.xlsx", roles: staff, handler: s.whatIfXLSX, summary: "what-if workbook", params: whatIfParams{}, xlsx: true, long: true},
 		{method: "GET", pattern: "/years/{year}/annual.xlsx", roles: staff, handler: s.annualXLSX, summary: "year-end appraisal workbook", params: annualParams{}, xlsx: true, long: true},

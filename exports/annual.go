@@ -10,15 +10,24 @@ import (
 	"sanlv/scoring"
 )
 
-// AnnualTitle returns the year-end workbook's title: 12345接诉即办年度考核(2025年度).
+// AnnualTitle returns the year-end workbook's title: 12345接诉即办年度考核（2025年度）.
 func AnnualTitle(year string) string {
-	return "12345接诉即办年度考核(" + PeriodLabel(year) + ")"
+	return "12345接诉即办年度考核（" + PeriodLabel(year) + "）"
 }
 
-// WriteAnnual writes the year-end appraisal workbook (SPEC §8): 说明, then one sheet per group listing each
-// unit's final score per period (mean_of_periods) or its pooled rates, annual score, rank and grade.
-// A period in which the unit was not ranked shows "—" and does not count in the mean.
+// WriteAnnual writes the year-end appraisal workbook (SPEC §8) from months scored as given; see
+// WriteAnnualOf.
 func WriteAnnual(w io.Writer, a scoring.Annual, p *scoring.Policy) error {
+	return WriteAnnualOf(w, a, p, nil)
+}
+
+// WriteAnnualOf writes the year-end appraisal workbook: 说明, then one sheet per group listing each
+// unit's final score per period (mean_of_periods) or its pooled counts, the rates that drive its score
+// and its deductions (pooled), then annual score, rank and grade. A period in which the unit was not
+// ranked shows "—" and does not count in the mean. editions[i] is the edition whose card gave period i
+// (as circulated); 0 marks a month with no edition, scored from the data now (its header gets ＊);
+// nil says the months were scored from the given data.
+func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []int) error {
 	if p == nil {
 		return scoring.Errorf(scoring.Invalid, "annual workbook: no policy")
 	}
@@ -29,16 +38,25 @@ func WriteAnnual(w io.Writer, a scoring.Annual, p *scoring.Policy) error {
 	title := AnnualTitle(a.Year)
 	pooled := a.Mode == "pooled"
 	groups, sheets := groupSheets(len(a.Units), func(i int) string { return a.Units[i].Group }, SheetNotes)
-	if err := bk.notes(SheetNotes, title, annualNotes(&a, p, groups, sheets)); err != nil {
+	if err := bk.notes(SheetNotes, title, annualNotes(&a, p, groups, sheets, editions)); err != nil {
 		return fmt.Errorf("annual %s: %w", SheetNotes, err)
 	}
 	cols := []column{{"排名", kInt}, {"单位", kText}}
 	if pooled {
-		cols = append(cols, column{"工单量", kInt}, column{"有效回访", kNum}, column{"响应率", kPct}, column{"解决率", kPct},
-			column{"满意率", kPct}, column{"按时办结率", kPct})
+		cols = append(cols, column{"工单量", kInt}, column{"有效回访", kNum})
+		for _, r := range ScoringRates(p) {
+			cols = append(cols, column{RateLabel(r), kPct})
+		}
+		if len(p.Thresholds) > 0 {
+			cols = append(cols, column{"扣分", kScore})
+		}
 	} else {
-		for _, per := range a.Periods {
-			cols = append(cols, column{monthLabel(per.ID), kScore})
+		for i, per := range a.Periods {
+			h := monthLabel(per.ID)
+			if editions != nil && i < len(editions) && editions[i] == 0 {
+				h += "＊"
+			}
+			cols = append(cols, column{h, kScore})
 		}
 		cols = append(cols, column{"计分月数", kInt})
 	}
@@ -47,24 +65,58 @@ func WriteAnnual(w io.Writer, a scoring.Annual, p *scoring.Policy) error {
 		var rows [][]cell
 		for i := range a.Units {
 			if u := &a.Units[i]; u.Group == g {
-				rows = append(rows, annualRow(u, pooled, len(a.Periods), p.Round))
+				rows = append(rows, annualRow(u, p, pooled, len(a.Periods)))
 			}
 		}
-		if err := bk.table(sheets[gi], title+" "+GroupLabel(g), cols, rows, nil); err != nil {
+		if err := bk.table(sheets[gi], title+"　"+GroupLabel(g), cols, rows, nil); err != nil {
 			return fmt.Errorf("annual sheet %s: %w", sheets[gi], err)
+		}
+		// Names wrap in a narrower column, so that a twelve-month matrix prints large enough to read.
+		if err := bk.f.SetColWidth(sheets[gi], "B", "B", 16); err != nil {
+			return err
 		}
 	}
 	return bk.finish(w, title, time.Time{})
 }
 
-func annualRow(u *scoring.AnnualUnit, pooled bool, periods, round int) []cell {
+// ScoringRates are the rates that drive a policy's score: the weighted ones and those with a baseline,
+// in canonical order.
+func ScoringRates(p *scoring.Policy) []string {
+	var out []string
+	for i, name := range scoring.RateNames() {
+		use := p.Weights[i] != 0
+		for _, t := range p.Thresholds {
+			use = use || t.Rate == name
+		}
+		if use {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, pooled bool, periods int) []cell {
+	round := p.Round
 	row := []cell{rank(u.Rank), {u.Name, kText}}
 	if pooled {
+		rates := ScoringRates(p)
 		if s := u.Card; s != nil {
-			row = append(row, cell{s.Counts.Assignments, kInt}, cell{s.Counts.Callbacks, kNum}, rate(s.Rates.Response),
-				rate(s.Rates.Resolution), rate(s.Rates.Satisfaction), rate(s.Rates.OnTime))
+			row = append(row, cell{s.Counts.Assignments, kInt}, cell{s.Counts.Callbacks, kNum})
+			for _, r := range rates {
+				v, _ := s.Rates.ByName(r)
+				row = append(row, rate(*v))
+			}
+			if len(p.Thresholds) > 0 {
+				row = append(row, score(ptr(deducted(s)), round))
+			}
 		} else {
-			row = append(row, cell{Dash, kInt}, cell{Dash, kNum}, cell{Dash, kPct}, cell{Dash, kPct}, cell{Dash, kPct}, cell{Dash, kPct})
+			row = append(row, cell{Dash, kInt}, cell{Dash, kNum})
+			for range rates {
+				row = append(row, cell{Dash, kPct})
+			}
+			if len(p.Thresholds) > 0 {
+				row = append(row, cell{Dash, kScore})
+			}
 		}
 	} else {
 		for k := range periods {
@@ -104,18 +156,45 @@ func monthLabel(id string) string {
 	return PeriodLabel(id)
 }
 
-func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string) [][2]any {
-	mode := "各考核期最终得分的平均,仅计参加排名的考核期"
+func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string, editions []int) [][2]any {
+	mode := "各考核期最终得分的平均，仅计参加排名的考核期"
 	if a.Mode == "pooled" {
-		mode = "全年工单合并为一个考核期计分"
+		var rs []string
+		for _, r := range ScoringRates(p) {
+			rs = append(rs, RateLabel(r))
+		}
+		mode = "全年工单合并为一个考核期计分，得分由" + strings.Join(rs, "、") + "决定"
 	}
 	var bands []string
 	for _, g := range p.Grades {
 		bands = append(bands, fmt.Sprintf("%s ≥ %s", g.Name, num(g.Min)))
 	}
-	lines := [][2]any{{"年度", PeriodLabel(a.Year)}, {"考核办法", a.Policy.Name}, {"办法版本", a.Policy.Version},
-		{"年度得分", mode}, {"等级", strings.Join(bands, ";")},
-		{"排名", fmt.Sprintf("同组内按年度得分(四舍五入保留%d位小数)从高到低,得分相同并列", p.Round)}}
+	lines := [][2]any{{"年度", PeriodLabel(a.Year)}, {"考核办法", ZhPunct(a.Policy.Name)}, {"办法版本", a.Policy.Version},
+		{"年度得分", mode}, {"等级", strings.Join(bands, "；")},
+		{"排名", fmt.Sprintf("同组内按年度得分（四舍五入保留%d位小数）从高到低，得分相同并列", p.Round)}}
+	if a.Mode != "pooled" {
+		switch {
+		case editions == nil:
+			lines = append(lines, [2]any{"月度得分", "按所给数据计算"})
+		default:
+			var used, missing []string
+			for i, per := range a.Periods {
+				if i < len(editions) && editions[i] > 0 {
+					used = append(used, fmt.Sprintf("%s第%d版", monthLabel(per.ID), editions[i]))
+				} else {
+					missing = append(missing, monthLabel(per.ID))
+				}
+			}
+			text := "取自各月已发布的通报（最新版次）"
+			if len(used) > 0 {
+				text += "：" + strings.Join(used, "、")
+			}
+			lines = append(lines, [2]any{"月度得分", text})
+			if len(missing) > 0 {
+				lines = append(lines, [2]any{"＊", strings.Join(missing, "、") + "未发布通报（或不是按本办法发布），按现有数据计算"})
+			}
+		}
+	}
 	if len(a.Periods) > 0 {
 		lines = append(lines, [2]any{"考核期", periodDates(scoring.PeriodInfo{Start: a.Periods[0].Start,
 			End: a.Periods[len(a.Periods)-1].End})})
@@ -128,7 +207,7 @@ func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string) 
 				n++
 			}
 		}
-		lines = append(lines, [2]any{sheets[i], fmt.Sprintf("%s,%d个单位", GroupLabel(g), n)})
+		lines = append(lines, [2]any{sheets[i], fmt.Sprintf("%s，%d个单位", GroupLabel(g), n)})
 	}
 	return lines
 }

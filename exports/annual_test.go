@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"sanlv/scoring"
@@ -28,7 +29,7 @@ func TestAnnualWorkbookShowsMonthsScoreRankAndGrade(t *testing.T) {
 	if got, want := f.GetSheetList(), []string{"说明", "街乡镇", "区级部门", "公共服务企业"}; !slices.Equal(got, want) {
 		t.Fatalf("sheets = %v, want %v", got, want)
 	}
-	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办年度考核(2025年度)" {
+	if got := raw(t, f, "说明", "A1"); got != "12345接诉即办年度考核（2025年度）" {
 		t.Errorf("title = %q", got)
 	}
 	head := []string{"排名", "单位"}
@@ -93,7 +94,8 @@ func TestAnnualWorkbookPooledShowsTheYearsRates(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := open(t, buf.Bytes())
-	head := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "年度得分", "等级", "备注"}
+	// The rates with a baseline drive the county policy's score: those and the deductions are shown.
+	head := []string{"排名", "单位", "工单量", "有效回访", "解决率", "满意率", "按时办结率", "二次交办率", "扣分", "年度得分", "等级", "备注"}
 	checkHeader(t, f, "区级部门", 2, head)
 	row := rows{}
 	for _, u := range a.Units {
@@ -102,7 +104,7 @@ func TestAnnualWorkbookPooledShowsTheYearsRates(t *testing.T) {
 			t.Errorf("%s!%s = %q, want %q", sheet, ref(2, r), got, u.Name)
 		}
 		if u.Score != nil {
-			if got := number(t, f, sheet, ref(9, r)); got != round2(*u.Score) {
+			if got := number(t, f, sheet, ref(10, r)); got != round2(*u.Score) {
 				t.Errorf("%s score = %v, want %v", u.Code, got, round2(*u.Score))
 			}
 		}
@@ -110,10 +112,56 @@ func TestAnnualWorkbookPooledShowsTheYearsRates(t *testing.T) {
 			t.Errorf("%s assignments = %v, want %d", u.Code, got, u.Card.Counts.Assignments)
 		}
 		if v := u.Card.Rates.OnTime.Value; v != nil {
-			if got := number(t, f, sheet, ref(8, r)); !near(got, *v) {
+			if got := number(t, f, sheet, ref(7, r)); !near(got, *v) {
 				t.Errorf("%s on-time = %v, want %v", u.Code, got, *v)
 			}
-			checkStyle(t, f, sheet, ref(8, r), "10", "")
+			checkStyle(t, f, sheet, ref(7, r), "10", "")
 		}
+		if v := u.Card.Rates.Redispatch.Value; v != nil {
+			if got := number(t, f, sheet, ref(8, r)); !near(got, *v) {
+				t.Errorf("%s redispatch = %v, want %v", u.Code, got, *v)
+			}
+		}
+	}
+}
+
+func TestAnnualWorkbookNamesTheEditionOfEachMonthAndMarksTheOthers(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	periods, err := w.policy.AnnualPeriods("2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(periods))
+	for i, p := range periods {
+		ids[i] = p.ID
+	}
+	b := w.book(t, ids...)
+	cards := make([]scoring.Card, len(ids))
+	for i := range ids {
+		cards[i] = b.Card(i)
+	}
+	// October as circulated in edition 2 said 91.43 for 城关街道, whatever the data says now.
+	circulated := 91.43
+	cards[9].Unit("S01").Final = &circulated
+	editions := make([]int, 12)
+	editions[9] = 2
+	var buf bytes.Buffer
+	if err := WriteAnnualOf(&buf, b.AnnualOf("2025", cards), w.policy, editions); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	if got := raw(t, f, "街乡镇", "L2"); got != "10月" {
+		t.Errorf("October's header = %q, want 10月 (it has an edition)", got)
+	}
+	if got := raw(t, f, "街乡镇", "K2"); got != "9月＊" {
+		t.Errorf("September's header = %q, want 9月＊ (no edition)", got)
+	}
+	r := rowOf(mustRows(t, f, "街乡镇"), "城关街道") + 1
+	if got := number(t, f, "街乡镇", ref(12, r)); got != 91.43 {
+		t.Errorf("城关街道 10月 = %v, want the circulated 91.43", got)
+	}
+	m := labels(t, f, "说明")
+	if m["月度得分"] != "取自各月已发布的通报（最新版次）：10月第2版" || !strings.HasPrefix(m["＊"], "1月、2月") {
+		t.Errorf("说明 月度得分 %q, ＊ %q", m["月度得分"], m["＊"])
 	}
 }

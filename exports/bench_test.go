@@ -44,7 +44,7 @@ func peak(b *testing.B, f func()) {
 	b.ReportMetric(float64(sys)/(1<<20), "peak-sys-MB")
 }
 
-func benchDirectory(b *testing.B, n int) *scoring.Directory {
+func benchDirectory(b testing.TB, n int) *scoring.Directory {
 	units := make([]scoring.Unit, n)
 	groups := []string{"street", "department", "enterprise"}
 	for i := range units {
@@ -71,7 +71,7 @@ func BenchmarkDetail1M(b *testing.B) {
 			a := scoring.Assignment{Kind: scoring.Help, Category: "市政/道路/路面破损", CallerPhone: "13812341234",
 				CallbackValid: true, Contacted: scoring.Yes, Resolution: scoring.Resolved, Satisfaction: scoring.Satisfied}
 			eligible, late, pts := true, false, 1.0
-			x := DetailExtra{Judged: true, Eligible: eligible, Late: late, Points: pts}
+			x := DetailExtra{Judged: true, Eligible: eligible, Late: late, Points: pts, Rules: "双满意＋1"}
 			for i := range 1_000_000 {
 				a.TicketID = "T" + strconv.Itoa(10_000_000+i)
 				a.Unit = int32(i % 500)

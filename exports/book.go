@@ -36,6 +36,8 @@ const (
 	kNum           // general number (weighted counts such as 14.5)
 	kPct           // rate, 0.00%
 	kScore         // score, rounded to the policy's round
+	// kDigits+d is a score shown with d decimals, for a sheet that mixes policies' rounding.
+	kDigits = 100
 )
 
 // Row marks (scoring.Scorecard.Mark) and their fills.
@@ -45,11 +47,18 @@ const (
 	markBottom
 )
 
-// Fill colours of the top (红榜, green) and bottom (末位, red) rows, and the header.
+// Fill colours of the top (红榜, light red) and bottom (末位, grey) rows, and the header; in grayscale
+// the top rows stay light and the bottom rows dark, and the 标注 column says the same in words.
 const (
-	FillTop    = "C6EFCE"
-	FillBottom = "FFC7CE"
+	FillTop    = "FCE4E4"
+	FillBottom = "A6A6A6"
 	fillHeader = "D9D9D9"
+)
+
+// Fonts declared in the workbooks: 黑体 for titles and headers, 宋体 for the body.
+const (
+	fontTitle = "黑体"
+	fontBody  = "宋体"
 )
 
 // Built-in number format ids of Excel.
@@ -77,26 +86,38 @@ type book struct {
 	f      *excelize.File
 	sheets int
 	styles map[[2]int]int
-	round  int
-	title  int
-	head   int
-	label  int
+	used   map[string]bool // lower-case sheet names taken
+	// patches change parts as they are written (see savePatched).
+	patches map[string]func([]byte) [][]byte
+	charts  int
+	note    int // style of a legend line
+	round   int
+	title   int
+	head    int
+	label   int
 }
 
 // newBook starts a workbook whose scores are shown with round decimals.
 func newBook(round int) (*book, error) {
-	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, round: round}
+	b := &book{f: excelize.NewFile(), styles: map[[2]int]int{}, used: map[string]bool{}, patches: map[string]func([]byte) [][]byte{}, round: round}
+	if err := b.f.SetDefaultFont(fontBody); err != nil {
+		return nil, err
+	}
 	var err error
-	if b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14},
+	if b.note, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontBody, Size: 10, Color: "000000"},
+		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "top", WrapText: true}}); err != nil {
+		return nil, err
+	}
+	if b.title, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 16},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}); err != nil {
 		return nil, err
 	}
-	if b.head, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Border: borders(),
+	if b.head, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11}, Border: borders(),
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fillHeader}},
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}); err != nil {
 		return nil, err
 	}
-	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+	if b.label, err = b.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 11, Bold: true}}); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -124,10 +145,11 @@ func (b *book) style(k, m int) (int, error) {
 	if id, ok := b.styles[key]; ok {
 		return id, nil
 	}
-	s := &excelize.Style{Border: borders(), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}
+	s := &excelize.Style{Border: borders(), Font: &excelize.Font{Family: fontBody, Size: 11},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}
 	switch k {
 	case kText:
-		s.Alignment.Horizontal = "left"
+		s.Alignment.Horizontal, s.Alignment.WrapText = "left", true
 	case kInt:
 		s.NumFmt = fmtInt
 	case kNum:
@@ -136,6 +158,16 @@ func (b *book) style(k, m int) (int, error) {
 		s.NumFmt = fmtPct2
 	case kScore:
 		switch f := scoreFormat(b.round); f {
+		case "0":
+			s.NumFmt = fmtInt
+		case "0.00":
+			s.NumFmt = fmtFixed2
+		default:
+			s.CustomNumFmt = &f
+		}
+	}
+	if k >= kDigits {
+		switch f := scoreFormat(k - kDigits); f {
 		case "0":
 			s.NumFmt = fmtInt
 		case "0.00":
@@ -160,6 +192,7 @@ func (b *book) style(k, m int) (int, error) {
 
 // addSheet adds a sheet; the first one renames the new file's Sheet1.
 func (b *book) addSheet(name string) error {
+	b.used[strings.ToLower(name)] = true
 	b.sheets++
 	if b.sheets == 1 {
 		return b.f.SetSheetName("Sheet1", name)
@@ -236,7 +269,14 @@ func (b *book) table(sheet, title string, cols []column, rows [][]cell, marks []
 		Selection: []excelize.Selection{{SQRef: "A3", ActiveCell: "A3", Pane: "bottomLeft"}}}); err != nil {
 		return err
 	}
-	return b.printable(sheet, 2, 0)
+	// A table of up to 50 rows is scaled onto one page, so that a last row is never left alone; a
+	// longer one runs over as many pages as it needs (LibreOffice's fit to N pages does not count the
+	// header rows repeated on each page, and would spill them onto a page of their own).
+	tall := 0
+	if len(rows)+2 <= 50 {
+		tall = 1
+	}
+	return b.printable(sheet, 2, tall)
 }
 
 // printable sets A4 landscape, one page wide (and at most tall pages high; 0: as many as needed), page
@@ -252,7 +292,7 @@ func (b *book) printable(sheet string, titleRows, tall int) error {
 	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
 		return err
 	}
-	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第 &P 页,共 &N 页"}); err != nil {
+	if err := f.SetHeaderFooter(sheet, &excelize.HeaderFooterOptions{OddFooter: "&C第&P页，共&N页"}); err != nil {
 		return err
 	}
 	if titleRows == 0 {
@@ -260,6 +300,24 @@ func (b *book) printable(sheet string, titleRows, tall int) error {
 	}
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles",
 		RefersTo: fmt.Sprintf("%s!$1:$%d", quote(sheet), titleRows), Scope: sheet})
+}
+
+// legend writes lines of explanation from row on, each merged across ncols columns.
+func (b *book) legend(sheet string, row, ncols int, lines []string) error {
+	last, _ := excelize.ColumnNumberToName(max(ncols, 2))
+	for i, l := range lines {
+		r := strconv.Itoa(row + i)
+		if err := b.f.SetCellStr(sheet, "A"+r, l); err != nil {
+			return err
+		}
+		if err := b.f.MergeCell(sheet, "A"+r, last+r); err != nil {
+			return err
+		}
+		if err := b.f.SetCellStyle(sheet, "A"+r, last+r, b.note); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // notes writes a two-column sheet of labelled lines under a title; a nil value makes a bold section label,
@@ -326,7 +384,7 @@ func (b *book) finish(w io.Writer, title string, at time.Time) error {
 		return err
 	}
 	b.f.SetActiveSheet(0)
-	if err := save(b.f, w); err != nil {
+	if err := savePatched(b.f, w, b.patches); err != nil {
 		b.f.Close()
 		return fmt.Errorf("write workbook: %w", err)
 	}
@@ -355,8 +413,10 @@ func valueWidth(v any) int {
 		return textWidth(v)
 	case nil:
 		return 0
+	case float64:
+		return len(strconv.FormatFloat(v, 'f', 2, 64))
 	}
-	return 8
+	return 6
 }
 
 // sheetName makes a valid, unused sheet name from s: no []:*?/\, at most 31 characters, not Excel's

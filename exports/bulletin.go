@@ -3,7 +3,7 @@ package exports
 import (
 	"fmt"
 	"io"
-	"sort"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +21,21 @@ type Bulletin struct {
 	Policy *scoring.Policy
 	// Edition is the published edition number; 0 is a draft (草稿).
 	Edition int
-	// Points lists every assignment that cost or earned ticket points, for 扣分明细.
+	// Points lists every assignment that cost or earned points; the bulletin sums them per unit and rule
+	// (扣分汇总), the ticket detail export lists them one by one.
 	Points []PointLine
-	// Generated is shown on 说明 and stored as the document's creation time; zero leaves it out.
+	// Generated is the document's creation time: the edition's publication, or for a draft a fixed
+	// time of the period; zero leaves it out.
 	Generated time.Time
+	// Previous is the previous period as it was circulated (its latest edition, else scored now),
+	// which 排名变化 and every 环比 compare with; nil when there is none.
+	Previous *scoring.Card
+	// Reference names Previous for the reader: 2025年9月第1版, or 2025年9月（未发布，按现有数据计算）.
+	Reference string
+	// Categories counts the period's tickets by category, most frequent first (see Categories).
+	Categories []CategoryCount
+	// PreviousCategories counts the previous period's tickets the same way; nil when not known.
+	PreviousCategories []CategoryCount
 }
 
 // PointLine is one assignment's points under one rule.
@@ -33,23 +44,60 @@ type PointLine = scoring.PointLine
 // Sheet names of the bulletin besides the groups'.
 const (
 	SheetNotes    = "说明"
-	SheetPoints   = "扣分明细"
+	SheetRates    = "指标明细"
+	SheetSummary  = "扣分汇总"
 	SheetUnranked = "未排名"
-	SheetChart    = "图表"
+	// SheetChartSuffix ends the name of a group's chart sheet: 街乡镇图表.
+	SheetChartSuffix = "图表"
 )
 
-// RankingColumns are the headers of a ranking sheet, in order.
-var RankingColumns = []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率",
-	"综合得分", "扣分", "积分", "最终得分", "排名变化"}
+// Fill colours of chart bars: top N red, bottom N grey, the others light blue; in grayscale they are
+// dark, middle and light.
+const (
+	barTop    = "C00000"
+	barBottom = "7F7F7F"
+	barOther  = "BDD7EE"
+)
 
-// groupSheet is a group's ranking sheet with its rows and their marks.
+// groupSheet is a group's ranking sheet with its ranked units.
 type groupSheet struct {
 	group, sheet string
-	rows         [][]cell
-	marks        []int
+	units        []*scoring.Scorecard
+	marks        bool // 红榜 and 末位 are marked (MarksShown)
 }
 
-// WriteBulletin writes the period bulletin workbook of SPEC §11.3.
+// RankingColumns are the headers of a ranking sheet under policy p, in order: 综合得分 only with
+// weighted rates, 扣分 only with baselines, 积分 only when ticket points count in the final score.
+func RankingColumns(p *scoring.Policy) []string {
+	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率"}
+	if hasWeights(p) {
+		cols = append(cols, "综合得分")
+	}
+	if len(p.Thresholds) > 0 {
+		cols = append(cols, "扣分")
+	}
+	if pointsCount(p) {
+		cols = append(cols, "积分")
+	}
+	return append(cols, "最终得分", "排名变化")
+}
+
+func hasWeights(p *scoring.Policy) bool {
+	for _, w := range p.Weights {
+		if w != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// pointsCount reports whether ticket points change the final score.
+func pointsCount(p *scoring.Policy) bool { return p.PointsFactor != 0 && len(p.Rules) > 0 }
+
+// WriteBulletin writes the period bulletin workbook of SPEC §11.3, laid out for paper: 说明, one ranking
+// sheet per group with ranked units, 指标明细 (numerators, denominators and 环比 of every rate),
+// 扣分汇总 (per unit and rule, only what changes the score), 未排名 (when a unit is not ranked), and one
+// chart sheet per group, each printing on one page.
 func WriteBulletin(w io.Writer, b Bulletin) error {
 	p := b.Policy
 	if p == nil {
@@ -63,73 +111,155 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	title := BulletinTitle(c.Period.ID)
 	docTitle := title
 	if b.Edition <= 0 {
-		docTitle += "(草稿)"
+		docTitle += "（草稿）"
 	}
-	names, sheets := groupSheets(len(c.Units), func(i int) string { return c.Units[i].Group },
-		SheetNotes, SheetPoints, SheetUnranked, SheetChart)
-	groups := make([]groupSheet, len(names))
-	for i := range names {
-		groups[i] = groupSheet{group: names[i], sheet: sheets[i]}
-		groups[i].rows, groups[i].marks = rankingRows(c, names[i], p.Round)
-	}
-	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups)); err != nil {
+	groups := rankedGroups(&b)
+	summary := summaryRows(&b)
+	unranked := unrankedRows(&b)
+	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups, len(summary) > 0, len(unranked) > 0)); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetNotes, err)
 	}
 	short := "第" + strconv.Itoa(b.Edition) + "版"
 	if b.Edition <= 0 {
 		short = "草稿"
 	}
+	first := b.FirstRanking()
 	for _, g := range groups {
-		t := fmt.Sprintf("%s %s排名(%s)", title, GroupLabel(g.group), short)
-		if err := bk.table(g.sheet, t, rankingColumns(), g.rows, g.marks); err != nil {
+		t := fmt.Sprintf("%s　%s排名（%s）", title, GroupLabel(g.group), short)
+		rows, marks := rankingRows(&b, g, first)
+		if err := bk.table(g.sheet, t, rankingColumns(p), rows, marks); err != nil {
+			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
+		}
+		if err := bk.legend(g.sheet, len(rows)+4, len(rankingColumns(p)), legend(&b, g, first)); err != nil {
 			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
 		}
 	}
-	if err := bk.table(SheetPoints, docTitle+" 扣分明细", pointColumns(), pointRows(c, b.Points, p), nil); err != nil {
-		return fmt.Errorf("bulletin %s: %w", SheetPoints, err)
+	if len(c.Units) > 0 {
+		if err := bk.table(SheetRates, docTitle+"　指标明细", rateColumns(), rateRows(&b), nil); err != nil {
+			return fmt.Errorf("bulletin %s: %w", SheetRates, err)
+		}
 	}
-	if err := bk.table(SheetUnranked, docTitle+" 未排名单位", unrankedColumns(), unrankedRows(c, p.Round), nil); err != nil {
-		return fmt.Errorf("bulletin %s: %w", SheetUnranked, err)
+	if len(summary) > 0 {
+		if err := bk.table(SheetSummary, docTitle+"　扣分汇总", summaryColumns(&b), summary, nil); err != nil {
+			return fmt.Errorf("bulletin %s: %w", SheetSummary, err)
+		}
 	}
-	if err := bk.charts(groups, b.Policy.Max); err != nil {
-		return fmt.Errorf("bulletin %s: %w", SheetChart, err)
+	if len(unranked) > 0 {
+		if err := bk.table(SheetUnranked, docTitle+"　未排名单位", unrankedColumns(), unranked, nil); err != nil {
+			return fmt.Errorf("bulletin %s: %w", SheetUnranked, err)
+		}
+	}
+	for _, g := range groups {
+		if err := bk.chart(&b, g); err != nil {
+			return fmt.Errorf("bulletin chart of %s: %w", g.sheet, err)
+		}
 	}
 	return bk.finish(w, docTitle, b.Generated)
 }
 
-func rankingColumns() []column {
-	kinds := []int{kInt, kText, kInt, kNum, kPct, kPct, kPct, kPct, kScore, kScore, kScore, kScore, kCenter}
-	cols := make([]column, len(RankingColumns))
-	for i, n := range RankingColumns {
-		cols[i] = column{n, kinds[i]}
+// rankedGroups returns the groups with ranked units, in card order, with their sheet names.
+func rankedGroups(b *Bulletin) []groupSheet {
+	c := &b.Card
+	names, sheets := groupSheets(len(c.Units), func(i int) string { return c.Units[i].Group },
+		SheetNotes, SheetRates, SheetSummary, SheetUnranked)
+	var out []groupSheet
+	used := map[string]bool{}
+	for _, s := range sheets {
+		used[strings.ToLower(s)] = true
+	}
+	for i, g := range names {
+		gs := groupSheet{group: g, sheet: sheets[i]}
+		for k := range c.Units {
+			if s := &c.Units[k]; s.Group == g && s.Ranked && s.Rank != nil {
+				gs.units = append(gs.units, s)
+			}
+		}
+		if len(gs.units) == 0 {
+			continue
+		}
+		gs.marks = MarksShown(b.Policy, len(gs.units))
+		out = append(out, gs)
+	}
+	return out
+}
+
+func rankingColumns(p *scoring.Policy) []column {
+	kinds := map[string]int{"排名": kInt, "标注": kCenter, "单位编码": kCenter, "单位": kText, "工单量": kInt, "有效回访": kNum,
+		"综合得分": kScore, "扣分": kScore, "积分": kScore, "最终得分": kScore, "排名变化": kCenter}
+	names := RankingColumns(p)
+	cols := make([]column, len(names))
+	for i, n := range names {
+		k, ok := kinds[n]
+		if !ok {
+			k = kPct
+		}
+		cols[i] = column{n, k}
 	}
 	return cols
 }
 
-// rankingRows returns the ranked units of a group as rows of a ranking sheet, with their marks.
-func rankingRows(c *scoring.Card, group string, round int) ([][]cell, []int) {
-	var rows [][]cell
-	var marks []int
-	for i := range c.Units {
-		s := &c.Units[i]
-		if s.Group != group || !s.Ranked || s.Rank == nil {
-			continue
+// mark is a unit's row mark on its group's sheet: none when the group is too small to mark.
+func (g *groupSheet) mark(s *scoring.Scorecard) int {
+	if !g.marks {
+		return markNone
+	}
+	switch s.Mark {
+	case "top":
+		return markTop
+	case "bottom":
+		return markBottom
+	}
+	return markNone
+}
+
+// rankingRows returns the ranked units of a group as rows of its ranking sheet, with their marks.
+func rankingRows(b *Bulletin, g groupSheet, first bool) ([][]cell, []int) {
+	p := b.Policy
+	rows := make([][]cell, 0, len(g.units))
+	marks := make([]int, 0, len(g.units))
+	for _, s := range g.units {
+		m := g.mark(s)
+		label := ""
+		if m != markNone {
+			label = MarkLabel(s.Mark)
 		}
-		rows = append(rows, []cell{
-			{*s.Rank, kInt}, {s.Name, kText}, {s.Counts.Assignments, kInt}, {s.Counts.Callbacks, kNum},
-			rate(s.Rates.Response), rate(s.Rates.Resolution), rate(s.Rates.Satisfaction), rate(s.Rates.OnTime),
-			score(s.Composite, round), score(ptr(deducted(s)), round), score(&s.Points.Total, round),
-			score(s.Final, round), {RankChange(s.Trend), kCenter}})
-		m := markNone
-		switch s.Mark {
-		case "top":
-			m = markTop
-		case "bottom":
-			m = markBottom
+		row := []cell{{*s.Rank, kInt}, {label, kCenter}, {s.Code, kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
+			{s.Counts.Callbacks, kNum}, rate(s.Rates.Response), rate(s.Rates.Resolution), rate(s.Rates.Satisfaction),
+			rate(s.Rates.OnTime)}
+		if hasWeights(p) {
+			row = append(row, score(s.Composite, p.Round))
 		}
+		if len(p.Thresholds) > 0 {
+			row = append(row, score(ptr(deducted(s)), p.Round))
+		}
+		if pointsCount(p) {
+			row = append(row, score(&s.Points.Total, p.Round))
+		}
+		change := RankChange(s.Trend)
+		if first {
+			change = Dash
+		}
+		rows = append(rows, append(row, score(s.Final, p.Round), cell{change, kCenter}))
 		marks = append(marks, m)
 	}
 	return rows, marks
+}
+
+// legend says what the marks and the rank change mean, under a ranking sheet's table.
+func legend(b *Bulletin, g groupSheet, first bool) []string {
+	p := b.Policy
+	var lines []string
+	if g.marks {
+		lines = append(lines, fmt.Sprintf("图例：红榜▲为前%d名（浅红底纹），末位▼为后%d名（灰色底纹）。", p.Top, p.Bottom))
+	} else if p.Top+p.Bottom > 0 {
+		lines = append(lines, fmt.Sprintf("本组参加排名的单位不多于%d个，不标注红榜和末位。", p.Top+p.Bottom))
+	}
+	if first {
+		lines = append(lines, "排名变化：本期为首次排名，记为—。")
+	} else {
+		lines = append(lines, "排名变化：与"+b.Reference+"相比，↑上升，↓下降，新为上期未排名。")
+	}
+	return lines
 }
 
 // deducted is the sum of a unit's threshold deductions.
@@ -159,60 +289,147 @@ func score(x *float64, round int) cell {
 	return cell{scoring.RoundHalfUp(*x, round), kScore}
 }
 
-func pointColumns() []column {
-	return []column{{"分组", kCenter}, {"单位", kText}, {"工单编号", kCenter}, {"规则", kText}, {"分值", kScore}}
+// rateNames are the rates 指标明细 shows.
+var rateNames = []string{scoring.RateResponse, scoring.RateResolution, scoring.RateSatisfaction, scoring.RateOnTime}
+
+func rateColumns() []column {
+	cols := []column{{"分组", kCenter}, {"单位", kText}}
+	for _, r := range rateNames {
+		l := RateLabel(r)
+		cols = append(cols, column{l + "（分子/分母）", kCenter}, column{l, kPct}, column{"环比", kCenter})
+	}
+	return cols
 }
 
-// pointRows lists each unit's threshold deductions and then its ticket points, in the card's unit order.
-func pointRows(c *scoring.Card, lines []PointLine, p *scoring.Policy) [][]cell {
-	pos := map[string]int{}
-	for i := range c.Units {
-		pos[c.Units[i].Code] = i
-	}
-	var all []PointLine
+// rateRows lists every unit's rates with their weighted numerators and denominators and the change
+// in percentage points against the previous period.
+func rateRows(b *Bulletin) [][]cell {
+	c := &b.Card
+	var rows [][]cell
 	for i := range c.Units {
 		s := &c.Units[i]
-		for _, d := range s.Deductions {
-			if d.Points != 0 {
-				all = append(all, PointLine{Unit: s.Code, UnitName: s.Name, Rule: thresholdLabel(p, d.Rate), Points: -d.Points})
+		var prev *scoring.Scorecard
+		if b.Previous != nil {
+			prev = b.Previous.Unit(s.Code)
+		}
+		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Name, kText}}
+		for _, name := range rateNames {
+			r, _ := s.Rates.ByName(name)
+			frac := Dash
+			if r.Den != 0 {
+				frac = count(r.Num) + "/" + count(r.Den)
+			}
+			ch := Dash
+			if prev != nil && r.Value != nil && !b.FirstRanking() {
+				if pr, _ := prev.Rates.ByName(name); pr.Value != nil {
+					ch = pointChange(*r.Value - *pr.Value)
+				}
+			}
+			row = append(row, cell{frac, kCenter}, rate(*r), cell{ch, kCenter})
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// count shows a weighted count: 14 or 14.5.
+func count(x float64) string { return strconv.FormatFloat(scoring.RoundHalfUp(x, 2), 'f', -1, 64) }
+
+// pointChange shows a change of a rate in percentage points: ↑1.25, ↓0.50, 持平.
+func pointChange(d float64) string {
+	d = scoring.RoundHalfUp(d*100, 2)
+	switch {
+	case d > 0:
+		return "↑" + strconv.FormatFloat(d, 'f', 2, 64)
+	case d < 0:
+		return "↓" + strconv.FormatFloat(-d, 'f', 2, 64)
+	}
+	return "持平"
+}
+
+// summaryRules are the columns of 扣分汇总: threshold rates, then ticket-point labels when they count.
+func summaryRules(p *scoring.Policy) (thresholds []string, labels []string) {
+	for _, t := range p.Thresholds {
+		thresholds = append(thresholds, t.Rate)
+	}
+	if pointsCount(p) {
+		seen := map[string]bool{}
+		for _, r := range p.Rules {
+			if !seen[r.Label] {
+				seen[r.Label] = true
+				labels = append(labels, r.Label)
 			}
 		}
 	}
-	all = append(all, lines...)
-	at := func(code string) int {
-		if i, ok := pos[code]; ok {
-			return i
-		}
-		return len(c.Units)
+	return thresholds, labels
+}
+
+func summaryColumns(b *Bulletin) []column {
+	ths, labels := summaryRules(b.Policy)
+	cols := []column{{"分组", kCenter}, {"单位编码", kCenter}, {"单位", kText}}
+	for _, t := range ths {
+		cols = append(cols, column{thresholdLabel(b.Policy, t), kScore})
 	}
-	sort.SliceStable(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if pa, pb := at(a.Unit), at(b.Unit); pa != pb {
-			return pa < pb
-		}
-		if a.Unit != b.Unit {
-			return a.Unit < b.Unit
-		}
-		return a.TicketID < b.TicketID
-	})
-	rows := make([][]cell, 0, len(all))
-	for _, l := range all {
-		name, group := l.UnitName, ""
-		if s := c.Unit(l.Unit); s != nil {
-			group = GroupLabel(s.Group)
-			if name == "" {
-				name = s.Name
+	for _, l := range labels {
+		cols = append(cols, column{l + "（件）", kNum}, column{l + "（分）", kScore})
+	}
+	return append(cols, column{"合计", kScore})
+}
+
+// summaryRows sums, per unit, the threshold deductions and (when they count) the ticket points of each
+// rule label; units with nothing to show are left out, and so is the sheet when no rule changes a score.
+func summaryRows(b *Bulletin) [][]cell {
+	p, c := b.Policy, &b.Card
+	ths, labels := summaryRules(p)
+	if len(ths) == 0 && len(labels) == 0 {
+		return nil
+	}
+	type tally struct {
+		n   map[string]float64
+		pts map[string]float64
+	}
+	per := map[string]*tally{}
+	if len(labels) > 0 {
+		for _, l := range b.Points {
+			t := per[l.Unit]
+			if t == nil {
+				t = &tally{n: map[string]float64{}, pts: map[string]float64{}}
+				per[l.Unit] = t
 			}
+			t.n[l.Rule]++
+			t.pts[l.Rule] += l.Points
 		}
-		if name == "" {
-			name = l.Unit
+	}
+	var rows [][]cell
+	for i := range c.Units {
+		s := &c.Units[i]
+		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}}
+		total, any := 0.0, false
+		for _, rate := range ths {
+			d := 0.0
+			for _, x := range s.Deductions {
+				if x.Rate == rate {
+					d -= x.Points
+				}
+			}
+			total += d
+			any = any || d != 0
+			row = append(row, cell{scoring.RoundHalfUp(d, p.Round), kScore})
 		}
-		ticket := l.TicketID
-		if ticket == "" {
-			ticket = Dash
+		t := per[s.Code]
+		for _, l := range labels {
+			var n, pts float64
+			if t != nil {
+				n, pts = t.n[l], t.pts[l]
+			}
+			total += pts * p.PointsFactor
+			any = any || n != 0
+			row = append(row, cell{n, kNum}, cell{scoring.RoundHalfUp(pts, p.Round), kScore})
 		}
-		rows = append(rows, []cell{{group, kCenter}, {name, kText}, {ticket, kCenter}, {l.Rule, kText},
-			{scoring.RoundHalfUp(l.Points, p.Round), kScore}})
+		if !any {
+			continue
+		}
+		rows = append(rows, append(row, cell{scoring.RoundHalfUp(total, p.Round), kScore}))
 	}
 	return rows
 }
@@ -235,11 +452,13 @@ func thresholdLabel(p *scoring.Policy, rate string) string {
 func num(x float64) string { return strconv.FormatFloat(scoring.RoundHalfUp(x, 6), 'f', -1, 64) }
 
 func unrankedColumns() []column {
-	return []column{{"分组", kCenter}, {"单位", kText}, {"工单量", kInt}, {"纳入考核", kNum}, {"有效回访", kNum},
-		{"最终得分", kScore}, {"原因", kCenter}}
+	return []column{{"分组", kCenter}, {"单位编码", kCenter}, {"单位", kText}, {"工单量", kInt}, {"纳入考核", kNum}, {"有效回访", kNum},
+		{"得分（不排名）", kScore}, {"原因", kText}}
 }
 
-func unrankedRows(c *scoring.Card, round int) [][]cell {
+// unrankedRows lists the units not ranked, with the reason spelled out: 样本不足（有效回访3件，少于10件）.
+func unrankedRows(b *Bulletin) [][]cell {
+	c, p := &b.Card, b.Policy
 	var rows [][]cell
 	for i := range c.Units {
 		s := &c.Units[i]
@@ -249,63 +468,108 @@ func unrankedRows(c *scoring.Card, round int) [][]cell {
 		why := Dash
 		if s.UnrankedReason != nil {
 			why = *s.UnrankedReason
+			if why == scoring.ReasonSmallSample {
+				why += fmt.Sprintf("（有效回访%s件，少于%s件）", count(s.Counts.Callbacks), num(p.MinCallbacks))
+			}
 		}
-		rows = append(rows, []cell{{GroupLabel(s.Group), kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
-			{s.Counts.Eligible, kNum}, {s.Counts.Callbacks, kNum}, score(s.Final, round), {why, kCenter}})
+		rows = append(rows, []cell{{GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
+			{s.Counts.Eligible, kNum}, {s.Counts.Callbacks, kNum}, score(s.Final, p.Round), {why, kText}})
 	}
 	return rows
 }
 
-// charts adds the 图表 sheet with a bar chart of final scores for each group with ranked units, the
-// score axis running from 0 to the policy's maximum.
-func (b *book) charts(groups []groupSheet, maxScore float64) error {
-	if err := b.addSheet(SheetChart); err != nil {
+// axisFloor is where a chart's score axis starts: 10 points under the lowest score, rounded down to
+// a multiple of 10, and not below the policy's minimum.
+func axisFloor(lowest, min float64) float64 {
+	f := math.Floor((lowest-5)/10) * 10
+	return math.Max(f, min)
+}
+
+// chart adds a group's chart sheet: its final scores as horizontal bars, best on top, top N red and
+// bottom N grey, sized and scaled to print on one A4 page.
+func (b *book) chart(bl *Bulletin, g groupSheet) error {
+	p := bl.Policy
+	name := sheetName(GroupLabel(g.group)+SheetChartSuffix, b.used)
+	if err := b.addSheet(name); err != nil {
 		return err
 	}
-	row, noVary := 1, false
-	finalCol, _ := excelize.ColumnNumberToName(12)
-	for _, g := range groups {
-		if len(g.rows) == 0 {
-			continue
+	cols := RankingColumns(p)
+	finalCol, _ := excelize.ColumnNumberToName(len(cols) - 1)
+	n := len(g.units)
+	last := n + 2
+	q := quote(g.sheet)
+	lowest := math.Inf(1)
+	var points strings.Builder
+	for i, s := range g.units {
+		lowest = math.Min(lowest, scoring.RoundHalfUp(*s.Final, p.Round))
+		colour := barOther
+		switch g.mark(s) {
+		case markTop:
+			colour = barTop
+		case markBottom:
+			colour = barBottom
 		}
-		last := len(g.rows) + 2
-		q := quote(g.sheet)
-		height := uint(max(240, 80+24*len(g.rows)))
-		ch := &excelize.Chart{
-			Type: excelize.Bar,
-			Series: []excelize.ChartSeries{{
-				Name:       fmt.Sprintf("%s!$%s$2", q, finalCol),
-				Categories: fmt.Sprintf("%s!$B$3:$B$%d", q, last),
-				Values:     fmt.Sprintf("%s!$%s$3:$%s$%d", q, finalCol, finalCol, last),
-			}},
-			Title:      excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: GroupLabel(g.group) + "最终得分"}}},
-			Legend:     excelize.ChartLegend{Position: "none"},
-			VaryColors: &noVary,
-			XAxis:      excelize.ChartAxis{ReverseOrder: true},
-			YAxis:      excelize.ChartAxis{Minimum: ptr(0), Maximum: ptr(maxScore), MajorGridLines: true},
-			PlotArea:   excelize.ChartPlotArea{ShowVal: true},
-			Dimension:  excelize.ChartDimension{Width: 800, Height: height},
-			Format:     excelize.GraphicOptions{AltText: GroupLabel(g.group) + "最终得分"},
+		if colour != barOther {
+			fmt.Fprintf(&points, `<c:dPt><c:idx val="%d"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/><c:spPr><a:solidFill><a:srgbClr val="%s"/></a:solidFill></c:spPr></c:dPt>`, i, colour)
 		}
-		if err := b.f.AddChart(SheetChart, "A"+strconv.Itoa(row), ch); err != nil {
-			return err
-		}
-		row += int(height)/20 + 2
 	}
-	return b.printable(SheetChart, 0, 0)
+	title := GroupLabel(g.group) + "最终得分"
+	if g.marks {
+		title += fmt.Sprintf("（红色：红榜前%d名；灰色：末位后%d名）", p.Top, p.Bottom)
+	}
+	height := uint(max(360, 90+17*n))
+	dark := excelize.Font{Color: "000000", Size: 11}
+	ch := &excelize.Chart{
+		Type: excelize.Bar,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("%s!$%s$2", q, finalCol),
+			Categories: fmt.Sprintf("%s!$D$3:$D$%d", q, last),
+			Values:     fmt.Sprintf("%s!$%s$3:$%s$%d", q, finalCol, finalCol, last),
+			Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{barOther}},
+			DataLabel:  excelize.ChartDataLabel{Font: dark},
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Color: "000000", Size: 14, Bold: true}}}},
+		Legend:    excelize.ChartLegend{Position: "none"},
+		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: dark},
+		YAxis:     excelize.ChartAxis{Minimum: ptr(axisFloor(lowest, p.Min)), Maximum: ptr(p.Max), MajorGridLines: true, Font: dark},
+		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
+		Dimension: excelize.ChartDimension{Width: 680, Height: height},
+		Format:    excelize.GraphicOptions{AltText: title},
+	}
+	if err := b.f.AddChart(name, "A1", ch); err != nil {
+		return err
+	}
+	// excelize writes data-point colours for pie charts only: they go in before the series' labels.
+	b.charts++
+	if points.Len() > 0 {
+		dpt := points.String()
+		b.patches[fmt.Sprintf("xl/charts/chart%d.xml", b.charts)] = replaceFirst("<dLbls>",
+			strings.ReplaceAll(strings.ReplaceAll(dpt, "<c:", "<"), "</c:", "</")+"<dLbls>")
+	}
+	size, orient, one := 9, "portrait", 1
+	if err := b.f.SetPageLayout(name, &excelize.PageLayoutOptions{Size: &size, Orientation: &orient, FitToWidth: &one, FitToHeight: &one}); err != nil {
+		return err
+	}
+	fit := true
+	if err := b.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	// The print area covers the chart, so that the page is the chart's.
+	rows := int(height)/20 + 2
+	return b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("%s!$A$1:$K$%d", quote(name), rows), Scope: name})
 }
 
 // bulletinNotes returns the lines of the 说明 sheet.
-func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
+func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][2]any {
 	c, p := &b.Card, b.Policy
 	lines := [][2]any{
-		{"考核期", PeriodLabel(c.Period.ID) + "(" + periodDates(c.Period) + ")"},
-		{"考核办法", c.Policy.Name},
+		{"考核期", PeriodLabel(c.Period.ID) + "（" + periodDates(c.Period) + "）"},
+		{"考核办法", ZhPunct(c.Policy.Name)},
 		{"办法版本", c.Policy.Version},
 		{"版次", edition(b.Edition)},
 	}
-	if !b.Generated.IsZero() {
-		lines = append(lines, [2]any{"生成时间", b.Generated.In(p.Loc).Format("2006-01-02 15:04:05")})
+	if b.Edition > 0 && !b.Generated.IsZero() {
+		lines = append(lines, [2]any{"发布时间", b.Generated.In(p.Loc).Format("2006-01-02 15:04:05")})
 	}
 	var n, ranked, assignments, excluded int64
 	var eligible, callbacks float64
@@ -341,15 +605,29 @@ func bulletinNotes(b *Bulletin, groups []groupSheet) [][2]any {
 	}
 	lines = append(lines, [2]any{"计分方法", nil})
 	lines = append(lines, method(p)...)
+	if b.FirstRanking() {
+		lines = append(lines, [2]any{"排名变化", "本期为首次排名（上期无单位参加排名），记为—"})
+	} else {
+		lines = append(lines, [2]any{"排名变化", "与" + b.Reference + "相比：↑上升，↓下降，持平，新为上期未排名"})
+	}
 	lines = append(lines, [2]any{"工作表", nil})
 	for _, g := range groups {
-		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名,%d个单位", GroupLabel(g.group), len(g.rows))})
+		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名，%d个单位；图表见“%s”", GroupLabel(g.group), len(g.units),
+			GroupLabel(g.group)+SheetChartSuffix)})
 	}
-	return append(lines, [2]any{SheetPoints, "每件扣分或加分的工单及规则,以及达标基数扣分"},
-		[2]any{SheetUnranked, "未参加排名的单位及原因"}, [2]any{SheetChart, "各组最终得分条形图"})
+	lines = append(lines, [2]any{SheetRates, "各单位各项指标的分子、分母及环比（百分点）"})
+	if summary {
+		lines = append(lines, [2]any{SheetSummary, "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"})
+	} else {
+		lines = append(lines, [2]any{SheetSummary, "本办法无影响得分的扣分规则，不列扣分汇总；逐件积分见工单明细"})
+	}
+	if unranked {
+		lines = append(lines, [2]any{SheetUnranked, "未参加排名的单位及原因"})
+	}
+	return lines
 }
 
-// method describes how the policy scores and ranks, in Chinese.
+// method describes how the policy scores and ranks, in Chinese; only the terms that change a score.
 func method(p *scoring.Policy) [][2]any {
 	var lines [][2]any
 	var terms []string
@@ -359,37 +637,62 @@ func method(p *scoring.Policy) [][2]any {
 		}
 	}
 	if len(terms) > 0 {
-		lines = append(lines, [2]any{"综合得分", "100×(" + strings.Join(terms, "+") + ")"})
+		lines = append(lines, [2]any{"综合得分", "100×（" + strings.Join(terms, "＋") + "）"})
 	}
 	for _, t := range p.Thresholds {
 		dir := "低于"
 		if t.AtMost {
 			dir = "高于"
 		}
-		lines = append(lines, [2]any{"达标基数", fmt.Sprintf("%s%s%s%%时每差1个百分点扣%s分,最多扣%s分",
+		lines = append(lines, [2]any{"达标基数", fmt.Sprintf("%s%s%s%%时每差1个百分点扣%s分，最多扣%s分",
 			RateLabel(t.Rate), dir, num(t.Baseline*100), num(t.PerPoint), num(t.Cap))})
 	}
-	for _, r := range p.Rules {
-		lines = append(lines, [2]any{"积分规则", fmt.Sprintf("%s %s分", r.Label, signed(r.Points))})
+	conds := ruleConditions(p)
+	if pointsCount(p) {
+		for i, r := range p.Rules {
+			text := fmt.Sprintf("%s%s分", r.Label, signed(r.Points))
+			if i < len(conds) && conds[i] != "" {
+				text += "（" + conds[i] + "）"
+			}
+			lines = append(lines, [2]any{"积分规则", text})
+		}
+	} else if len(p.Rules) > 0 {
+		lines = append(lines, [2]any{"工单积分", "本办法积分系数为0，工单积分不计入最终得分"})
 	}
-	lines = append(lines, [2]any{"最终得分", fmt.Sprintf("基础分%s+综合得分−扣分+%s×单件积分,限%s至%s分",
-		num(p.Base), num(p.PointsFactor), num(p.Min), num(p.Max))})
+	var f []string
+	if p.Base != 0 {
+		f = append(f, "基础分"+num(p.Base))
+	}
+	if len(terms) > 0 {
+		f = append(f, "综合得分")
+	}
+	formula := strings.Join(f, "＋")
+	if len(p.Thresholds) > 0 {
+		formula += "－达标基数扣分"
+	}
+	if pointsCount(p) {
+		formula += fmt.Sprintf("＋%s×单件平均积分", num(p.PointsFactor))
+	}
+	lines = append(lines, [2]any{"最终得分", fmt.Sprintf("%s，限%s至%s分", formula, num(p.Min), num(p.Max))})
 	ties := make([]string, len(p.TieBreakers))
 	for i, t := range p.TieBreakers {
 		ties[i] = RateLabel(t)
 	}
-	rule := fmt.Sprintf("同组内按最终得分(四舍五入保留%d位小数)从高到低", p.Round)
+	rule := fmt.Sprintf("同组内按最终得分（四舍五入保留%d位小数）从高到低", p.Round)
 	if len(ties) > 0 {
-		rule += ",得分相同依次比较" + strings.Join(ties, "、")
+		rule += "，得分相同依次比较" + strings.Join(ties, "、")
 	}
-	lines = append(lines, [2]any{"排名", rule + fmt.Sprintf(";有效回访少于%s件不排名(样本不足)", num(p.MinCallbacks))})
-	return append(lines, [2]any{"标注", fmt.Sprintf("前%d名绿色(红榜),后%d名红色(末位)", p.Top, p.Bottom)})
+	lines = append(lines, [2]any{"排名", rule + fmt.Sprintf("；有效回访少于%s件不排名（样本不足）", num(p.MinCallbacks))})
+	return append(lines, [2]any{"标注", fmt.Sprintf("前%d名标红榜▲（浅红底纹、红色条形），后%d名标末位▼（灰色底纹、灰色条形）；"+
+		"仅在本组参加排名单位多于%d个时标注", p.Top, p.Bottom, p.Top+p.Bottom)})
 }
 
 // signed shows points with their sign: +1, −0.5.
 func signed(x float64) string {
 	if x > 0 {
-		return "+" + num(x)
+		return "＋" + num(x)
 	}
-	return strings.Replace(num(x), "-", "−", 1)
+	return strings.Replace(num(x), "-", "－", 1)
 }
+
+func ptrBool(b bool) *bool { return &b }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -17,16 +18,20 @@ const MaxRowsPerSheet = 1048576
 // DetailSheet is the name of the detail export's first sheet; later ones are 工单明细2, 工单明细3, ….
 const DetailSheet = "工单明细"
 
-// DetailColumns are the headers of the ticket detail export, in order. The ticket columns use the
-// Chinese headers of the tickets file (SPEC §3.2), and a false flag is an empty cell as there, so the
-// export reads back as a tickets file; 承办单位名称 and the columns after 来电号码 are extra.
+// DetailColumns are the headers of the ticket detail export, in order, on the row under the title. The
+// ticket columns use the Chinese headers of the tickets file (SPEC §3.2) and every flag reads 是 or 否;
+// 承办单位名称 and the columns after 来电号码 are extra: 积分规则 lists each rule's points on the
+// assignment (the per-ticket 扣分明细 of the bulletin).
 var DetailColumns = []string{"工单编号", "承办单位编码", "承办单位名称", "主协办", "受理时间", "派单时间", "联系时间", "办结时间",
 	"办理时限", "诉求类型", "紧急程度", "问题分类", "二次交办次数", "是否有效回访", "是否联系", "是否解决", "满意度",
 	"是否督办", "资料不全", "负面舆情", "是否剔除", "剔除原因", "来电号码", "是否纳入考核", "不纳入原因", "考核时限",
-	"是否超期", "积分"}
+	"是否超期", "积分", "积分规则"}
 
 // detailWidths are the column widths; equal neighbours make one <col> range, which excelize searches per cell.
-var detailWidths = []float64{14, 12, 24, 8, 18, 18, 18, 18, 18, 10, 10, 28, 8, 8, 8, 10, 10, 8, 8, 8, 8, 20, 14, 8, 16, 18, 8, 8}
+var detailWidths = []float64{14, 12, 24, 8, 20, 20, 20, 20, 20, 10, 10, 28, 8, 8, 8, 10, 10, 8, 8, 8, 8, 20, 14, 8, 16, 20, 8, 8, 24}
+
+// detailLast is the column name of the last detail column.
+var detailLast, _ = excelize.ColumnNumberToName(len(DetailColumns))
 
 // Interface values of the fixed words, made once so that formatting a row allocates less.
 var (
@@ -60,6 +65,15 @@ func word(words []any, i int, v fmt.Stringer) any {
 // Columns of the detail export that hold datetimes.
 var detailDates = []int{4, 5, 6, 7, 8, 25}
 
+// flagColumn marks the columns that hold flags (是/否).
+var flagColumn = func() []bool {
+	f := make([]bool, len(DetailColumns))
+	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
+		f[c] = true
+	}
+	return f
+}()
+
 // DetailExtra is what scoring made of an assignment, for the last columns of the detail export.
 type DetailExtra struct {
 	// Judged says the fields below are known; when false their cells stay empty.
@@ -72,11 +86,20 @@ type DetailExtra struct {
 	Deadline int64
 	Late     bool
 	Points   float64
+	// Rules lists each rule's non-zero points: 双满意＋1；资料不全－0.5.
+	Rules string
 }
 
 // ExtraFromLine converts an explanation line (scoring.Book.Explain) into a DetailExtra.
 func ExtraFromLine(l *scoring.Line, loc *time.Location) DetailExtra {
 	x := DetailExtra{Judged: true, Eligible: l.Eligible, Why: l.Why, Points: l.PointsTotal}
+	var rules []string
+	for _, rp := range l.Points {
+		if rp.Points != 0 {
+			rules = append(rules, rp.Label+signed(rp.Points))
+		}
+	}
+	x.Rules = strings.Join(rules, "；")
 	if l.Late != nil {
 		x.Late = *l.Late
 	}
@@ -118,10 +141,15 @@ type detailSheet struct {
 	f       *excelize.File
 	sw      *excelize.StreamWriter
 	title   string
+	name    string   // the current sheet's name
+	dims    []string // the range of each finished sheet
+	now     func() time.Time
 	maxRows int
-	sheets  int
-	row     int
-	head    int
+	// titleStyle is the style of the title row.
+	titleStyle int
+	sheets     int
+	row        int
+	head       int
 	// body is the rows' style: giving every row one spares excelize a search of the column ranges for each cell.
 	body excelize.RowOpts
 }
@@ -131,8 +159,12 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 	if loc == nil {
 		loc = time.UTC
 	}
-	s := &detailSheet{f: excelize.NewFile(), title: title, maxRows: MaxRowsPerSheet}
+	s := &detailSheet{f: excelize.NewFile(), title: title, maxRows: MaxRowsPerSheet, now: time.Now}
 	var err error
+	if s.titleStyle, err = s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Family: fontTitle, Size: 14},
+		Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}); err != nil {
+		return nil, err
+	}
 	if s.head, err = s.f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true},
 		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{fillHeader}}}); err != nil {
 		return nil, err
@@ -142,6 +174,13 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 	}
 	format := "yyyy-mm-dd hh:mm:ss"
 	date, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+	if err != nil {
+		return nil, err
+	}
+	// A flag is the number 1 or 0 shown as 是 or 否: every reader shows the words, filters on them,
+	// and the writer spares a string per cell (a million rows hold seven million flags).
+	yesNo := `"是";"是";"否"`
+	flag, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &yesNo, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +194,9 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 		b := &batch{vals: make([]any, batchSize*len(DetailColumns)), cells: make([]excelize.Cell, batchSize*len(DetailColumns))}
 		for i := range b.cells {
 			b.cells[i].StyleID = date
+			if flagColumn[i%len(DetailColumns)] {
+				b.cells[i].StyleID = flag
+			}
 		}
 		d.free <- b
 	}
@@ -210,7 +252,9 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 		v[i] = nil
 		if t != 0 {
 			_, off := time.Unix(t, 0).In(d.loc).Zone()
-			cells[i].Value = float64(t+int64(off))/86400 + 25569
+			// Half a millisecond over the second, so that no reader truncates 12:47:35 to 12:47:34
+			// because the nearest double lies just under it.
+			cells[i].Value = (float64(t+int64(off))+0.0005)/86400 + 25569
 			v[i] = &cells[i]
 		}
 	}
@@ -225,27 +269,33 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 	stamp(7, a.Closed)
 	stamp(8, a.Due)
 	v[9], v[10], v[11] = word(kindAny, int(a.Kind), a.Kind), word(urgencyAny, int(a.Urgency), a.Urgency), text(a.Category)
-	v[12], v[13], v[14] = a.Redispatches, yes(a.CallbackValid), nil
-	switch a.Contacted {
-	case scoring.Yes:
-		v[14] = yesAny
-	case scoring.No:
-		v[14] = noAny
+	flag := func(i int, b bool) {
+		cells[i].Value = 0
+		if b {
+			cells[i].Value = 1
+		}
+		v[i] = &cells[i]
+	}
+	v[12], v[14] = a.Redispatches, nil
+	flag(13, a.CallbackValid)
+	if a.Contacted != scoring.Unknown {
+		flag(14, a.Contacted == scoring.Yes)
 	}
 	v[15], v[16] = word(resAny, int(a.Resolution), a.Resolution), nil
 	if a.Satisfaction != scoring.Unrated || a.CallbackValid {
 		v[16] = word(satAny, int(a.Satisfaction), a.Satisfaction)
 	}
-	v[17], v[18], v[19], v[20] = yes(a.Supervised), yes(a.IncompleteMaterials), yes(a.OpinionIncident), yes(a.Excluded)
+	flag(17, a.Supervised)
+	flag(18, a.IncompleteMaterials)
+	flag(19, a.OpinionIncident)
+	flag(20, a.Excluded)
 	v[21], v[22] = text(a.ExcludeReason), text(scoring.MaskPhone(a.CallerPhone))
-	v[23], v[24], v[25], v[26], v[27] = nil, nil, nil, nil, nil
+	v[23], v[24], v[25], v[26], v[27], v[28] = nil, nil, nil, nil, nil, nil
 	if extra.Judged {
-		v[23] = noAny
+		flag(23, extra.Eligible)
 		if extra.Eligible {
-			v[23], v[26], v[27] = yesAny, noAny, extra.Points
-			if extra.Late {
-				v[26] = yesAny
-			}
+			v[27], v[28] = extra.Points, text(extra.Rules)
+			flag(26, extra.Late)
 		} else if extra.Why != "" {
 			why, ok := whyZh[extra.Why]
 			if !ok {
@@ -286,10 +336,8 @@ func (d *DetailWriter) Close() error {
 
 // startSheet flushes the current sheet and starts the next one with its header row.
 func (d *detailSheet) startSheet() error {
-	if d.sw != nil {
-		if err := d.sw.Flush(); err != nil {
-			return err
-		}
+	if err := d.flush(); err != nil {
+		return err
 	}
 	d.sheets++
 	name := DetailSheet
@@ -307,26 +355,52 @@ func (d *detailSheet) startSheet() error {
 	if err != nil {
 		return err
 	}
-	d.sw = sw
-	for i := 0; i < len(detailWidths); {
-		j := i + 1
-		for j < len(detailWidths) && detailWidths[j] == detailWidths[i] {
-			j++
+	d.sw, d.name = sw, name
+	// The stream writer puts each range before the earlier ones: set them last to first, so that the
+	// <col> elements come out in ascending order as Excel requires.
+	for j := len(detailWidths); j > 0; {
+		i := j - 1
+		for i > 0 && detailWidths[i-1] == detailWidths[j-1] {
+			i--
 		}
-		if err := sw.SetColWidth(i+1, j, detailWidths[i]); err != nil {
+		if err := sw.SetColWidth(i+1, j, detailWidths[j-1]); err != nil {
 			return err
 		}
-		i = j
+		j = i
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	title := d.title
+	if d.sheets > 1 {
+		title += "（续" + strconv.Itoa(d.sheets-1) + "）"
+	}
+	if err := sw.SetRow("A1", []any{excelize.Cell{StyleID: d.titleStyle, Value: title}}, excelize.RowOpts{Height: 24}); err != nil {
+		return err
+	}
+	if err := sw.MergeCell("A1", detailLast+"1"); err != nil {
 		return err
 	}
 	head := make([]any, len(DetailColumns))
 	for i, h := range DetailColumns {
 		head[i] = excelize.Cell{StyleID: d.head, Value: h}
 	}
-	d.row = 1
-	return sw.SetRow("A1", head)
+	d.row = 2
+	return sw.SetRow("A2", head)
+}
+
+// flush ends the current sheet: an autofilter over its header and rows, its dimension, and the rows
+// written out.
+func (d *detailSheet) flush() error {
+	if d.sw == nil {
+		return nil
+	}
+	ref := "A1:" + detailLast + strconv.Itoa(d.row)
+	if err := d.f.AutoFilter(d.name, "A2:"+detailLast+strconv.Itoa(d.row), nil); err != nil {
+		return err
+	}
+	d.dims = append(d.dims, ref)
+	return d.sw.Flush()
 }
 
 // add writes one formatted row, starting a new sheet when the current one is full.
@@ -348,14 +422,6 @@ func text(s string) any {
 	return s
 }
 
-// yes shows a flag whose empty cell means false, as the tickets file has it: 是, or an empty cell.
-func yes(b bool) any {
-	if b {
-		return yesAny
-	}
-	return nil
-}
-
 // finish flushes the last sheet and writes the workbook.
 func (d *detailSheet) finish(w io.Writer) error {
 	if d.sw == nil {
@@ -363,15 +429,21 @@ func (d *detailSheet) finish(w io.Writer) error {
 			return err
 		}
 	}
-	if err := d.sw.Flush(); err != nil {
+	if err := d.flush(); err != nil {
 		return err
 	}
+	now := d.now().UTC().Format(time.RFC3339)
 	if err := d.f.SetDocProps(&excelize.DocProperties{Title: d.title, Creator: "Sanlv", LastModifiedBy: "Sanlv",
-		Language: "zh-CN"}); err != nil {
+		Language: "zh-CN", Created: now, Modified: now}); err != nil {
 		return err
 	}
 	d.f.SetActiveSheet(0)
-	if err := save(d.f, w); err != nil {
+	// The stream writer declares every sheet as A1; each gets the range it holds.
+	patches := map[string]func([]byte) [][]byte{}
+	for i, ref := range d.dims {
+		patches["xl/worksheets/sheet"+strconv.Itoa(i+1)+".xml"] = replaceFirst(`<dimension ref="A1">`, `<dimension ref="`+ref+`">`)
+	}
+	if err := savePatched(d.f, w, patches); err != nil {
 		return fmt.Errorf("write: %w", err)
 	}
 	return nil

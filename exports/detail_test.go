@@ -3,6 +3,7 @@ package exports
 import (
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"sanlv/scoring"
 )
@@ -65,17 +68,20 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"工单明细"}) {
 		t.Fatalf("sheets = %v", got)
 	}
-	checkHeader(t, f, "工单明细", 1, DetailColumns)
+	checkHeader(t, f, "工单明细", 2, DetailColumns)
 	rows, err := f.GetRows("工单明细")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != len(w.rows)+1 {
-		t.Fatalf("%d rows, want a header and %d assignments", len(rows), len(w.rows))
+	if len(rows) != len(w.rows)+2 {
+		t.Fatalf("%d rows, want a title, a header and %d assignments", len(rows), len(w.rows))
+	}
+	if rows[0][0] != "2025-10 工单明细" {
+		t.Errorf("title row = %q", rows[0])
 	}
 	loc := w.policy.Loc
 	for i, a := range w.rows {
-		r := i + 2
+		r := i + 3
 		u := w.dir.Unit(a.Unit)
 		for col, want := range map[int]string{1: a.TicketID, 2: u.Code, 3: u.Name, 23: scoring.MaskPhone(a.CallerPhone)} {
 			if got := raw(t, f, "工单明细", ref(col, r)); got != want {
@@ -101,15 +107,88 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	// The first row of tickets.csv, by hand: a complex complaint dispatched Sun 2025-10-05 00:14, 15 working
 	// days (10-09 … 10-28, with make-up Saturday 10-11) give 2025-10-29 00:00; closed 10-13, resolved and
 	// very satisfied: 双满意 +1.
+	// Flags (是否有效回访, 是否联系, 是否督办, 资料不全, 负面舆情, 是否剔除, 是否纳入考核, 是否超期) are 1 or 0
+	// shown as 是 or 否 by their number format; excelize's own formatter reads only the first section,
+	// so they are checked raw here.
 	want := []string{"T0100098", "E01", "区自来水公司", "主办", "2025-10-04 22:00:00", "2025-10-05 00:14:00",
 		"2025-10-05 03:14:00", "2025-10-13 07:55:00", "2025-10-10 00:14:00", "投诉", "复杂", "市场监管/消费纠纷/退换货",
-		"0", "是", "是", "已解决", "非常满意", "", "", "", "", "", "136****5365", "是", "", "2025-10-29 00:00:00", "否", "1"}
-	if !slices.Equal(rows[1], want) {
-		t.Errorf("first row\n got %q\nwant %q", rows[1], want)
+		"0", "1", "1", "已解决", "非常满意", "0", "0", "0", "0", "", "136****5365", "1", "", "2025-10-29 00:00:00", "0", "1",
+		"双满意＋1"}
+	raws, err := f.GetRows("工单明细", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := slices.Clone(rows[2])
+	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
+		got[c] = raws[2][c]
+		if n, _ := style(t, f, "工单明细", ref(c+1, 3)); n != `"是";"是";"否"` {
+			t.Errorf("%s format %q, want 是 for 1 and 否 for 0", DetailColumns[c], n)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("first row\n got %q\nwant %q", got, want)
 	}
 	panes, err := f.GetPanes("工单明细")
-	if err != nil || !panes.Freeze || panes.YSplit != 1 {
-		t.Errorf("header row not frozen: %+v %v", panes, err)
+	if err != nil || !panes.Freeze || panes.YSplit != 2 {
+		t.Errorf("title and header rows not frozen: %+v %v", panes, err)
+	}
+	sheet := entries(t, data)["xl/worksheets/sheet1.xml"]
+	last := fmt.Sprintf("AC%d", len(w.rows)+2)
+	if !strings.Contains(sheet, `<dimension ref="A1:`+last+`">`) {
+		t.Errorf("dimension is not A1:%s: %.200s", last, sheet[strings.Index(sheet, "<dimension"):])
+	}
+	if !strings.Contains(strings.ReplaceAll(sheet, "$", ""), `<autoFilter ref="A2:`+last+`"`) {
+		t.Errorf("no autofilter over A2:%s", last)
+	}
+	var mins []int
+	for _, m := range colMin.FindAllStringSubmatch(sheet, -1) {
+		n, _ := strconv.Atoi(m[1])
+		mins = append(mins, n)
+	}
+	if len(mins) == 0 || !slices.IsSorted(mins) {
+		t.Errorf("column definitions out of order: %v", mins)
+	}
+	props, err := f.GetDocProps()
+	if err != nil || !strings.HasPrefix(props.Created, time.Now().UTC().Format("2006-01-02")) {
+		t.Errorf("document created %q (%v), want today", props.Created, err)
+	}
+}
+
+var colMin = regexp.MustCompile(`<col min="([0-9]+)"`)
+
+func TestDetailExportKeepsTheSecondsOfEveryDatetime(t *testing.T) {
+	w := loadWorked(t, "district-2025")
+	loc := w.policy.Loc
+	var rows []scoring.Assignment
+	// Every second of a day: a serial that falls just under its second would show the one before.
+	base := time.Date(2025, 10, 9, 0, 0, 0, 0, loc).Unix()
+	for s := int64(0); s < 86400; s += 61 { // 61 is prime to 60: every second of a minute
+		a := w.rows[0]
+		a.Received = base + s
+		rows = append(rows, a)
+	}
+	var buf bytes.Buffer
+	d, err := NewDetailWriter(&buf, "seconds", w.dir, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := d.Add(&rows[i], DetailExtra{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	got, err := f.GetRows("工单明细")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, a := range rows {
+		if want := time.Unix(a.Received, 0).In(loc).Format("2006-01-02 15:04:05"); got[i+2][4] != want {
+			t.Fatalf("row %d shows %q, want %q", i+3, got[i+2][4], want)
+		}
 	}
 }
 
@@ -125,13 +204,13 @@ func TestDetailExportStartsANewSheetWhenOneIsFull(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := []int{50, 50, 36}[k]; len(rows) != want {
+		if want := []int{50, 50, 39}[k]; len(rows) != want {
 			t.Errorf("%s has %d rows, want %d", sheet, len(rows), want)
 		}
-		if !slices.Equal(rows[0], DetailColumns) {
-			t.Errorf("%s header = %q", sheet, rows[0])
+		if !slices.Equal(rows[1], DetailColumns) {
+			t.Errorf("%s header = %q", sheet, rows[1])
 		}
-		for _, r := range rows[1:] {
+		for _, r := range rows[2:] {
 			ids = append(ids, r[0])
 		}
 	}
@@ -171,8 +250,8 @@ func TestDetailExportWithNoRowsHasTheHeader(t *testing.T) {
 		t.Errorf("Add after Close succeeded")
 	}
 	rows, err := open(t, buf.Bytes()).GetRows("工单明细")
-	if err != nil || len(rows) != 1 || !slices.Equal(rows[0], DetailColumns) {
-		t.Errorf("rows = %q (%v), want the header only", rows, err)
+	if err != nil || len(rows) != 2 || !slices.Equal(rows[1], DetailColumns) {
+		t.Errorf("rows = %q (%v), want the title and header only", rows, err)
 	}
 }
 

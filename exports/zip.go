@@ -2,6 +2,7 @@ package exports
 
 import (
 	"archive/zip"
+	"bytes"
 	"compress/flate"
 	"io"
 	"runtime"
@@ -13,15 +14,66 @@ import (
 // save writes f to w as it is zipped, instead of excelize's default of building the whole file in memory
 // first; entries are deflated at the fastest level on every core, which matters for the million-row
 // detail export.
-func save(f *excelize.File, w io.Writer) error {
+func save(f *excelize.File, w io.Writer) error { return savePatched(f, w, nil) }
+
+// savePatched is save with patches: the first write of each named part goes through its function,
+// for what excelize cannot write (a chart's data-point colours, a streamed sheet's dimension). That
+// write may be large (a whole streamed sheet): a patch must not copy it (see replaceFirst).
+func savePatched(f *excelize.File, w io.Writer, patches map[string]func([]byte) [][]byte) error {
 	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
 		zw := zip.NewWriter(w)
 		zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
 			return newDeflater(out), nil
 		})
-		return zw
+		return &patchZip{Writer: zw, patches: patches}
 	})
 	return f.Write(io.Discard)
+}
+
+// patchZip is a zip writer that patches the first write of some parts.
+type patchZip struct {
+	*zip.Writer
+	patches map[string]func([]byte) [][]byte
+}
+
+func (z *patchZip) Create(name string) (io.Writer, error) {
+	w, err := z.Writer.Create(name)
+	if fn, ok := z.patches[name]; ok && err == nil {
+		return &firstWrite{w: w, fn: fn}, nil
+	}
+	return w, err
+}
+
+// firstWrite passes its first write through fn, which returns the pieces to write instead.
+type firstWrite struct {
+	w    io.Writer
+	fn   func([]byte) [][]byte
+	done bool
+}
+
+func (f *firstWrite) Write(p []byte) (int, error) {
+	if f.done {
+		return f.w.Write(p)
+	}
+	f.done = true
+	for _, piece := range f.fn(p) {
+		if _, err := f.w.Write(piece); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// replaceFirst returns a patch that replaces the first old within the first 64 KiB of a part with
+// new, as three pieces that share p's memory (a streamed sheet's first write may be all of it).
+func replaceFirst(old, new string) func([]byte) [][]byte {
+	return func(p []byte) [][]byte {
+		i := bytes.Index(p[:min(len(p), 64<<10)], []byte(old))
+		if i < 0 {
+			return [][]byte{p}
+		}
+		return [][]byte{p[:i], []byte(new), p[i+len(old):]}
+	}
 }
 
 // chunkSize is the input each worker deflates independently.

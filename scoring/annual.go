@@ -65,6 +65,17 @@ func (p *Policy) AnnualPeriods(year string) ([]Period, error) {
 // Annual computes the year-end appraisal from a book over p.AnnualPeriods(year).
 func (b *Book) Annual(year string) Annual {
 	_ = b.Finish()
+	cards := make([]Card, len(b.periods))
+	for i := range b.periods {
+		cards[i] = b.Card(i)
+	}
+	return b.AnnualOf(year, cards)
+}
+
+// AnnualOf is Annual over the given cards of the book's periods, in order, instead of the cards the
+// book scores now: a year-end appraisal from the editions that went out. A unit missing from a card
+// counts as not ranked in that period.
+func (b *Book) AnnualOf(year string, cards []Card) Annual {
 	p := b.p
 	a := Annual{Year: year, Policy: p.Info(), Mode: "mean_of_periods", MoneyPerPoint: p.MoneyPerPoint}
 	switch {
@@ -73,9 +84,7 @@ func (b *Book) Annual(year string) Annual {
 	case p.AnnualPointsTotal:
 		a.Mode = "points_total"
 	}
-	cards := make([]Card, len(b.periods))
-	for i := range b.periods {
-		cards[i] = b.Card(i)
+	for i := range cards {
 		a.Periods = append(a.Periods, cards[i].Period)
 	}
 	byCode := make([]map[string]*Scorecard, len(cards))
@@ -88,7 +97,10 @@ func (b *Book) Annual(year string) Annual {
 	for _, u := range b.dir.Units() {
 		au := AnnualUnit{Code: u.Code, Name: u.Name, Group: u.Group}
 		if p.AnnualPooled {
-			s := *byCode[0][u.Code]
+			s := Scorecard{Code: u.Code, Name: u.Name, Group: u.Group, UnrankedReason: strp(ReasonNoData)}
+			if c := byCode[0][u.Code]; c != nil {
+				s = *c
+			}
 			au.Card = &s
 			au.Score = s.Final
 			au.UnrankedReason = s.UnrankedReason
@@ -97,15 +109,21 @@ func (b *Book) Annual(year string) Annual {
 			}
 		} else if p.AnnualPointsTotal {
 			// 积分制: the sum of each period's points total plus its clamped adjustments (SPEC §13.11).
-			ui, _ := b.dir.Lookup(u.Code)
 			sum := 0.0
 			for i := range cards {
 				s := byCode[i][u.Code]
+				if s == nil {
+					s = &Scorecard{}
+				}
 				au.Periods = append(au.Periods, AnnualPeriod{ID: cards[i].Period.ID, Final: s.Final, Ranked: s.Ranked, Rank: s.Rank})
 				if s.Ranked {
 					au.PeriodsRanked++
 				}
-				sum += s.Points.Total + p.AdjustmentSum(b.Adjustments(i, ui))
+				adj := make([]Adjustment, len(s.Adjustments))
+				for k, l := range s.Adjustments {
+					adj[k] = Adjustment{Label: l.Label, Points: l.Points}
+				}
+				sum += s.Points.Total + p.AdjustmentSum(adj)
 			}
 			au.Score = f64(sum)
 			au.Disqualified = sum < 0
@@ -116,6 +134,9 @@ func (b *Book) Annual(year string) Annual {
 			sum := 0.0
 			for i := range cards {
 				s := byCode[i][u.Code]
+				if s == nil {
+					s = &Scorecard{}
+				}
 				au.Periods = append(au.Periods, AnnualPeriod{ID: cards[i].Period.ID, Final: s.Final, Ranked: s.Ranked, Rank: s.Rank})
 				if s.Ranked {
 					sum += *s.Final

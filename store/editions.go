@@ -325,3 +325,33 @@ func (db *DB) CardOf(ctx context.Context, b *scoring.Book) (scoring.Card, error)
 	scoring.AddTrend(&c, prev)
 	return c, nil
 }
+
+// CirculatedCards returns the card of each period of a book as it went out: its latest edition when
+// that edition was published under the book's policy (name and version), else the card the book
+// scores now; editions[i] is the edition used for period i, 0 when none.
+func CirculatedCards(ctx context.Context, db *DB, b *scoring.Book) (cards []scoring.Card, editions []int, err error) {
+	p := b.Policy()
+	for i, per := range b.Periods() {
+		id := per.Info(p.Loc).ID
+		n, err := db.LatestEdition(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if n > 0 {
+			e, err := db.Edition(ctx, id, n)
+			if err != nil {
+				return nil, nil, err
+			}
+			if e.PolicyName == p.Name && e.PolicyVersion == p.Version {
+				c, err := e.Scorecards()
+				if err != nil {
+					return nil, nil, err
+				}
+				cards, editions = append(cards, c), append(editions, n)
+				continue
+			}
+		}
+		cards, editions = append(cards, b.Card(i)), append(editions, 0)
+	}
+	return cards, editions, nil
+}

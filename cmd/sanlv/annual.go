@@ -8,6 +8,7 @@ import (
 
 	"sanlv/exports"
 	"sanlv/scoring"
+	"sanlv/store"
 )
 
 func (m *Main) runAnnual(ctx context.Context, args []string) error {
@@ -34,8 +35,20 @@ func (m *Main) runAnnual(ctx context.Context, args []string) error {
 		return err
 	}
 	a := b.Annual(year)
+	var editions []int
+	if !in.fromFiles() && !p.AnnualPooled {
+		db, err := m.openDB(ctx, in.db)
+		if err != nil {
+			return err
+		}
+		var cards []scoring.Card
+		if cards, editions, err = store.CirculatedCards(ctx, db, b); err != nil {
+			return err
+		}
+		a = b.AnnualOf(year, cards)
+	}
 	if out != "" {
-		if err := writeFile(out, func(f *os.File) error { return exports.WriteAnnual(f, a, p) }); err != nil {
+		if err := writeFile(out, func(f *os.File) error { return exports.WriteAnnualOf(f, a, p, editions) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "wrote %s\n", out)

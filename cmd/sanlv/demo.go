@@ -4,10 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 
-	"sanlv/exports"
 	"sanlv/fixtures"
 	"sanlv/store"
 )
@@ -15,12 +13,17 @@ import (
 // runDemo runs the main job end to end on the embedded default: a SQLite database, the sample city,
 // the district policy, period 2025-10, and the bulletin workbook.
 func (m *Main) runDemo(ctx context.Context, args []string) error {
-	var dsn, out, period string
-	fset := m.flags("demo", "demo [--db sanlv.db] [-o bulletin.xlsx]")
+	var dsn, out, period, noticeFile string
+	fset := m.flags("demo", "demo [--db sanlv.db] [-o PREFIX] [--notice FILE]")
 	fset.StringVar(&dsn, "db", "", "database (default $SANLV_DB, else the SQLite file sanlv.db here)")
 	fset.StringVar(&period, "period", "2025-10", "period of the sample city to score")
-	fset.StringVar(&out, "o", "sanlv-bulletin-2025-10.xlsx", "bulletin workbook to write")
+	fset.StringVar(&out, "o", "sanlv-bulletin-2025-10", "output prefix: the ranking workbook PREFIX.xlsx and the 通报 PREFIX.docx")
+	fset.StringVar(&noticeFile, "notice", "", "通报 settings YAML (default: the sample city's fixtures/notice/city.yaml)")
 	if err := parseFlags(fset, args); err != nil {
+		return err
+	}
+	cfg, err := m.noticeConfig(noticeFile)
+	if err != nil {
 		return err
 	}
 	db, err := m.openDB(ctx, dsn)
@@ -67,10 +70,12 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFile(out, func(f *os.File) error { return exports.WriteBulletin(f, bl) }); err != nil {
+	xlsx, docx, err := writeBulletin(out, bl, cfg)
+	if err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(out)
-	fmt.Fprintf(m.Stdout, "\nbulletin: %s\n", abs)
+	absX, _ := filepath.Abs(xlsx)
+	absD, _ := filepath.Abs(docx)
+	fmt.Fprintf(m.Stdout, "\nbulletin: %s\n通报: %s\n", absX, absD)
 	return nil
 }

@@ -15,7 +15,7 @@ import (
 
 // runServe serves the HTTP API until ctx ends (SIGINT or SIGTERM), then shuts down gracefully.
 func (m *Main) runServe(ctx context.Context, args []string) error {
-	var addr, db string
+	var addr, db, noticeFile string
 	var maxBody int64
 	var grace time.Duration
 	fs := m.flags("serve", "serve [--addr :8080] [--db DSN]")
@@ -23,7 +23,12 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&db, "db", "", "database: SQLite path or postgres:// DSN (default $SANLV_DB, else "+store.DefaultSQLite+")")
 	fs.Int64Var(&maxBody, "max-body", 1<<20, "largest JSON or YAML request body in bytes (uploads: 512 MiB)")
 	fs.DurationVar(&grace, "grace", 30*time.Second, "how long shutdown waits for requests in flight")
+	fs.StringVar(&noticeFile, "notice", "", "通报 settings YAML for bulletin.docx (default: the sample city's fixtures/notice/city.yaml)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.noticeConfig(noticeFile)
+	if err != nil {
 		return err
 	}
 	if m.LogLevel != nil {
@@ -33,7 +38,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return m.fail(err)
 	}
-	s := api.New(api.Config{DB: d, Logger: m.Logger, MaxBody: maxBody})
+	s := api.New(api.Config{DB: d, Logger: m.Logger, MaxBody: maxBody, Notice: &cfg})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err

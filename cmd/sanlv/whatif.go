@@ -22,20 +22,24 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 		return err
 	}
 	var cards [2]scoring.Card
+	var policies [2]*scoring.Policy
 	for i, ref := range []string{in.policy, against} { // two passes over the data, each under its own policy's periods
 		if ref == "" {
 			return fmt.Errorf("--policy and --against are both required: %w", errUsage)
 		}
 		in.policy = ref
-		_, b, err := m.scoreBook(ctx, &in, period, "")
+		p, b, err := m.scoreBook(ctx, &in, period, "")
 		if err != nil {
 			return err
 		}
-		cards[i] = b.Card(0)
+		cards[i], policies[i] = b.Card(0), p
 	}
 	w := scoring.Compare(cards[0], cards[1])
 	if out != "" {
-		if err := writeFile(out, func(f *os.File) error { return exports.WriteWhatIf(f, w) }); err != nil {
+		if err := writeFile(out, func(f *os.File) error {
+			return exports.WriteWhatIf(f, w, exports.WhatIfSides{A: policies[0], B: policies[1],
+				AWindow: cards[0].Period, BWindow: cards[1].Period})
+		}); err != nil {
 			return err
 		}
 		fmt.Fprintf(m.Stderr, "wrote %s\n", out)

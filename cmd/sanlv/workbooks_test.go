@@ -43,6 +43,21 @@ func TestDemoImportsScoresAndWritesTheBulletin(t *testing.T) {
 	if len(rows) < 3 || !strings.Contains(strings.Join(rows[2], "|"), "城关街道") || !strings.Contains(strings.Join(rows[2], "|"), "90.67") {
 		t.Errorf("first ranked street row: %v", rows)
 	}
+	if doc, err := os.ReadFile(filepath.Join(dir, "b.docx")); err != nil || len(doc) < 1000 {
+		t.Errorf("demo wrote no 通报 b.docx: %v", err)
+	}
+}
+
+func TestBulletinRefusesNoticeSettingsWithAnUnknownKey(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "n.yaml")
+	if err := os.WriteFile(bad, []byte("issuer: 办公室\nto: [各单位]\npolicy: {title: 办法}\nissue: {first_period: \"2025-01\", first_total: 1}\ncopy_to: [x]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, err := run(t, "demo", "--db", filepath.Join(dir, "s.db"), "-o", filepath.Join(dir, "b"), "--notice", bad)
+	if err == nil || !strings.Contains(stderr+err.Error(), "copy_to: line 5: unknown key") {
+		t.Errorf("demo --notice with an unknown key: %v %s", err, stderr)
+	}
 }
 
 func TestBulletinAndDetailExportFromFiles(t *testing.T) {
@@ -55,6 +70,9 @@ func TestBulletinAndDetailExportFromFiles(t *testing.T) {
 	f := openBook(t, dir+"/b.xlsx")
 	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") {
 		t.Errorf("title %q", v)
+	}
+	if doc, err := os.ReadFile(dir + "/b.docx"); err != nil || len(doc) == 0 {
+		t.Errorf("no 通报 beside the workbook: %v", err)
 	}
 	if _, stderr, err := run(t, append([]string{"export", "-o", dir + "/d.xlsx"}, files...)...); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
@@ -76,7 +94,7 @@ func TestBulletinAndDetailExportFromFiles(t *testing.T) {
 		t.Error("detail export must show caller phones masked, never raw")
 	}
 	// October 2025 (calendar month) holds 12+11+13+2+12+12+12+13+14 = 101 rows of the worked example.
-	if got := len(rows) - 1; got != 101 {
+	if got := len(rows) - 2; got != 101 {
 		t.Errorf("detail rows %d, want 101", got)
 	}
 }
@@ -99,11 +117,19 @@ func TestPublishThenTheBulletinIsTheFrozenEdition(t *testing.T) {
 		t.Fatalf("bulletin: %v %q %s", err, out, stderr)
 	}
 	f := openBook(t, filepath.Join(dir, "b.xlsx"))
-	rows, err := f.GetRows("扣分明细")
-	if err != nil || len(rows) < 10 {
-		t.Fatalf("扣分明细 of the edition: %d rows, %v", len(rows), err)
-	}
-	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") {
+	if v, _ := f.GetCellValue("说明", "A1"); !strings.Contains(v, "2025年10月") || strings.Contains(v, "草稿") {
 		t.Errorf("title %q", v)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "b.docx")); err != nil {
+		t.Errorf("the 通报 was not written beside the workbook: %v", err)
+	}
+	// The edition went out under the district policy: another --policy is refused, not answered
+	// silently with the published edition.
+	_, stderr, err = run(t, "bulletin", "--period", "2025-10", "--db", db, "--policy", "county-threshold", "-o", filepath.Join(dir, "c"))
+	if err == nil || !strings.Contains(stderr+err.Error(), "published (edition 1) under") {
+		t.Errorf("bulletin --policy county-threshold of a district edition: %v %s", err, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "c.xlsx")); err == nil {
+		t.Errorf("a refused bulletin left c.xlsx behind")
 	}
 }
