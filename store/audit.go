@@ -10,6 +10,7 @@ import (
 
 // Audit actions.
 const (
+	ActionImport         = "import"
 	ActionImportUpdate   = "import.update"
 	ActionExclude        = "exclude"
 	ActionCorrect        = "correct"
@@ -30,6 +31,7 @@ const (
 	EntityPolicy     = "policy"
 	EntityEdition    = "edition"
 	EntityToken      = "token"
+	EntityBatch      = "batch"
 )
 
 // audit appends one entry in the transaction tx.

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -91,12 +92,22 @@ func (db *DB) newBatch(ctx context.Context, tx idb, kind, file, sum, actor strin
 	return b, nil
 }
 
-// finishBatch stores the counts of an import.
+// finishBatch stores the counts of an import that stored rows, audits them in one summary entry (the
+// rows it inserted have no entry of their own; each row it updated has one with its old values) and
+// raises the data version.
 func (db *DB) finishBatch(ctx context.Context, tx idb, b *Batch, res *ImportResult) error {
 	b.Read, b.Inserted, b.Updated = int64(res.Read), int64(res.Inserted), int64(res.Updated)
 	b.Unchanged, b.Invalid, b.FinishedAt = int64(res.Unchanged), int64(res.Invalid), db.now().UTC()
-	_, err := tx.NewUpdate().Model(b).WherePK().Exec(ctx)
-	return dbError(err, "record batch")
+	if _, err := tx.NewUpdate().Model(b).WherePK().Exec(ctx); err != nil {
+		return dbError(err, "record batch")
+	}
+	sum := map[string]any{"kind": b.Kind, "file": b.File, "sha256": b.SHA256, "read": b.Read, "inserted": b.Inserted,
+		"updated": b.Updated, "unchanged": b.Unchanged, "invalid": b.Invalid}
+	if err := db.audit(ctx, tx, AuditEntry{Actor: b.Actor, Entity: EntityBatch, Key: strconv.FormatInt(b.ID, 10),
+		Action: ActionImport, After: mustJSON(sum), Why: "import " + b.File, BatchID: &b.ID}); err != nil {
+		return err
+	}
+	return db.bumpVersion(ctx, tx)
 }
 
 // errNothingChanged rolls back an import that would store nothing.
@@ -105,7 +116,7 @@ var errNothingChanged = errors.New("nothing changed")
 // runImport runs fn in one transaction on a dedicated connection and fills the common result fields.
 // fn returns errNothingChanged to roll back without error.
 func (db *DB) runImport(ctx context.Context, name string, fn func(conn bun.Conn, tx bun.Tx) error) error {
-	conn, err := db.bun.Conn(ctx)
+	conn, err := db.wr.Conn(ctx)
 	if err != nil {
 		return dbError(err, "import %s: connect", name)
 	}
