@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -55,6 +56,9 @@ func appError(err error) *scoring.Error {
 	if errors.As(err, &mb) {
 		return tooLarge(mb.Limit)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return newError(CodeTimeout, "the request ran out of time")
+	}
 	return &scoring.Error{Code: scoring.Internal, Message: "internal error"}
 }
 
@@ -71,6 +75,10 @@ func invalidField(field, reason string) *scoring.Error {
 // writeError answers with the JSON error of err and logs internal errors with their cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := appError(err)
+	if e.Code == scoring.Internal && r.Context().Err() != nil {
+		// The request's time ran out (or its client left) and the database said so in its own words.
+		e = newError(CodeTimeout, "the request ran out of time")
+	}
 	status, ok := statusOf[e.Code]
 	if !ok {
 		status = http.StatusInternalServerError

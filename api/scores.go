@@ -14,7 +14,7 @@ type policyRef struct{ Policy, Version string }
 // cardParams select the scorecards of a period: a published edition, or live under a named policy.
 type cardParams struct {
 	Period  string `path:"period" validate:"required,period"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -22,7 +22,7 @@ type cardParams struct {
 type unitCardParams struct {
 	Period  string `path:"period" validate:"required,period"`
 	Unit    string `path:"unit" validate:"required,max=64"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -30,7 +30,7 @@ type unitCardParams struct {
 type groupParams struct {
 	Period  string `path:"period" validate:"required,period"`
 	Group   string `path:"group" validate:"required,max=64"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -54,6 +54,14 @@ type annualParams struct {
 	Year    string `path:"year" validate:"required,year"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
+}
+
+// deref is the value of an optional number, 0 when absent.
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
 }
 
 // policy returns the named stored version, the name's active version, or the active policy.
@@ -141,7 +149,7 @@ func (s *Server) scorecards(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, c, err := s.periodCard(r.Context(), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
@@ -161,7 +169,7 @@ func (s *Server) unitScorecard(w http.ResponseWriter, r *http.Request) error {
 	if err := scopeUnit(caller(r), q.Unit); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, c, err := s.periodCard(r.Context(), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
@@ -186,7 +194,7 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, c, err := s.periodCard(r.Context(), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
@@ -203,7 +211,7 @@ func (s *Server) groupRanking(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, c, err := s.periodCard(r.Context(), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}

@@ -324,6 +324,9 @@ func (db *DB) CardOf(ctx context.Context, b *scoring.Book) (scoring.Card, error)
 	if err != nil {
 		return c, err
 	}
+	if _, err := scoring.ParsePeriod(prevID, b.Policy().StartDay, b.Policy().Loc); err != nil {
+		return c, nil // the first period there can be has no previous one
+	}
 	prev, err := db.Circulated(ctx, b.Policy(), prevID)
 	if err != nil {
 		return c, err

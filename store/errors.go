@@ -40,7 +40,7 @@ func dbError(err error, format string, args ...any) error {
 		switch pe.Code {
 		case "23505":
 			code = scoring.Conflict
-		case "23503", "23514", "23502", "22P02", "22003":
+		case "23503", "23514", "23502", "22P02", "22003", "22021", "22P05":
 			code = scoring.Invalid
 		}
 	}

@@ -1,6 +1,9 @@
 package store
 
 import (
+	"bufio"
+	"encoding/gob"
+	"os"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -150,4 +153,87 @@ func (db *DB) location(ctx context.Context, loc *time.Location) (*time.Location,
 		return nil, fmt.Errorf("time zone Asia/Shanghai: %w", err)
 	}
 	return l, nil
+}
+
+// spool holds the parsed rows of a tickets file read before the import's transaction, so that a slow
+// reader (a large workbook) does not hold the write lock.
+type spool struct {
+	f   *os.File
+	dir *scoring.Directory
+	rep *imports.Report
+}
+
+// spoolRow is one valid row in a spool.
+type spoolRow struct {
+	Row int
+	A   scoring.Assignment
+}
+
+// isWorkbook reports whether the input starts like an XLSX file (a ZIP archive); br must be read next.
+func isWorkbook(br *bufio.Reader) bool {
+	b, _ := br.Peek(4)
+	return string(b) == "PK\x03\x04"
+}
+
+// spoolTickets reads a tickets file with the stored units into a temporary file of parsed rows.
+func (db *DB) spoolTickets(ctx context.Context, name string, r io.Reader, ropt imports.Options) (*spool, error) {
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "sanlv-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("%s: spool: %w", name, err)
+	}
+	os.Remove(f.Name()) // gone with the last descriptor
+	bw := bufio.NewWriterSize(f, 1<<16)
+	enc := gob.NewEncoder(bw)
+	rep, err := imports.Tickets(name, r, dir, ropt, func(row int, a *scoring.Assignment) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return enc.Encode(spoolRow{Row: row, A: *a})
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &spool{f: f, dir: dir, rep: rep}, nil
+}
+
+// replay hands the spooled rows to emit, in file order, and returns the reader's report.
+func (s *spool) replay(dir *scoring.Directory, emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+	if dir.Len() != s.dir.Len() {
+		return nil, conflict("the units changed while the file was read: import it again")
+	}
+	for i := range dir.Len() {
+		if dir.Unit(int32(i)).Code != s.dir.Unit(int32(i)).Code {
+			return nil, conflict("the units changed while the file was read: import it again")
+		}
+	}
+	dec := gob.NewDecoder(bufio.NewReaderSize(s.f, 1<<16))
+	for {
+		var row spoolRow
+		if err := dec.Decode(&row); err == io.EOF {
+			return s.rep, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("read spool: %w", err)
+		}
+		if err := emit(row.Row, &row.A); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// close removes the spool.
+func (s *spool) close() {
+	if s != nil {
+		s.f.Close()
+	}
 }

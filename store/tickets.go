@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -40,7 +41,16 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 		return nil, err
 	}
 	res := &ImportResult{File: name}
-	hr := newHashingReader(r)
+	br := bufio.NewReaderSize(r, 1<<16)
+	hr := newHashingReader(br)
+	ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
+	var sp *spool
+	if isWorkbook(br) { // a workbook reads slowly: read it before the transaction
+		if sp, err = db.spoolTickets(ctx, name, hr, ropt); err != nil {
+			return res, err
+		}
+		defer sp.close()
+	}
 	err = db.runImport(ctx, name, func(conn bun.Conn, tx bun.Tx) error {
 		if db.pg {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE assignments IN SHARE ROW EXCLUSIVE MODE"); err != nil {
@@ -72,8 +82,10 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 			return err
 		}
 		ld := db.loader(conn, tx, dir, direct, b.ID)
-		ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
 		rep, loaded, err := pipe(ctx, ld, func(emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+			if sp != nil {
+				return sp.replay(dir, emit)
+			}
 			return imports.Tickets(name, hr, dir, ropt, emit)
 		}, opt.Progress)
 		if err != nil {
