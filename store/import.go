@@ -2,15 +2,15 @@ package store
 
 import (
 	"bufio"
-	"encoding/gob"
-	"os"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"os"
 	"strconv"
 	"time"
 
