@@ -92,6 +92,7 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 			return err
 		}
 		db.log.Debug("loaded", "file", name, "rows", loaded, "direct", direct, "elapsed", db.now().Sub(start))
+		maskReport(rep)
 		res.Report = rep
 		res.Read, res.Invalid = rep.Rows, rep.Invalid
 		if res.SHA256, err = hr.sum(); err != nil {
