@@ -67,3 +67,44 @@ func TestAdminFilesAnAppeal(t *testing.T) {
 		e.postJSON("/api/v1/appeals", "committee", map[string]any{"ticket_id": "T0100014", "unit": "S01", "reason": "x"}).want(t, 403)
 	})
 }
+
+// TestAuditPagesAndImportsAreAudited pages through the audit log and finds one summary entry per import.
+func TestAuditPagesAndImportsAreAudited(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setup()
+		var ids []float64
+		next := ""
+		for page := 0; page < 100; page++ {
+			path := "/api/v1/audit?limit=2"
+			if next != "" {
+				path += "&before=" + next
+			}
+			v := e.get(path, "admin").want(t, 200).json(t)
+			for _, it := range v["items"].([]any) {
+				ids = append(ids, it.(map[string]any)["id"].(float64))
+			}
+			if v["next"] == nil {
+				break
+			}
+			next = jsonNum(v["next"])
+		}
+		all := e.get("/api/v1/audit", "admin").want(t, 200).json(t)["items"].([]any)
+		if len(ids) != len(all) || len(all) < 4 {
+			t.Fatalf("paged %d entries, one page holds %d", len(ids), len(all))
+		}
+		for i := 1; i < len(ids); i++ {
+			if ids[i] >= ids[i-1] {
+				t.Fatalf("ids not strictly newest first: %v", ids)
+			}
+		}
+		imports := e.get("/api/v1/audit?entity=batch", "admin").want(t, 200).json(t)["items"].([]any)
+		if len(imports) != 2 {
+			t.Fatalf("%d import entries, want 2 (units, tickets)", len(imports))
+		}
+		after := imports[0].(map[string]any)["after"].(map[string]any)
+		if after["kind"] != "tickets" || after["inserted"] != 133.0 {
+			t.Errorf("tickets import entry %v", after)
+		}
+	})
+}
