@@ -31,6 +31,7 @@ var statusOf = map[string]int{
 	CodeMethod:           http.StatusMethodNotAllowed,
 	CodeTooLarge:         http.StatusRequestEntityTooLarge,
 	CodeTimeout:          http.StatusServiceUnavailable,
+	CodeBusy:             http.StatusTooManyRequests,
 	scoring.Internal:     http.StatusInternalServerError,
 }
 
@@ -91,6 +92,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == scoring.Internal {
 		body.Error.Message = "internal error"
 		body.Error.Fields = nil
+	}
+	if e.Code == CodeBusy {
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetry))
 	}
 	if e.Code == scoring.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sanlv"`)
