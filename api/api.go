@@ -51,6 +51,9 @@ type Config struct {
 	// LiveWait is how long a read waits for a live result of the current data version being computed
 	// before it is answered with the newest result computed (default 25 ms; see liveCache).
 	LiveWait time.Duration
+	// LiveRefresh is the least time between two computations of one live result (default 1 s): under
+	// a stream of writes a result is recomputed at most that often.
+	LiveRefresh time.Duration
 	// VersionTTL is how long the data version is trusted before it is read again (default 100 ms); the
 	// server's own writes are seen at once, another process's within VersionTTL.
 	VersionTTL time.Duration
@@ -115,13 +118,16 @@ func New(cfg Config) *Server {
 	if cfg.LiveWait <= 0 {
 		cfg.LiveWait = 25 * time.Millisecond
 	}
+	if cfg.LiveRefresh <= 0 {
+		cfg.LiveRefresh = time.Second
+	}
 	if cfg.VersionTTL <= 0 {
 		cfg.VersionTTL = 100 * time.Millisecond
 	}
 	return &Server{db: cfg.DB, log: cfg.Logger, cfg: cfg, now: cfg.Now, valid: newValidator(), ids: newIDSource(),
 		tokens: &tokenCache{ttl: cfg.TokenTTL, m: map[[32]byte]cachedToken{}},
 		frozen: newEditionCache(cfg.EditionTTL),
-		live:   newLiveCache(cfg.DB, cfg.Logger, cfg.LivePerCaller, cfg.LiveWorkers, cfg.Timeout, cfg.VersionTTL, cfg.LiveWait)}
+		live:   newLiveCache(cfg.DB, cfg.Logger, cfg.LivePerCaller, cfg.LiveWorkers, cfg.Timeout, cfg.VersionTTL, cfg.LiveWait, cfg.LiveRefresh)}
 }
 
 // Handler returns the router with every route of routes.go and the middlewares.

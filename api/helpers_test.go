@@ -65,7 +65,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
 	// Reads wait for live results of the current data version, so that every read sees the writes before it.
-	s := api.New(api.Config{DB: db, Logger: logger, MaxBody: 64 << 10, LiveWait: time.Minute})
+	s := api.New(api.Config{DB: db, Logger: logger, MaxBody: 64 << 10, LiveWait: time.Minute, LiveRefresh: time.Nanosecond})
 	e := &env{t: t, db: db, api: s, srv: httptest.NewServer(s.Handler()), tokens: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 	e.token("admin", "admin", "", "考核办")

@@ -35,7 +35,10 @@ type liveCache struct {
 	timeout   time.Duration
 	// wait is how long a read waits for the current version before it takes an older result.
 	wait time.Duration
-	work chan struct{}
+	// refresh is the least time between two computations of one result, so that a stream of writes
+	// recomputes a result at most once per refresh instead of without pause.
+	refresh time.Duration
+	work    chan struct{}
 
 	ver struct {
 		mu  sync.Mutex
@@ -59,13 +62,15 @@ type liveEntry struct {
 	errAt int64
 	busy  bool
 	done  chan struct{}
+	// ended is when the last computation ended: the next starts refresh after it at the earliest.
+	ended time.Time
 }
 
 // maxLiveEntries bounds the cache; beyond it, idle entries are dropped.
 const maxLiveEntries = 8192
 
-func newLiveCache(db *store.DB, log *slog.Logger, perCaller, workers int, timeout, ttl, wait time.Duration) *liveCache {
-	c := &liveCache{db: db, log: log, perCaller: perCaller, timeout: timeout, wait: wait, work: make(chan struct{}, workers),
+func newLiveCache(db *store.DB, log *slog.Logger, perCaller, workers int, timeout, ttl, wait, refresh time.Duration) *liveCache {
+	c := &liveCache{db: db, log: log, perCaller: perCaller, timeout: timeout, wait: wait, refresh: refresh, work: make(chan struct{}, workers),
 		entries: map[string]*liveEntry{}, inflight: map[string]int{}}
 	c.ver.ttl = ttl
 	return c
@@ -178,17 +183,31 @@ func (c *liveCache) start(e *liveEntry, caller string, v int64, compute func(ctx
 	if caller != "" {
 		c.inflight[caller]++
 	}
+	delay := time.Until(e.ended.Add(c.refresh))
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		defer cancel()
 		var val any
 		var err error
-		select {
-		case c.work <- struct{}{}:
+		if delay > 0 {
+			time.Sleep(delay)
+			// The rows are read after this: the result holds at least the version now.
+			if now, verr := c.version(ctx); verr == nil {
+				v = max(v, now)
+			}
+		}
+		if caller == "" {
+			// The server's own computations run inside callers' ones (a card needs its book): taking a
+			// slot here could wait for slots held by those waiting for this. They are one per key.
 			val, err = compute(ctx)
-			<-c.work
-		case <-ctx.Done():
-			err = ctx.Err()
+		} else {
+			select {
+			case c.work <- struct{}{}:
+				val, err = compute(ctx)
+				<-c.work
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
 		}
 		c.mu.Lock()
 		if err == nil {
@@ -202,7 +221,7 @@ func (c *liveCache) start(e *liveEntry, caller string, v int64, compute func(ctx
 				c.log.Warn("live computation failed", "error", err)
 			}
 		}
-		e.busy = false
+		e.busy, e.ended = false, time.Now()
 		close(e.done)
 		if caller != "" {
 			if c.inflight[caller]--; c.inflight[caller] <= 0 {
@@ -246,9 +265,10 @@ func callerKey(r *http.Request) string {
 	return "token:" + strconv.FormatInt(p.token.ID, 10)
 }
 
-// liveBook returns the book of one period under p at the current data version (shared, read only).
-func (s *Server) liveBook(ctx context.Context, p *scoring.Policy, per scoring.Period) (*scoring.Book, error) {
-	v, err := s.live.get(ctx, "", liveKey("book", p, per.ID), true, func(ctx context.Context) (any, error) {
+// liveBook returns the book of one period under p (shared, read only): of the current data version
+// when fresh, else perhaps the newest computed (see liveCache).
+func (s *Server) liveBook(ctx context.Context, p *scoring.Policy, per scoring.Period, fresh bool) (*scoring.Book, error) {
+	v, err := s.live.get(ctx, "", liveKey("book", p, per.ID), fresh, func(ctx context.Context) (any, error) {
 		return s.db.Book(ctx, p, []scoring.Period{per})
 	})
 	if err != nil {
@@ -264,7 +284,7 @@ func (s *Server) liveFrozen(ctx context.Context, who string, p *scoring.Policy, 
 		return nil, err
 	}
 	v, err := s.live.get(ctx, who, liveKey("card", p, per.ID), false, func(ctx context.Context) (any, error) {
-		b, err := s.liveBook(ctx, p, per)
+		b, err := s.liveBook(ctx, p, per, true)
 		if err != nil {
 			return nil, err
 		}

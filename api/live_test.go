@@ -15,7 +15,7 @@ import (
 func newTestLive(t *testing.T) *liveCache {
 	dir := t.TempDir()
 	db := storetest.Open(t, dir+"/live.db")
-	return newLiveCache(db, slog.New(slog.DiscardHandler), 2, 2, 10*time.Second, time.Hour, time.Minute)
+	return newLiveCache(db, slog.New(slog.DiscardHandler), 2, 2, 10*time.Second, time.Hour, time.Minute, time.Nanosecond)
 }
 
 func TestLiveResultsAreComputedOncePerVersion(t *testing.T) {

@@ -242,7 +242,8 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 		return unitNotFound(q.Unit)
 	}
 	v, err := s.live.get(ctx, callerKey(r), liveKey("explain", p, per.ID, q.Unit), false, func(ctx context.Context) (any, error) {
-		b, err := s.liveBook(ctx, p, per)
+		// The unit's scorecard as the live card shows it now (perhaps a moment behind the rows).
+		b, err := s.liveBook(ctx, p, per, false)
 		if err != nil {
 			return nil, err
 		}
