@@ -118,7 +118,7 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	dir, err := s.db.Directory(ctx)
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}

@@ -127,7 +127,7 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 		if e.has && !fresh {
 			val := e.val
 			if !e.busy && (caller == "" || c.inflight[caller] < c.perCaller) {
-				c.start(e, caller, v, compute)
+				c.start(e, caller, v, c.refresh, compute)
 			}
 			done := e.done
 			busy := e.busy
@@ -153,7 +153,7 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 				c.mu.Unlock()
 				return nil, busyError()
 			}
-			c.start(e, caller, v, compute)
+			c.start(e, caller, v, 0, compute)
 		}
 		done := e.done
 		c.mu.Unlock()
@@ -177,13 +177,14 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 	}
 }
 
-// start runs compute for version v in the background; c.mu is held.
-func (c *liveCache) start(e *liveEntry, caller string, v int64, compute func(ctx context.Context) (any, error)) {
+// start runs compute for version v in the background, refresh after the last computation at the
+// earliest; c.mu is held.
+func (c *liveCache) start(e *liveEntry, caller string, v int64, refresh time.Duration, compute func(ctx context.Context) (any, error)) {
 	e.busy, e.done = true, make(chan struct{})
 	if caller != "" {
 		c.inflight[caller]++
 	}
-	delay := time.Until(e.ended.Add(c.refresh))
+	delay := time.Until(e.ended.Add(refresh))
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		defer cancel()
@@ -298,4 +299,26 @@ func (s *Server) liveFrozen(ctx context.Context, who string, p *scoring.Policy, 
 		return nil, err
 	}
 	return v.(*frozen), nil
+}
+
+// activePolicy returns the active policy, read once per data version (activations raise it).
+func (s *Server) activePolicy(ctx context.Context) (*scoring.Policy, error) {
+	v, err := s.live.get(ctx, "", "active policy", true, func(ctx context.Context) (any, error) {
+		return s.db.ActivePolicy(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*scoring.Policy), nil
+}
+
+// directory returns the stored units, read once per data version (unit imports raise it).
+func (s *Server) directory(ctx context.Context) (*scoring.Directory, error) {
+	v, err := s.live.get(ctx, "", "directory", true, func(ctx context.Context) (any, error) {
+		return s.db.Directory(ctx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v.(*scoring.Directory), nil
 }

@@ -67,7 +67,7 @@ func deref(n *int) int {
 // policy returns the named stored version, the name's active version, or the active policy.
 func (s *Server) policy(ctx context.Context, name, version string) (*scoring.Policy, error) {
 	if name == "" {
-		return s.db.ActivePolicy(ctx)
+		return s.activePolicy(ctx)
 	}
 	if version == "" {
 		// The name's active version, else its newest.
@@ -234,7 +234,7 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	dir, err := s.db.Directory(ctx)
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func (s *Server) getUnit(w http.ResponseWriter, r *http.Request) error {
 
 // unit returns the stored unit with the code, or NotFound.
 func (s *Server) unit(r *http.Request, code string) (scoring.Unit, error) {
-	dir, err := s.db.Directory(r.Context())
+	dir, err := s.directory(r.Context())
 	if err != nil {
 		return scoring.Unit{}, err
 	}

@@ -67,7 +67,7 @@ type Config struct {
 	ScanWorkers int
 	// MaxConns caps the open connections: PostgreSQL's one pool (default 16, which leaves room on a
 	// server with max_connections 100 for several processes and psql), SQLite's pool of readers
-	// (default 8). SQLite writes go through one dedicated writer connection, so writers queue in the
+	// (default 16). SQLite writes go through one dedicated writer connection, so writers queue in the
 	// process instead of spinning on the file lock.
 	MaxConns int
 	// MaxIdleConns is how many idle connections are kept (default MaxConns).
@@ -77,7 +77,7 @@ type Config struct {
 // Default pool sizes (see Config.MaxConns).
 const (
 	DefaultPGConns     = 16
-	DefaultSQLiteConns = 8
+	DefaultSQLiteConns = 16
 )
 
 // DB is an open Sanlv database.
