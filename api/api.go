@@ -46,7 +46,7 @@ type Config struct {
 	// LivePerCaller is how many live computations (scorecards, explanations, what-ifs, appraisals of
 	// stored rows not yet cached) one token may start at a time; more answer 429 (default 2).
 	LivePerCaller int
-	// LiveWorkers is how many live computations run at once (default the number of CPUs).
+	// LiveWorkers is how many live computations run at once (default the number of CPUs less one, at least one).
 	LiveWorkers int
 	// LiveWait is how long a read waits for a live result of the current data version being computed
 	// before it is answered with the newest result computed (default 25 ms; see liveCache).
@@ -113,7 +113,8 @@ func New(cfg Config) *Server {
 		cfg.LivePerCaller = 2
 	}
 	if cfg.LiveWorkers <= 0 {
-		cfg.LiveWorkers = runtime.GOMAXPROCS(0)
+		// Leave a CPU to the cheap reads (and, on SQLite, to the database, which runs in this process).
+		cfg.LiveWorkers = max(1, runtime.GOMAXPROCS(0)-1)
 	}
 	if cfg.LiveWait <= 0 {
 		cfg.LiveWait = 25 * time.Millisecond

@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"fmt"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"sanlv/store"
 	"sanlv/store/storetest"
@@ -105,6 +108,30 @@ func TestAuditPagesAndImportsAreAudited(t *testing.T) {
 		after := imports[0].(map[string]any)["after"].(map[string]any)
 		if after["kind"] != "tickets" || after["inserted"] != 133.0 {
 			t.Errorf("tickets import entry %v", after)
+		}
+	})
+}
+
+// TestAStalledUploadHoldsNoLock starts a tickets upload that stalls halfway and checks that other
+// writes go through meanwhile (the upload is received before its transaction starts).
+func TestAStalledUploadHoldsNoLock(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.setup()
+		conn, err := net.Dial("tcp", e.srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		head := "--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"t.csv\"\r\nContent-Type: text/csv\r\n\r\n" +
+			"ticket_id,unit,received_at,dispatched_at,closed_at,kind\nX1,S01,2025-10-01 10:00,2025-10-01 11:00,2025-10-02 09:00,complaint\n"
+		fmt.Fprintf(conn, "POST /api/v1/imports/tickets HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+			"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n%s", e.tokens["admin"], len(head)+1000, head)
+		time.Sleep(200 * time.Millisecond) // the server is now reading the stalled upload
+		start := time.Now()
+		e.postJSON("/api/v1/appeals", "S01", map[string]any{"ticket_id": "T0100014", "reason": "复核"}).want(t, 201)
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("filing an appeal took %s while an upload stalled", d)
 		}
 	})
 }

@@ -85,7 +85,9 @@ func (c *client) do(ctx context.Context, class, method, path string, body io.Rea
 	b, err := io.ReadAll(res.Body)
 	res.Body.Close()
 	if err != nil {
-		c.st.add(class, 0, time.Since(start))
+		if ctx.Err() == nil { // not cut off by the end of the run
+			c.st.add(class, 0, time.Since(start))
+		}
 		return 0, nil
 	}
 	c.st.add(class, res.StatusCode, time.Since(start))

@@ -27,7 +27,7 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	fs.IntVar(&conns, "db-conns", 0, fmt.Sprintf("database connections: PostgreSQL's pool (default %d), SQLite's readers beside its one writer (default %d)",
 		store.DefaultPGConns, store.DefaultSQLiteConns))
 	fs.IntVar(&perCaller, "live-per-caller", 2, "live computations one token may start at a time (more: 429)")
-	fs.IntVar(&workers, "live-workers", 0, "live computations running at once (default: the number of CPUs)")
+	fs.IntVar(&workers, "live-workers", 0, "live computations running at once (default: the number of CPUs less one, at least one)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
