@@ -72,7 +72,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 	if err != nil {
 		return invalidField("body", "malformed multipart body: "+err.Error())
 	}
-	opt := store.ImportOptions{Actor: caller(r).actor, KeepValid: q.KeepValid, MaxErrors: q.MaxErrors}
+	opt := store.ImportOptions{Actor: caller(r).actor, KeepValid: q.KeepValid, MaxErrors: q.MaxErrors, ReadFirst: true}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {

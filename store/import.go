@@ -33,6 +33,11 @@ type ImportOptions struct {
 	Loc *time.Location
 	// MaxErrors caps the row errors listed in the report (the count stays exact); 0 is the reader's default.
 	MaxErrors int
+	// ReadFirst reads and checks a tickets file completely, into a temporary file of parsed rows, before
+	// the write transaction starts, so that the transaction is as short as the database makes it (the
+	// API does this; a workbook is always read first). Otherwise a CSV file streams inside the
+	// transaction, which is faster for a bulk load.
+	ReadFirst bool
 	// Progress, when set, is called from the reading goroutine with the number of rows read so far,
 	// every few thousand rows and once at the end.
 	Progress func(rows int)

@@ -45,11 +45,18 @@ func (db *DB) ImportTickets(ctx context.Context, name string, r io.Reader, opt I
 	hr := newHashingReader(br)
 	ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
 	var sp *spool
-	if isWorkbook(br) { // a workbook reads slowly: read it before the transaction
+	if opt.ReadFirst || isWorkbook(br) { // a workbook reads slowly: read it before the transaction
 		if sp, err = db.spoolTickets(ctx, name, hr, ropt); err != nil {
 			return res, err
 		}
 		defer sp.close()
+		if sp.rep.Invalid > 0 && !opt.KeepValid && sp.dir.Len() > 0 { // refused before any transaction
+			maskReport(sp.rep)
+			res.Report, res.Read, res.Invalid = sp.rep, sp.rep.Rows, sp.rep.Invalid
+			res.SHA256, _ = hr.sum()
+			res.Elapsed = db.now().Sub(start)
+			return res, sp.rep.Err()
+		}
 	}
 	err = db.runImport(ctx, name, func(conn bun.Conn, tx bun.Tx) error {
 		if db.pg {
