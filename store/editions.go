@@ -209,7 +209,7 @@ func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, wan
 		switch {
 		case err == nil:
 			if last.InputDigest == e.InputDigest && last.PolicySHA256 == e.PolicySHA256 && string(last.Card) == string(raw) {
-				return conflict("%s 的第 %d 版已是这一政策、这些数据和这份结果，无需再发布", per.ID, last.Number)
+				return conflict("period %s: edition %d already has this policy, these inputs and this card", per.ID, last.Number)
 			}
 			e.Number = last.Number + 1
 		case noRows(err):
