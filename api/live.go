@@ -38,7 +38,9 @@ type liveCache struct {
 	// refresh is the least time between two computations of one result, so that a stream of writes
 	// recomputes a result at most once per refresh instead of without pause.
 	refresh time.Duration
-	work    chan struct{}
+	// work bounds the computations running at once; light the small ones (one unit's explanation),
+	// which must not queue behind a year's appraisal.
+	work, light chan struct{}
 
 	ver struct {
 		mu  sync.Mutex
@@ -71,6 +73,7 @@ const maxLiveEntries = 8192
 
 func newLiveCache(db *store.DB, log *slog.Logger, perCaller, workers int, timeout, ttl, wait, refresh time.Duration) *liveCache {
 	c := &liveCache{db: db, log: log, perCaller: perCaller, timeout: timeout, wait: wait, refresh: refresh, work: make(chan struct{}, workers),
+		light: make(chan struct{}, workers+1),
 		entries: map[string]*liveEntry{}, inflight: map[string]int{}}
 	c.ver.ttl = ttl
 	return c
@@ -107,6 +110,16 @@ func busyError() error {
 // cached one while it is recomputed, else computed now. caller names who asks ("" is the server itself,
 // which has no limit); compute runs detached from the request, bounded by the cache's timeout.
 func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, compute func(ctx context.Context) (any, error)) (any, error) {
+	return c.fetch(ctx, caller, key, fresh, c.work, compute)
+}
+
+// getLight is get for a small computation, which takes a slot of its own kind.
+func (c *liveCache) getLight(ctx context.Context, caller, key string, compute func(ctx context.Context) (any, error)) (any, error) {
+	return c.fetch(ctx, caller, key, false, c.light, compute)
+}
+
+// fetch is get with the slots the computation takes.
+func (c *liveCache) fetch(ctx context.Context, caller, key string, fresh bool, slots chan struct{}, compute func(ctx context.Context) (any, error)) (any, error) {
 	v, err := c.version(ctx)
 	if err != nil {
 		return nil, err
@@ -127,7 +140,7 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 		if e.has && !fresh {
 			val := e.val
 			if !e.busy && (caller == "" || c.inflight[caller] < c.perCaller) {
-				c.start(e, caller, v, c.refresh, compute)
+				c.start(e, caller, v, c.refresh, slots, compute)
 			}
 			done := e.done
 			busy := e.busy
@@ -153,7 +166,7 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 				c.mu.Unlock()
 				return nil, busyError()
 			}
-			c.start(e, caller, v, 0, compute)
+			c.start(e, caller, v, 0, slots, compute)
 		}
 		done := e.done
 		c.mu.Unlock()
@@ -179,7 +192,7 @@ func (c *liveCache) get(ctx context.Context, caller, key string, fresh bool, com
 
 // start runs compute for version v in the background, refresh after the last computation at the
 // earliest; c.mu is held.
-func (c *liveCache) start(e *liveEntry, caller string, v int64, refresh time.Duration, compute func(ctx context.Context) (any, error)) {
+func (c *liveCache) start(e *liveEntry, caller string, v int64, refresh time.Duration, slots chan struct{}, compute func(ctx context.Context) (any, error)) {
 	e.busy, e.done = true, make(chan struct{})
 	if caller != "" {
 		c.inflight[caller]++
@@ -203,9 +216,9 @@ func (c *liveCache) start(e *liveEntry, caller string, v int64, refresh time.Dur
 			val, err = compute(ctx)
 		} else {
 			select {
-			case c.work <- struct{}{}:
+			case slots <- struct{}{}:
 				val, err = compute(ctx)
-				<-c.work
+				<-slots
 			case <-ctx.Done():
 				err = ctx.Err()
 			}

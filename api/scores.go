@@ -241,7 +241,7 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 	if _, ok := lookupCode(dir, q.Unit); !ok {
 		return unitNotFound(q.Unit)
 	}
-	v, err := s.live.get(ctx, callerKey(r), liveKey("explain", p, per.ID, q.Unit), false, func(ctx context.Context) (any, error) {
+	v, err := s.live.getLight(ctx, callerKey(r), liveKey("explain", p, per.ID, q.Unit), func(ctx context.Context) (any, error) {
 		// The unit's scorecard as the live card shows it now (perhaps a moment behind the rows).
 		b, err := s.liveBook(ctx, p, per, false)
 		if err != nil {

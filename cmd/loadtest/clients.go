@@ -18,6 +18,8 @@ import (
 
 // stats records the answers of one route class.
 type stats struct {
+	// from is when measuring starts: requests sent before (the warm-up) are not counted.
+	from   time.Time
 	mu     sync.Mutex
 	lat    map[string][]time.Duration
 	status map[string]map[int]int
@@ -28,6 +30,9 @@ func newStats() *stats {
 }
 
 func (s *stats) add(class string, status int, d time.Duration) {
+	if time.Now().Add(-d).Before(s.from) {
+		return
+	}
 	s.mu.Lock()
 	s.lat[class] = append(s.lat[class], d)
 	if s.status[class] == nil {

@@ -30,7 +30,7 @@ type config struct {
 	units, assignments         int
 	unitClients, deciders      int
 	staff                      int
-	duration, think            time.Duration
+	duration, think, warmup    time.Duration
 	importEvery, publishEvery  time.Duration
 	correction                 int
 	maxConns                   int
@@ -50,6 +50,7 @@ func main() {
 	flag.IntVar(&c.deciders, "deciders", 20, "deciders (committee tokens)")
 	flag.IntVar(&c.staff, "staff", 6, "staff readers")
 	flag.DurationVar(&c.duration, "duration", 60*time.Second, "how long the mix runs (at most 10 minutes)")
+	flag.DurationVar(&c.warmup, "warmup", 10*time.Second, "how long the mix runs before measuring starts (its writes are checked too)")
 	flag.DurationVar(&c.think, "think", time.Second, "mean pause of a unit client between requests (deciders and staff: half)")
 	flag.DurationVar(&c.importEvery, "import-every", 2*time.Second, "pause between correction uploads")
 	flag.DurationVar(&c.publishEvery, "publish-every", 2*time.Second, "pause between publishes")
@@ -57,9 +58,8 @@ func main() {
 	flag.IntVar(&c.maxConns, "db-conns", 0, "the server's --db-conns (0: its default)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the working directory and the PostgreSQL schema")
 	flag.Parse()
-	if c.duration > 10*time.Minute {
-		c.duration = 10 * time.Minute
-	}
+	c.duration = min(c.duration, 10*time.Minute)
+	c.warmup = min(c.warmup, time.Minute)
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
