@@ -73,7 +73,7 @@ const maxLiveEntries = 8192
 
 func newLiveCache(db *store.DB, log *slog.Logger, perCaller, workers int, timeout, ttl, wait, refresh time.Duration) *liveCache {
 	c := &liveCache{db: db, log: log, perCaller: perCaller, timeout: timeout, wait: wait, refresh: refresh, work: make(chan struct{}, workers),
-		light: make(chan struct{}, workers+1),
+		light:   make(chan struct{}, workers+1),
 		entries: map[string]*liveEntry{}, inflight: map[string]int{}}
 	c.ver.ttl = ttl
 	return c

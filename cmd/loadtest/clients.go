@@ -240,13 +240,13 @@ func staffReader(ctx context.Context, c *client, period string, think time.Durat
 	}
 }
 
-// importer uploads the two variants of the correction file in turn.
-func importer(ctx context.Context, c *client, files [2][]byte, every time.Duration, l *ledger) {
+// importer uploads the correction file again and again, a share of its rows changed each time.
+func importer(ctx context.Context, c *client, corr *correction, every time.Duration, l *ledger) {
 	for i := 0; ; i++ {
 		var buf bytes.Buffer
 		mw := multipart.NewWriter(&buf)
-		fw, _ := mw.CreateFormFile("file", fmt.Sprintf("correction-%d.csv", i%2))
-		fw.Write(files[i%2])
+		fw, _ := mw.CreateFormFile("file", fmt.Sprintf("correction-%d.csv", i))
+		fw.Write(corr.next())
 		mw.Close()
 		status, b := c.do(ctx, "imports", "POST", "/imports/tickets", &buf, mw.FormDataContentType())
 		if status == 201 {

@@ -33,6 +33,7 @@ type config struct {
 	duration, think, warmup    time.Duration
 	importEvery, publishEvery  time.Duration
 	correction                 int
+	changes                    float64
 	maxConns                   int
 	keep                       bool
 }
@@ -55,6 +56,7 @@ func main() {
 	flag.DurationVar(&c.importEvery, "import-every", 2*time.Second, "pause between correction uploads")
 	flag.DurationVar(&c.publishEvery, "publish-every", 2*time.Second, "pause between publishes")
 	flag.IntVar(&c.correction, "correction", 5000, "rows in the correction file")
+	flag.Float64Var(&c.changes, "changes", 0.1, "share of the correction's rows each upload changes (1: all)")
 	flag.IntVar(&c.maxConns, "db-conns", 0, "the server's --db-conns (0: its default)")
 	flag.BoolVar(&c.keep, "keep", false, "keep the working directory and the PostgreSQL schema")
 	flag.Parse()

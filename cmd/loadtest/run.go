@@ -68,13 +68,13 @@ func run(ctx context.Context, c config, log *slog.Logger) (bool, error) {
 		goRun(func() { staffReader(rctx, cl, c.period, c.think, uint64(2000+i)) })
 	}
 	admin := mk(w.admin)
-	goRun(func() { importer(rctx, admin, w.corrections, c.importEvery, l) })
+	goRun(func() { importer(rctx, admin, w.correction, c.importEvery, l) })
 	goRun(func() { publisher(rctx, admin, c.period, c.publishEvery, l) })
 	samples := sampleLoad(rctx)
 	wg.Wait()
 	elapsed := time.Since(start)
-	fmt.Printf("\nmonth-end mix on %s: %d unit clients, %d deciders, %d staff, 1 importer (%d rows every %s), 1 publisher (every %s), %s, think %s\n",
-		c.db, len(w.unitCodes), len(w.deciders), len(w.staff), c.correction, c.importEvery, c.publishEvery, elapsed.Round(time.Millisecond), c.think)
+	fmt.Printf("\nmonth-end mix on %s: %d unit clients, %d deciders, %d staff, 1 importer (%d rows, %.0f%% changed, every %s), 1 publisher (every %s), %s measured after %s, think %s\n",
+		c.db, len(w.unitCodes), len(w.deciders), len(w.staff), c.correction, 100*c.changes, c.importEvery, c.publishEvery, elapsed.Round(time.Millisecond), c.warmup, c.think)
 	fivexx, none := st.report(os.Stdout, elapsed)
 	fmt.Printf("machine: %d CPUs, load average before %s, during %s\n", runtime.NumCPU(), load0, <-samples)
 

@@ -37,8 +37,8 @@ type world struct {
 	// unitTokens holds one token per unit client, by unit code.
 	unitTokens map[string]string
 	unitCodes  []string
-	// corrections are the two variants of the correction file, uploaded in turn.
-	corrections [2][]byte
+	// correction makes the correction file of each upload.
+	correction *correction
 	// baseline is each unit's excluded count in the period before the run.
 	baseline map[string]int64
 	cleanup  []func()
@@ -86,7 +86,7 @@ func prepare(ctx context.Context, c config, log *slog.Logger) (*world, error) {
 	if err := synth.WriteTickets(&tickets, scfg); err != nil {
 		return nil, err
 	}
-	w.corrections = corrections(tickets.Bytes(), c.correction)
+	w.correction = newCorrection(tickets.Bytes(), c.correction, c.changes)
 	db, err := store.Open(ctx, w.dsn)
 	if err != nil {
 		return nil, err
@@ -165,32 +165,50 @@ func mustPeriod(p *scoring.Policy, id string) []scoring.Period {
 	return []scoring.Period{per}
 }
 
-// corrections builds two variants of a correction file of n rows taken across the tickets file: the
-// rows as they are, and the same rows with every satisfaction changed, so that each upload changes them.
-func corrections(tickets []byte, n int) [2][]byte {
+// correction is a correction file of rows taken across the tickets file; each upload changes the
+// satisfaction of a share of them (a different share each time), the other rows staying as stored.
+type correction struct {
+	header  string
+	rows    [][]string
+	satCol  int
+	changes float64
+	n       int
+}
+
+func newCorrection(tickets []byte, n int, changes float64) *correction {
 	lines := strings.Split(strings.TrimSuffix(string(tickets), "\n"), "\n")
-	header, rows := lines[0], lines[1:]
-	satCol := -1
-	for i, h := range strings.Split(header, ",") {
+	c := &correction{header: lines[0], changes: changes}
+	for i, h := range strings.Split(c.header, ",") {
 		if h == "satisfaction" {
-			satCol = i
+			c.satCol = i
 		}
 	}
+	rows := lines[1:]
 	step := max(1, len(rows)/max(n, 1))
-	var a, b strings.Builder
-	a.WriteString(header + "\n")
-	b.WriteString(header + "\n")
-	for i := 0; i < len(rows) && i/step < n; i += step {
-		f := strings.Split(rows[i], ",")
-		a.WriteString(rows[i] + "\n")
-		if f[satCol] == "dissatisfied" {
-			f[satCol] = "satisfied"
+	for i := 0; i < len(rows) && len(c.rows) < n; i += step {
+		c.rows = append(c.rows, strings.Split(rows[i], ","))
+	}
+	return c
+}
+
+// next returns the next upload: the rows, with changes × rows of them changed since the last upload.
+func (c *correction) next() []byte {
+	var b strings.Builder
+	b.WriteString(c.header + "\n")
+	k := max(1, int(c.changes*float64(len(c.rows))))
+	for i := range k {
+		f := c.rows[(c.n*k+i)%len(c.rows)]
+		if f[c.satCol] == "dissatisfied" {
+			f[c.satCol] = "satisfied"
 		} else {
-			f[satCol] = "dissatisfied"
+			f[c.satCol] = "dissatisfied"
 		}
+	}
+	c.n++
+	for _, f := range c.rows {
 		b.WriteString(strings.Join(f, ",") + "\n")
 	}
-	return [2][]byte{[]byte(a.String()), []byte(b.String())}
+	return []byte(b.String())
 }
 
 // pgSchema makes a fresh schema on the server and returns a DSN using it and a function that drops it.
