@@ -22,10 +22,11 @@ const busyRetry = 1
 // year-end appraisals) per data version (store.DB.DataVersion), so that every caller asking for the
 // same result at the same version shares one computation.
 //
-// When the version has moved on, one computation for the new version starts and a read waits for it up
-// to wait; when it takes longer, the read gets the newest result computed (stale while revalidating):
-// quiet, a read sees every write before it; under a stream of decisions a live result lags the data
-// by about one computation, and readers never queue behind it.
+// When the version has moved on, one computation for the new version starts and a read waits for it:
+// up to quietWait when the result had not been computed for two refreshes (so that the first write
+// after a quiet time is read back at once), else up to wait; when it takes longer, the read gets the
+// newest result computed (stale while revalidating). Under a stream of writes a live result lags the
+// data by about one refresh plus one computation, and readers never queue behind it.
 // A result that was never computed is waited for, by every caller that asks meanwhile. A caller may
 // start at most perCaller computations at a time (beyond that: 429), and at most cap(work) run at once.
 type liveCache struct {
@@ -67,6 +68,9 @@ type liveEntry struct {
 	// ended is when the last computation ended: the next starts refresh after it at the earliest.
 	ended time.Time
 }
+
+// quietWait is how long a read waits for a result whose last computation is older than two refreshes.
+const quietWait = 5 * time.Second
 
 // maxLiveEntries bounds the cache; beyond it, idle entries are dropped.
 const maxLiveEntries = 8192
@@ -144,9 +148,14 @@ func (c *liveCache) fetch(ctx context.Context, caller, key string, fresh bool, s
 			}
 			done := e.done
 			busy := e.busy
+			wait := c.wait
+			if time.Since(e.ended) > 2*c.refresh {
+				// The result had been quiet: the first write after a quiet time is read back fresh.
+				wait = quietWait
+			}
 			c.mu.Unlock()
 			if busy {
-				t := time.NewTimer(c.wait)
+				t := time.NewTimer(wait)
 				select {
 				case <-done:
 				case <-t.C:
