@@ -23,7 +23,7 @@ const busyRetry = 1
 // same result at the same version shares one computation.
 //
 // When the version has moved on, one computation for the new version starts and a read waits for it:
-// up to quietWait when the result had not been computed for two refreshes (so that the first write
+// up to quietWait when the data had been still for two refreshes before it changed (so that a write
 // after a quiet time is read back at once), else up to wait; when it takes longer, the read gets the
 // newest result computed (stale while revalidating). Under a stream of writes a live result lags the
 // data by about one refresh plus one computation, and readers never queue behind it.
@@ -48,6 +48,9 @@ type liveCache struct {
 		v   int64
 		at  time.Time
 		ttl time.Duration
+		// changed is when a new version was last seen, and gap the time between the last two changes.
+		changed time.Time
+		gap     time.Duration
 	}
 
 	mu       sync.Mutex
@@ -69,7 +72,7 @@ type liveEntry struct {
 	ended time.Time
 }
 
-// quietWait is how long a read waits for a result whose last computation is older than two refreshes.
+// quietWait is how long a read waits for a result when the data had been still before its last change.
 const quietWait = 5 * time.Second
 
 // maxLiveEntries bounds the cache; beyond it, idle entries are dropped.
@@ -94,8 +97,20 @@ func (c *liveCache) version(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	c.ver.v, c.ver.at = v, time.Now()
+	now := time.Now()
+	if v != c.ver.v {
+		c.ver.gap = now.Sub(c.ver.changed)
+		c.ver.changed = now
+	}
+	c.ver.v, c.ver.at = v, now
 	return v, nil
+}
+
+// quiet reports whether the data had been still before its last change (no two changes within two refreshes).
+func (c *liveCache) quiet() bool {
+	c.ver.mu.Lock()
+	defer c.ver.mu.Unlock()
+	return c.ver.gap > 2*c.refresh
 }
 
 // changed makes the next read ask the database for the version (after a write of this process).
@@ -148,12 +163,12 @@ func (c *liveCache) fetch(ctx context.Context, caller, key string, fresh bool, s
 			}
 			done := e.done
 			busy := e.busy
+			c.mu.Unlock()
 			wait := c.wait
-			if time.Since(e.ended) > 2*c.refresh {
-				// The result had been quiet: the first write after a quiet time is read back fresh.
+			if c.quiet() {
+				// The first write after a quiet time is read back fresh.
 				wait = quietWait
 			}
-			c.mu.Unlock()
 			if busy {
 				t := time.NewTimer(wait)
 				select {

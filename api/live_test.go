@@ -91,3 +91,37 @@ func TestEachCallerMayStartTwoComputations(t *testing.T) {
 		t.Errorf("after the computations ended: %v, %v", v, err)
 	}
 }
+
+func TestAfterAQuietTimeAReadWaitsForTheWrite(t *testing.T) {
+	dir := t.TempDir()
+	db := storetest.Open(t, dir+"/live.db")
+	c := newLiveCache(db, slog.New(slog.DiscardHandler), 2, 2, 10*time.Second, time.Hour, time.Millisecond, 50*time.Millisecond)
+	ctx := context.Background()
+	var calls atomic.Int32
+	compute := func(ctx context.Context) (any, error) {
+		n := calls.Add(1)
+		time.Sleep(100 * time.Millisecond)
+		return n, nil
+	}
+	if v, _ := c.get(ctx, "x", "k", false, compute); v != int32(1) {
+		t.Fatalf("first read: %v", v)
+	}
+	setVersion := func(v int64, gap time.Duration) {
+		c.ver.mu.Lock()
+		c.ver.v, c.ver.at, c.ver.gap, c.ver.changed = v, time.Now(), gap, time.Now()
+		c.ver.mu.Unlock()
+	}
+	setVersion(2, time.Hour) // one write after a quiet hour
+	if v, _ := c.get(ctx, "x", "k", false, compute); v != int32(2) {
+		t.Errorf("a read after a write that followed a quiet time got %v, want the fresh result 2", v)
+	}
+	time.Sleep(60 * time.Millisecond)
+	setVersion(3, 10*time.Millisecond) // writes in a stream
+	start := time.Now()
+	if v, _ := c.get(ctx, "x", "k", false, compute); v != int32(2) {
+		t.Errorf("a read amid a stream of writes got %v, want the newest computed (2) at once", v)
+	}
+	if d := time.Since(start); d > 50*time.Millisecond {
+		t.Errorf("a read amid a stream of writes waited %s", d)
+	}
+}
