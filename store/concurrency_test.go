@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
@@ -173,6 +174,48 @@ func TestDataVersionRisesWithEveryResultChange(t *testing.T) {
 		}
 		if v3, _ := db.DataVersion(ctx); v3 != v2 {
 			t.Errorf("filing and rejecting an appeal raised the version %d → %d", v2, v3)
+		}
+	})
+}
+
+// TestPublishingSucceedsWhileWritesRun publishes again and again while exclusions are written without
+// pause: each publish freezes the state its one read saw, and none is refused for the writes.
+func TestPublishingSucceedsWhileWritesRun(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		importWorked(t, db)
+		ctx, cancel := context.WithCancel(context.Background())
+		p := policy(t, "district-2025")
+		done := make(chan int)
+		go func() {
+			n := 0
+			for ; ctx.Err() == nil; n++ {
+				var err error
+				if n%2 == 0 {
+					err = db.Exclude(ctx, "T0100098", "E01", "非本单位职责", "office")
+				} else {
+					err = db.Include(ctx, "T0100098", "E01", "复核后恢复", "office")
+				}
+				if err != nil && ctx.Err() == nil {
+					t.Errorf("write %d: %v", n, err)
+				}
+			}
+			done <- n
+		}()
+		for i := range 6 {
+			e, err := db.PublishLive(context.Background(), "2025-10", p, "office")
+			if err != nil && scoring.ErrorCode(err) == scoring.Conflict && strings.Contains(err.Error(), "already has") {
+				continue // the writes happened to restore the state of the last edition
+			}
+			if err != nil {
+				t.Fatalf("publish %d while writes run: %v", i, err)
+			}
+			if e.Number < 1 {
+				t.Errorf("edition %+v", e)
+			}
+		}
+		cancel()
+		if n := <-done; n < 2 {
+			t.Errorf("only %d writes ran beside the publishes", n)
 		}
 	})
 }
