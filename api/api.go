@@ -19,6 +19,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"runtime"
 	"sync"
 	"time"
 
@@ -45,6 +46,20 @@ type Config struct {
 	Now func() time.Time
 	// Notice is the 通报 settings of bulletin.docx; nil uses the shipped sample city's.
 	Notice *notice.Config
+	// LivePerCaller is how many live computations (scorecards, explanations, what-ifs, appraisals of
+	// stored rows not yet cached) one token may start at a time; more answer 429 (default 2).
+	LivePerCaller int
+	// LiveWorkers is how many live computations run at once (default the number of CPUs less one, at least one).
+	LiveWorkers int
+	// LiveWait is how long a read waits for a live result of the current data version being computed
+	// before it is answered with the newest result computed (default 25 ms; see liveCache).
+	LiveWait time.Duration
+	// LiveRefresh is the least time between two computations of one live result (default 1 s): under
+	// a stream of writes a result is recomputed at most that often.
+	LiveRefresh time.Duration
+	// VersionTTL is how long the data version is trusted before it is read again (default 100 ms); the
+	// server's own writes are seen at once, another process's within VersionTTL.
+	VersionTTL time.Duration
 }
 
 // Server is the HTTP API.
@@ -57,6 +72,7 @@ type Server struct {
 	ids    *idSource
 	tokens *tokenCache
 	frozen *editionCache
+	live   *liveCache
 	// layouts holds the path and query fields of each params struct type.
 	layouts sync.Map
 
@@ -96,9 +112,26 @@ func New(cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.LivePerCaller <= 0 {
+		cfg.LivePerCaller = 2
+	}
+	if cfg.LiveWorkers <= 0 {
+		// Leave a CPU to the cheap reads (and, on SQLite, to the database, which runs in this process).
+		cfg.LiveWorkers = max(1, runtime.GOMAXPROCS(0)-1)
+	}
+	if cfg.LiveWait <= 0 {
+		cfg.LiveWait = 25 * time.Millisecond
+	}
+	if cfg.LiveRefresh <= 0 {
+		cfg.LiveRefresh = time.Second
+	}
+	if cfg.VersionTTL <= 0 {
+		cfg.VersionTTL = 100 * time.Millisecond
+	}
 	return &Server{db: cfg.DB, log: cfg.Logger, cfg: cfg, now: cfg.Now, valid: newValidator(), ids: newIDSource(),
 		tokens: &tokenCache{ttl: cfg.TokenTTL, m: map[[32]byte]cachedToken{}},
-		frozen: newEditionCache(cfg.EditionTTL)}
+		frozen: newEditionCache(cfg.EditionTTL),
+		live:   newLiveCache(cfg.DB, cfg.Logger, cfg.LivePerCaller, cfg.LiveWorkers, cfg.Timeout, cfg.VersionTTL, cfg.LiveWait, cfg.LiveRefresh)}
 }
 
 // Handler returns the router with every route of routes.go and the middlewares.
@@ -107,12 +140,39 @@ func (s *Server) Handler() http.Handler {
 	return s.handler
 }
 
+// beforeAnswer calls fn once, before the first byte of the answer.
+type beforeAnswer struct {
+	http.ResponseWriter
+	fn   func()
+	done bool
+}
+
+func (w *beforeAnswer) before() {
+	if !w.done {
+		w.done = true
+		w.fn()
+	}
+}
+
+func (w *beforeAnswer) WriteHeader(code int) { w.before(); w.ResponseWriter.WriteHeader(code) }
+
+func (w *beforeAnswer) Write(b []byte) (int, error) { w.before(); return w.ResponseWriter.Write(b) }
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (w *beforeAnswer) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
 // handlerFunc is a handler that returns its error for the caller to answer.
 type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) serve(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := h(w, r); err != nil {
+		if r.Method != http.MethodGet {
+			// A write may have raised the data version: read it again before the answer goes out,
+			// so that the writer's next read sees its write.
+			w = &beforeAnswer{ResponseWriter: w, fn: s.live.changed}
+		}
+		err := h(w, r)
+		if err != nil {
 			s.writeError(w, r, err)
 		}
 	})

@@ -111,11 +111,14 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	if req.Unit == "" {
 		req.Unit = p.token.Unit
 	}
+	if req.Unit == "" {
+		return invalidField("unit", "required: the unit whose assignment this is")
+	}
 	if err := scopeUnit(p, req.Unit); err != nil {
 		return err
 	}
 	ctx := r.Context()
-	dir, err := s.db.Directory(ctx)
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}
@@ -124,15 +127,6 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	}
 	if _, err := s.db.Assignment(ctx, dir, req.TicketID, req.Unit); err != nil {
 		return err
-	}
-	pending, err := s.db.Appeals(ctx, store.AppealFilter{Unit: req.Unit, Status: store.AppealPending})
-	if err != nil {
-		return err
-	}
-	for _, a := range pending {
-		if a.TicketID == req.TicketID {
-			return newError(scoring.Conflict, "assignment "+req.TicketID+" of unit "+req.Unit+" already has pending appeal "+strconv.FormatInt(a.ID, 10))
-		}
 	}
 	a, err := s.db.FileAppeal(ctx, req.TicketID, req.Unit, req.Reason, p.actor)
 	if err != nil {

@@ -247,7 +247,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 	if q.Limit == 0 {
 		q.Limit = 100
 	}
-	dir, err := s.db.Directory(ctx)
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}
@@ -368,7 +368,7 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	dir, err := s.db.Directory(ctx)
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}

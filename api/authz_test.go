@@ -82,7 +82,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			"GET /api/v1/periods/{period}/whatif":              {"/api/v1/periods/2025-10/whatif?" + county, staffOnly},
 			"GET /api/v1/years/{year}/annual":                  {"/api/v1/years/2025/annual", staffOnly},
 			"GET /api/v1/appeals":                              {"/api/v1/appeals?unit=S01", own},
-			"POST /api/v1/appeals":                             {"/api/v1/appeals?matrix=1", [5]int{401, 403, 403, 400, 400}},
+			"POST /api/v1/appeals":                             {"/api/v1/appeals?matrix=1", [5]int{401, 400, 403, 400, 400}},
 			"GET /api/v1/appeals/{id}":                         {"/api/v1/appeals/" + appeal, own},
 			"POST /api/v1/appeals/{id}/decision":               {"/api/v1/appeals/" + appeal + "/decision?matrix=1", [5]int{401, 400, 400, 403, 403}},
 			"GET /api/v1/adjustments":                          {"/api/v1/adjustments?unit=S01", own},

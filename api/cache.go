@@ -25,18 +25,27 @@ func freeze(e store.Edition) (*frozen, error) {
 		return nil, err
 	}
 	e.Card = nil
-	f := &frozen{edition: e, card: c, groups: map[string][]byte{}, units: map[string][]byte{}}
-	info := infoOf(&e)
+	return freezeCard(c, &e)
+}
+
+// freezeCard serializes the answers of a card once: of edition e, or live (a null edition) when e is nil.
+func freezeCard(c scoring.Card, e *store.Edition) (*frozen, error) {
+	f := &frozen{card: c, groups: map[string][]byte{}, units: map[string][]byte{}}
+	if e != nil {
+		f.edition = *e
+	}
+	info := infoOf(e)
+	var err error
 	if f.scorecards, err = marshal(cardView{Card: c, Edition: info}); err != nil {
 		return nil, err
 	}
-	if f.rankings, err = marshal(rankingsOf(&c, &e, "")); err != nil {
+	if f.rankings, err = marshal(rankingsOf(&c, e, "")); err != nil {
 		return nil, err
 	}
 	for i := range c.Units {
 		sc := &c.Units[i]
 		if _, ok := f.groups[sc.Group]; !ok {
-			if f.groups[sc.Group], err = marshal(rankingsOf(&c, &e, sc.Group)); err != nil {
+			if f.groups[sc.Group], err = marshal(rankingsOf(&c, e, sc.Group)); err != nil {
 				return nil, err
 			}
 		}

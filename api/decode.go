@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/go-playground/validator/v10"
@@ -154,6 +155,9 @@ func (s *Server) decodeJSON(r *http.Request, v any) error {
 		}
 		return newError(scoring.Invalid, "malformed JSON: data after the object")
 	}
+	if err := checkText(reflect.ValueOf(v), ""); err != nil {
+		return err
+	}
 	return s.validate(v)
 }
 
@@ -292,6 +296,9 @@ func (s *Server) decodeParams(r *http.Request, v any) error {
 }
 
 func setField(f reflect.Value, raw string) error {
+	if err := plainText(raw); err != nil {
+		return err
+	}
 	switch f.Kind() {
 	case reflect.String:
 		f.SetString(raw)
@@ -308,6 +315,14 @@ func setField(f reflect.Value, raw string) error {
 		}
 		f.SetBool(b)
 	case reflect.Pointer:
+		if f.Type().Elem().Kind() == reflect.Int {
+			n, err := strconv.Atoi(raw)
+			if err != nil {
+				return fmt.Errorf("%q is not a whole number", raw)
+			}
+			f.Set(reflect.ValueOf(&n))
+			return nil
+		}
 		if f.Type().Elem().Kind() != reflect.Bool {
 			return fmt.Errorf("unsupported parameter type %s", f.Type())
 		}
@@ -318,6 +333,70 @@ func setField(f reflect.Value, raw string) error {
 		f.Set(reflect.ValueOf(&b))
 	default:
 		return fmt.Errorf("unsupported parameter type %s", f.Type())
+	}
+	return nil
+}
+
+// plainText refuses text no database stores: a NUL byte or invalid UTF-8.
+func plainText(s string) error {
+	if strings.IndexByte(s, 0) >= 0 {
+		return errors.New("contains a NUL byte")
+	}
+	if !utf8.ValidString(s) {
+		return errors.New("is not valid UTF-8")
+	}
+	return nil
+}
+
+// checkText finds the first string of v (a struct, through pointers, slices and nested structs) that
+// plainText refuses, and names it by its JSON path.
+func checkText(v reflect.Value, path string) error {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return nil
+		}
+		return checkText(v.Elem(), path)
+	case reflect.String:
+		if err := plainText(v.String()); err != nil {
+			return invalidField(path, err.Error())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if err := checkText(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for _, k := range v.MapKeys() {
+			if err := checkText(k, path); err != nil {
+				return err
+			}
+			if err := checkText(v.MapIndex(k), path+"."+fmt.Sprint(k.Interface())); err != nil {
+				return err
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if path != "" {
+				name = path + "." + name
+			}
+			if err := checkText(v.Field(i), name); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -69,9 +69,10 @@ func (s *Server) getEdition(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// publish scores the period live under the named or active policy, with rank changes against the
-// previous period, and freezes the card as the period's next edition. Publishing what the latest
-// edition already holds is a conflict.
+// publish scores the period under the named or active policy, with rank changes against the previous
+// period, in the same read of the stored rows that digests them, and freezes the card as the period's
+// next edition; writes running meanwhile do not make it fail. Publishing what the latest edition
+// already holds is a conflict.
 func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 	var q publishParams
 	if err := s.decodeParams(r, &q); err != nil {
@@ -82,11 +83,11 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.liveCard(ctx, p, q.Period)
+	per, err := period(p, q.Period)
 	if err != nil {
 		return err
 	}
-	e, err := s.db.Publish(ctx, c.Period.ID, p, c, caller(r).actor)
+	e, err := s.db.PublishLive(ctx, per.ID, p, caller(r).actor)
 	if err != nil {
 		return err
 	}

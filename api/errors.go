@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -30,6 +31,7 @@ var statusOf = map[string]int{
 	CodeMethod:           http.StatusMethodNotAllowed,
 	CodeTooLarge:         http.StatusRequestEntityTooLarge,
 	CodeTimeout:          http.StatusServiceUnavailable,
+	CodeBusy:             http.StatusTooManyRequests,
 	scoring.Internal:     http.StatusInternalServerError,
 }
 
@@ -55,6 +57,9 @@ func appError(err error) *scoring.Error {
 	if errors.As(err, &mb) {
 		return tooLarge(mb.Limit)
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return newError(CodeTimeout, "the request ran out of time")
+	}
 	return &scoring.Error{Code: scoring.Internal, Message: "internal error"}
 }
 
@@ -71,6 +76,10 @@ func invalidField(field, reason string) *scoring.Error {
 // writeError answers with the JSON error of err and logs internal errors with their cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := appError(err)
+	if e.Code == scoring.Internal && r.Context().Err() != nil {
+		// The request's time ran out (or its client left) and the database said so in its own words.
+		e = newError(CodeTimeout, "the request ran out of time")
+	}
 	status, ok := statusOf[e.Code]
 	if !ok {
 		status = http.StatusInternalServerError
@@ -83,6 +92,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == scoring.Internal {
 		body.Error.Message = "internal error"
 		body.Error.Fields = nil
+	}
+	if e.Code == CodeBusy {
+		w.Header().Set("Retry-After", strconv.Itoa(busyRetry))
 	}
 	if e.Code == scoring.Unauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="sanlv"`)

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
 
@@ -63,7 +64,8 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	if os.Getenv("SANLV_TEST_LOG") != "" {
 		logger = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s := api.New(api.Config{DB: db, Logger: logger, MaxBody: 64 << 10})
+	// Reads wait for live results of the current data version, so that every read sees the writes before it.
+	s := api.New(api.Config{DB: db, Logger: logger, MaxBody: 64 << 10, LiveWait: time.Minute, LiveRefresh: time.Nanosecond})
 	e := &env{t: t, db: db, api: s, srv: httptest.NewServer(s.Handler()), tokens: map[string]string{}}
 	t.Cleanup(e.srv.Close)
 	e.token("admin", "admin", "", "考核办")

@@ -3,9 +3,11 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"os"
 
 	"sanlv/imports"
 	"sanlv/scoring"
@@ -71,7 +73,7 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 	if err != nil {
 		return invalidField("body", "malformed multipart body: "+err.Error())
 	}
-	opt := store.ImportOptions{Actor: caller(r).actor, KeepValid: q.KeepValid, MaxErrors: q.MaxErrors}
+	opt := store.ImportOptions{Actor: caller(r).actor, KeepValid: q.KeepValid, MaxErrors: q.MaxErrors, ReadFirst: true}
 	for {
 		part, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -104,7 +106,12 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 			if name == "" {
 				name = "upload"
 			}
-			res, err := run(r.Context(), name, part, opt)
+			f, err := s.receive(part)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			res, err := run(r.Context(), name, f, opt)
 			if err != nil {
 				var mb *http.MaxBytesError
 				if errors.As(err, &mb) {
@@ -124,10 +131,33 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 	}
 }
 
+// receive copies an uploaded file into a temporary file (removed when closed) before any transaction
+// starts, so that a slow or stalled upload holds no lock.
+func (s *Server) receive(part io.Reader) (*os.File, error) {
+	f, err := os.CreateTemp("", "sanlv-upload-*")
+	if err != nil {
+		return nil, fmt.Errorf("receive upload: %w", err)
+	}
+	os.Remove(f.Name()) // gone with the descriptor
+	if _, err := io.Copy(f, part); err != nil {
+		f.Close()
+		return nil, multipartError(err)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("receive upload: %w", err)
+	}
+	return f, nil
+}
+
 func multipartError(err error) error {
 	var mb *http.MaxBytesError
 	if errors.As(err, &mb) {
 		return tooLarge(mb.Limit)
+	}
+	var se *scoring.Error
+	if errors.As(err, &se) {
+		return se
 	}
 	return invalidField("body", "malformed multipart body: "+err.Error())
 }

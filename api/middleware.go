@@ -4,8 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"strconv"
 	"sync/atomic"
@@ -147,7 +150,8 @@ func (s *Server) accessLog(r *http.Request, rec *recorder, info *reqInfo, d time
 }
 
 // limit bounds a request's time and body size. A request that runs out of time gets a JSON 503
-// when nothing was written yet; a body over the limit gets 413.
+// when nothing was written yet; a body over the limit gets 413. The time limit covers reading the
+// body too: a body that stalls ends at the deadline with a 503.
 func (s *Server) limit(timeout time.Duration, maxBody int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBody {
@@ -155,7 +159,9 @@ func (s *Server) limit(timeout time.Duration, maxBody int64, next http.Handler) 
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+			// A writer that cannot set deadlines (a test recorder) leaves the body to the context.
+			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(timeout))
+			r.Body = &deadlineBody{ReadCloser: http.MaxBytesReader(w, r.Body, maxBody), limit: timeout}
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
@@ -164,6 +170,20 @@ func (s *Server) limit(timeout time.Duration, maxBody int64, next http.Handler) 
 			s.writeError(w, r, newError(CodeTimeout, "the request took longer than "+timeout.String()))
 		}
 	})
+}
+
+// deadlineBody turns the connection's read deadline into the API's timeout error.
+type deadlineBody struct {
+	io.ReadCloser
+	limit time.Duration
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+		err = newError(CodeTimeout, "the request body did not arrive within "+b.limit.String())
+	}
+	return n, err
 }
 
 // written reports whether the answer to r has started.

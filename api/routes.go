@@ -60,7 +60,7 @@ func (s *Server) routes() []route {
 		{method: "GET", pattern: "/years/{year}/annual", roles: staff, handler: s.annual, summary: "year-end appraisal", params: annualParams{}},
 
 		{method: "GET", pattern: "/appeals", roles: anyRole, handler: s.listAppeals, summary: "appeals, oldest first", params: appealListParams{}},
-		{method: "POST", pattern: "/appeals", roles: unit, handler: s.fileAppeal, summary: "file an appeal on one of the unit's assignments", body: appealRequest{}, created: true},
+		{method: "POST", pattern: "/appeals", roles: unit | admin, handler: s.fileAppeal, summary: "file an appeal on one of the unit's assignments (admin: on any unit's, naming it)", body: appealRequest{}, created: true},
 		{method: "GET", pattern: "/appeals/{id}", roles: anyRole, handler: s.getAppeal, summary: "one appeal", params: appealIDParams{}},
 		{method: "POST", pattern: "/appeals/{id}/decision", roles: staff, handler: s.decideAppeal, summary: "approve (exclude or correct) or reject a pending appeal", params: appealIDParams{}, body: decisionRequest{}},
 

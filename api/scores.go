@@ -14,7 +14,7 @@ type policyRef struct{ Policy, Version string }
 // cardParams select the scorecards of a period: a published edition, or live under a named policy.
 type cardParams struct {
 	Period  string `path:"period" validate:"required,period"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -22,7 +22,7 @@ type cardParams struct {
 type unitCardParams struct {
 	Period  string `path:"period" validate:"required,period"`
 	Unit    string `path:"unit" validate:"required,max=64"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -30,7 +30,7 @@ type unitCardParams struct {
 type groupParams struct {
 	Period  string `path:"period" validate:"required,period"`
 	Group   string `path:"group" validate:"required,max=64"`
-	Edition int    `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
+	Edition *int   `query:"edition" validate:"omitempty,min=1,excluded_with=Policy"`
 	Policy  string `query:"policy" validate:"required_with=Version,max=200"`
 	Version string `query:"version" validate:"max=64"`
 }
@@ -56,10 +56,18 @@ type annualParams struct {
 	Version string `query:"version" validate:"max=64"`
 }
 
+// deref is the value of an optional number, 0 when absent.
+func deref(n *int) int {
+	if n == nil {
+		return 0
+	}
+	return *n
+}
+
 // policy returns the named stored version, the name's active version, or the active policy.
 func (s *Server) policy(ctx context.Context, name, version string) (*scoring.Policy, error) {
 	if name == "" {
-		return s.db.ActivePolicy(ctx)
+		return s.activePolicy(ctx)
 	}
 	if version == "" {
 		// The name's active version, else its newest.
@@ -100,40 +108,50 @@ func period(p *scoring.Policy, id string) (scoring.Period, error) {
 }
 
 // liveCard scores a period under p from the stored assignments, with each unit's rank change against
-// the previous period as it was circulated.
+// the previous period as it was circulated (cached per data version, see liveCache).
 func (s *Server) liveCard(ctx context.Context, p *scoring.Policy, id string) (scoring.Card, error) {
-	if _, err := period(p, id); err != nil {
+	f, err := s.liveFrozen(ctx, "", p, id)
+	if err != nil {
 		return scoring.Card{}, err
 	}
-	return s.db.Card(ctx, p, id)
+	return f.card, nil
 }
 
 // periodCard returns the frozen edition the request selects — ?edition=N, else the latest unless a policy
 // is named — or nil and the card scored live.
 func (s *Server) periodCard(ctx context.Context, id string, edition int, ref policyRef) (*frozen, *scoring.Card, error) {
+	f, err := s.periodView(ctx, "", id, edition, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.edition.Number == 0 {
+		c := f.card
+		return nil, &c, nil
+	}
+	return f, nil, nil
+}
+
+// periodView returns the answers of the frozen edition the request selects — ?edition=N, else the
+// latest unless a policy is named — or of the card scored live (edition null), for caller who.
+func (s *Server) periodView(ctx context.Context, who, id string, edition int, ref policyRef) (*frozen, error) {
 	id = canonPeriod(id)
 	if ref.Policy == "" {
 		n := edition
 		if n == 0 {
 			var err error
 			if n, err = s.frozen.latest(ctx, s.db, id); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		if n > 0 {
-			f, err := s.frozen.get(ctx, s.db, id, n)
-			return f, nil, err
+			return s.frozen.get(ctx, s.db, id, n)
 		}
 	}
 	p, err := s.policy(ctx, ref.Policy, ref.Version)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	c, err := s.liveCard(ctx, p, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	return nil, &c, nil
+	return s.liveFrozen(ctx, who, p, id)
 }
 
 func (s *Server) scorecards(w http.ResponseWriter, r *http.Request) error {
@@ -141,15 +159,11 @@ func (s *Server) scorecards(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, err := s.periodView(r.Context(), callerKey(r), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		writeRawJSON(w, http.StatusOK, f.scorecards)
-		return nil
-	}
-	writeJSON(w, http.StatusOK, cardView{Card: *c})
+	writeRawJSON(w, http.StatusOK, f.scorecards)
 	return nil
 }
 
@@ -161,23 +175,15 @@ func (s *Server) unitScorecard(w http.ResponseWriter, r *http.Request) error {
 	if err := scopeUnit(caller(r), q.Unit); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, err := s.periodView(r.Context(), callerKey(r), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		b, ok := f.units[q.Unit]
-		if !ok {
-			return unitNotFound(q.Unit)
-		}
-		writeRawJSON(w, http.StatusOK, b)
-		return nil
-	}
-	sc := c.Unit(q.Unit)
-	if sc == nil {
+	b, ok := f.units[q.Unit]
+	if !ok {
 		return unitNotFound(q.Unit)
 	}
-	writeJSON(w, http.StatusOK, unitCardView{Period: c.Period, Policy: c.Policy, Unit: *sc})
+	writeRawJSON(w, http.StatusOK, b)
 	return nil
 }
 
@@ -186,15 +192,11 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, err := s.periodView(r.Context(), callerKey(r), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
-	if f != nil {
-		writeRawJSON(w, http.StatusOK, f.rankings)
-		return nil
-	}
-	writeJSON(w, http.StatusOK, rankingsOf(c, nil, ""))
+	writeRawJSON(w, http.StatusOK, f.rankings)
 	return nil
 }
 
@@ -203,24 +205,15 @@ func (s *Server) groupRanking(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	f, c, err := s.periodCard(r.Context(), q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	f, err := s.periodView(r.Context(), callerKey(r), q.Period, deref(q.Edition), policyRef{q.Policy, q.Version})
 	if err != nil {
 		return err
 	}
-	notFound := newError(scoring.NotFound, "group "+q.Group+" not found in period "+q.Period)
-	if f != nil {
-		b, ok := f.groups[q.Group]
-		if !ok {
-			return notFound
-		}
-		writeRawJSON(w, http.StatusOK, b)
-		return nil
+	b, ok := f.groups[q.Group]
+	if !ok {
+		return newError(scoring.NotFound, "group "+q.Group+" not found in period "+q.Period)
 	}
-	v := rankingsOf(c, nil, q.Group)
-	if len(v.Groups) == 0 {
-		return notFound
-	}
-	writeJSON(w, http.StatusOK, v)
+	writeRawJSON(w, http.StatusOK, b)
 	return nil
 }
 
@@ -241,29 +234,43 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.db.Book(ctx, p, []scoring.Period{per})
+	dir, err := s.directory(ctx)
 	if err != nil {
 		return err
 	}
-	u, ok := lookupCode(b.Directory(), q.Unit)
-	if !ok {
+	if _, ok := lookupCode(dir, q.Unit); !ok {
 		return unitNotFound(q.Unit)
 	}
-	var rows []scoring.Assignment
-	// Every row of the unit: rows of other periods count in overdue-open and closure (SPEC §13.6).
-	err = s.db.Stream(ctx, b.Directory(), store.Query{Unit: q.Unit},
-		func(a *scoring.Assignment) error {
-			rows = append(rows, *a)
-			return nil
-		})
+	v, err := s.live.getLight(ctx, callerKey(r), liveKey("explain", p, per.ID, q.Unit), func(ctx context.Context) (any, error) {
+		// The unit's scorecard as the live card shows it now (perhaps a moment behind the rows).
+		b, err := s.liveBook(ctx, p, per, false)
+		if err != nil {
+			return nil, err
+		}
+		u, ok := lookupCode(b.Directory(), q.Unit)
+		if !ok {
+			return nil, unitNotFound(q.Unit)
+		}
+		// Every row of the unit: rows of other periods count in overdue-open and closure (SPEC §13.6).
+		var rows []scoring.Assignment
+		err = s.db.Stream(ctx, b.Directory(), store.Query{Unit: q.Unit},
+			func(a *scoring.Assignment) error {
+				rows = append(rows, *a)
+				return nil
+			})
+		if err != nil {
+			return nil, err
+		}
+		e, err := b.Explain(0, u, rows)
+		if err != nil {
+			return nil, err
+		}
+		return marshal(explanationOf(e, p))
+	})
 	if err != nil {
 		return err
 	}
-	e, err := b.Explain(0, u, rows)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, explanationOf(e, p))
+	writeRawJSON(w, http.StatusOK, v.([]byte))
 	return nil
 }
 
@@ -272,11 +279,26 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	wi, err := s.compare(r.Context(), q)
+	ctx := r.Context()
+	pa, err := s.policy(ctx, q.PolicyA, q.VersionA)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, wi)
+	pb, err := s.policy(ctx, q.PolicyB, q.VersionB)
+	if err != nil {
+		return err
+	}
+	v, err := s.live.get(ctx, callerKey(r), liveKey("whatif", pa, pb.Name, pb.Version, canonPeriod(q.Period)), false, func(ctx context.Context) (any, error) {
+		wi, err := s.compareUnder(ctx, pa, pb, q.Period)
+		if err != nil {
+			return nil, err
+		}
+		return marshal(wi)
+	})
+	if err != nil {
+		return err
+	}
+	writeRawJSON(w, http.StatusOK, v.([]byte))
 	return nil
 }
 
@@ -290,9 +312,14 @@ func (s *Server) compare(ctx context.Context, q whatIfParams) (scoring.WhatIf, e
 	if err != nil {
 		return scoring.WhatIf{}, err
 	}
+	return s.compareUnder(ctx, pa, pb, q.Period)
+}
+
+// compareUnder scores a period under pa and pb in one pass over the data.
+func (s *Server) compareUnder(ctx context.Context, pa, pb *scoring.Policy, id string) (scoring.WhatIf, error) {
 	var specs []store.BookSpec
 	for _, p := range []*scoring.Policy{pa, pb} {
-		per, err := period(p, q.Period)
+		per, err := period(p, id)
 		if err != nil {
 			return scoring.WhatIf{}, err
 		}
@@ -310,11 +337,25 @@ func (s *Server) annual(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	a, _, err := s.yearEnd(r.Context(), q)
+	ctx := r.Context()
+	p, err := s.policy(ctx, q.Policy, q.Version)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	if _, err := p.AnnualPeriods(q.Year); err != nil {
+		return invalidField("year", err.Error())
+	}
+	v, err := s.live.get(ctx, callerKey(r), liveKey("annual", p, q.Year), false, func(ctx context.Context) (any, error) {
+		a, _, err := s.yearEnd(ctx, annualParams{Year: q.Year, Policy: p.Name, Version: p.Version})
+		if err != nil {
+			return nil, err
+		}
+		return marshal(a)
+	})
+	if err != nil {
+		return err
+	}
+	writeRawJSON(w, http.StatusOK, v.([]byte))
 	return nil
 }
 

@@ -70,7 +70,7 @@ func (s *Server) getUnit(w http.ResponseWriter, r *http.Request) error {
 
 // unit returns the stored unit with the code, or NotFound.
 func (s *Server) unit(r *http.Request, code string) (scoring.Unit, error) {
-	dir, err := s.db.Directory(r.Context())
+	dir, err := s.directory(r.Context())
 	if err != nil {
 		return scoring.Unit{}, err
 	}
@@ -82,15 +82,19 @@ func (s *Server) unit(r *http.Request, code string) (scoring.Unit, error) {
 }
 
 type auditParams struct {
-	Entity string `query:"entity" validate:"omitempty,oneof=assignment unit appeal policy edition token"`
+	Entity string `query:"entity" validate:"omitempty,oneof=assignment unit appeal policy edition token batch"`
 	Key    string `query:"key" validate:"max=200"`
 	Actor  string `query:"actor" validate:"max=200"`
 	Action string `query:"action" validate:"max=64"`
 	Limit  int    `query:"limit" validate:"omitempty,min=1,max=1000"`
+	// Before pages on: entries older than this id (the previous page's next).
+	Before int64 `query:"before" validate:"omitempty,min=1"`
 }
 
+// auditView is one page of the audit log; next, when set, is the before= of the following page.
 type auditView struct {
 	Items []store.AuditEntry `json:"items"`
+	Next  *int64             `json:"next"`
 }
 
 func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
@@ -98,13 +102,24 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeParams(r, &q); err != nil {
 		return err
 	}
-	es, err := s.db.Audit(r.Context(), store.AuditFilter{Entity: q.Entity, Key: q.Key, Actor: q.Actor, Action: q.Action, Limit: q.Limit})
+	limit := q.Limit
+	if limit == 0 {
+		limit = 1000
+	}
+	es, err := s.db.Audit(r.Context(), store.AuditFilter{Entity: q.Entity, Key: q.Key, Actor: q.Actor, Action: q.Action,
+		Before: q.Before, Limit: limit + 1})
 	if err != nil {
 		return err
 	}
-	if es == nil {
-		es = []store.AuditEntry{}
+	v := auditView{Items: es}
+	if len(es) > limit {
+		v.Items = es[:limit]
+		next := es[limit-1].ID
+		v.Next = &next
 	}
-	writeJSON(w, http.StatusOK, auditView{Items: es})
+	if v.Items == nil {
+		v.Items = []store.AuditEntry{}
+	}
+	writeJSON(w, http.StatusOK, v)
 	return nil
 }

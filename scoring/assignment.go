@@ -130,7 +130,10 @@ func (d *Directory) LookupBytes(key []byte) (int32, bool) {
 	return i, true
 }
 
-// MaskPhone masks a phone number as 138****1234: it keeps at most the first three and last four digits.
+// MaskPhone masks a phone number so that at most about half of it shows: an 11-digit mobile number as
+// 138****1234 (first three, last four); a shorter one keeps half its characters, split between its two
+// ends (65123456 is 65****56); four characters or fewer are all masked. The mask is always four stars,
+// so it does not tell the length.
 func MaskPhone(p string) string {
 	r := []rune(p)
 	n := len(r)
@@ -139,8 +142,10 @@ func MaskPhone(p string) string {
 		return ""
 	case n <= 4:
 		return "****"
-	case n <= 7:
-		return string(r[:1]) + "****" + string(r[n-2:])
+	case n >= 11:
+		return string(r[:3]) + "****" + string(r[n-4:])
 	}
-	return string(r[:3]) + "****" + string(r[n-4:])
+	show := n / 2
+	head := show / 2
+	return string(r[:head]) + "****" + string(r[n-(show-head):])
 }

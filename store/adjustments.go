@@ -94,7 +94,7 @@ func (db *DB) AddAdjustments(ctx context.Context, adjs []scoring.Adjustment, act
 				return err
 			}
 		}
-		return nil
+		return db.bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return nil, err
@@ -154,8 +154,11 @@ func (db *DB) RevokeAdjustment(ctx context.Context, id int64, reason, actor stri
 			Action: ActionAdjustmentRevoke, Before: before, After: mustJSON(orig), Why: reason}); err != nil {
 			return err
 		}
-		return db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityAdjustment, Key: strconv.FormatInt(rev.ID, 10),
-			Action: ActionAdjustmentAdd, After: mustJSON(rev), Why: reason})
+		if err := db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityAdjustment, Key: strconv.FormatInt(rev.ID, 10),
+			Action: ActionAdjustmentAdd, After: mustJSON(rev), Why: reason}); err != nil {
+			return err
+		}
+		return db.bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return Adjustment{}, err

@@ -10,6 +10,7 @@ import (
 
 // Audit actions.
 const (
+	ActionImport         = "import"
 	ActionImportUpdate   = "import.update"
 	ActionExclude        = "exclude"
 	ActionCorrect        = "correct"
@@ -30,6 +31,7 @@ const (
 	EntityPolicy     = "policy"
 	EntityEdition    = "edition"
 	EntityToken      = "token"
+	EntityBatch      = "batch"
 )
 
 // audit appends one entry in the transaction tx.
@@ -48,6 +50,8 @@ type AuditFilter struct {
 	Actor  string
 	Action string
 	Since  time.Time
+	// Before, when set, keeps the entries older than this id (for paging, newest first).
+	Before int64
 	// Limit caps the number of entries (newest first); 0 means 1000.
 	Limit int
 }
@@ -66,6 +70,9 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	}
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
+	}
+	if f.Before > 0 {
+		q = q.Where("id < ?", f.Before)
 	}
 	if !f.Since.IsZero() {
 		q = q.Where("at >= ?", f.Since.UTC())

@@ -100,10 +100,16 @@ func (db *DB) ImportCalendar(ctx context.Context, file string, data []byte, repl
 		if exists {
 			e.Before = mustJSON(old)
 		}
-		return db.audit(ctx, tx, e)
+		if err := db.audit(ctx, tx, e); err != nil {
+			return err
+		}
+		return db.bumpVersion(ctx, tx)
 	})
 	if err != nil {
 		return StoredCalendar{}, false, err
+	}
+	if changed { // stored policies parsed with the old calendars are parsed again
+		db.parsed.Clear()
 	}
 	return rec, changed, nil
 }

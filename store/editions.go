@@ -134,22 +134,31 @@ func digestRow(h hash.Hash, a *scoring.Assignment, unit string) {
 // Publish freezes the card of a period as its next edition, with the policy version, the digest of
 // the inputs and the 扣分明细 point lines. In the same pass that digests the inputs it scores them
 // again: a card that differs from what the stored rows give (the data changed since the card was
-// computed) is a Conflict, and so is a change to the data while publishing. Publishing when the
-// latest edition has the same policy, inputs and card is a Conflict too.
+// computed) is a Conflict. Publishing when the latest edition has the same policy, inputs and card is
+// a Conflict too.
 func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, card scoring.Card, actor string) (Edition, error) {
+	return db.publish(ctx, period, p, &card, actor)
+}
+
+// PublishLive freezes the period as its next edition with the card its stored rows give under p in
+// the pass that digests them (with rank changes against the previous period as circulated), so that
+// writes running meanwhile cannot make it stale: the edition is the state that one read saw.
+func (db *DB) PublishLive(ctx context.Context, period string, p *scoring.Policy, actor string) (Edition, error) {
+	return db.publish(ctx, period, p, nil, actor)
+}
+
+// publish is Publish with a card to check, or PublishLive without one. The rows are read in one
+// statement, which sees one consistent state of the database on both dialects.
+func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, want *scoring.Card, actor string) (Edition, error) {
 	per, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
 	if err != nil {
 		return Edition{}, err
 	}
-	if card.Period.ID != per.ID {
-		return Edition{}, invalid("card is for period %q, not %q", card.Period.ID, per.ID)
+	if want != nil && want.Period.ID != per.ID {
+		return Edition{}, invalid("card is for period %q, not %q", want.Period.ID, per.ID)
 	}
-	if card.Policy != p.Info() {
-		return Edition{}, invalid("card was computed under policy %s %s, not %s %s", card.Policy.Name, card.Policy.Version, p.Name, p.Version)
-	}
-	before, err := db.dataVersion(ctx, db.bun)
-	if err != nil {
-		return Edition{}, err
+	if want != nil && want.Policy != p.Info() {
+		return Edition{}, invalid("card was computed under policy %s %s, not %s %s", want.Policy.Name, want.Policy.Version, p.Name, p.Version)
 	}
 	// The book reads every row a scorecard may need, with the period's adjustments (SPEC §13).
 	book, err := db.Book(ctx, p, []scoring.Period{per})
@@ -172,8 +181,14 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 		return Edition{}, err
 	}
 	scoring.SortPointLines(points, book.Directory())
-	if !sameScores(book.Card(0), card) {
-		return Edition{}, conflict("period %s: the card to publish differs from what the stored rows give now; score again and publish", per.ID)
+	var card scoring.Card
+	if want != nil {
+		if !sameScores(book.Card(0), *want) {
+			return Edition{}, conflict("period %s: the card to publish differs from what the stored rows give now; score again and publish", per.ID)
+		}
+		card = *want
+	} else if card, err = db.CardOf(ctx, book); err != nil {
+		return Edition{}, err
 	}
 	raw, err := json.Marshal(card)
 	if err != nil {
@@ -187,10 +202,11 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 	e := Edition{Period: per.ID, PolicyName: p.Name, PolicyVersion: p.Version, PolicySHA256: hex.EncodeToString(psum[:]),
 		InputDigest: digest, InputRows: rows, PublishedBy: actor, PublishedAt: db.now().UTC(), Card: raw, Points: rawPoints}
 	err = db.inTx(ctx, func(tx bun.Tx) error {
-		if now, err := db.dataVersion(ctx, tx); err != nil {
-			return err
-		} else if now != before {
-			return conflict("period %s: the data changed while publishing; publish again", per.ID)
+		if db.pg {
+			// Publishers of one period take turns, so that each numbers its edition after the last.
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(hashtext(?))", "edition "+per.ID); err != nil {
+				return dbError(err, "lock editions of %s", per.ID)
+			}
 		}
 		var last Edition
 		err := tx.NewSelect().Model(&last).Where("period = ?", per.ID).OrderExpr("number DESC").Limit(1).Scan(ctx)
@@ -206,7 +222,14 @@ func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, car
 			return dbError(err, "read editions")
 		}
 		if _, err := tx.NewInsert().Model(&e).Returning("id").Exec(ctx); err != nil {
-			return dbError(err, "publish %s", per.ID)
+			if err = dbError(err, "publish %s", per.ID); scoring.ErrorCode(err) == scoring.Conflict {
+				return conflict("%s 刚刚发布了第 %d 版，请重新发布", per.ID, e.Number)
+			}
+			return err
+		}
+		// The next period's live rank changes compare with this edition.
+		if err := db.bumpVersion(ctx, tx); err != nil {
+			return err
 		}
 		return db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityEdition, Key: per.ID + "/" + strconv.Itoa(e.Number),
 			Action: ActionPublish, After: mustJSON(map[string]any{"policy": p.Info(), "input_digest": digest, "input_rows": rows})})
@@ -241,19 +264,6 @@ func (db *DB) Edition(ctx context.Context, period string, n int) (Edition, error
 		return e, dbError(err, "read edition")
 	}
 	return e, nil
-}
-
-// dataVersion names the state of the stored inputs: every import writes a batch and every change of
-// a row (update, exclusion, correction) writes an audit entry, so the two largest ids change with the data.
-func (db *DB) dataVersion(ctx context.Context, q bun.IDB) (string, error) {
-	var batch, audit int64
-	if err := q.NewSelect().Model((*Batch)(nil)).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &batch); err != nil {
-		return "", dbError(err, "read import batches")
-	}
-	if err := q.NewSelect().Model((*AuditEntry)(nil)).ColumnExpr("COALESCE(MAX(id), 0)").Scan(ctx, &audit); err != nil {
-		return "", dbError(err, "read audit log")
-	}
-	return fmt.Sprintf("%d/%d", batch, audit), nil
 }
 
 // sameScores reports whether two cards give every unit the same scores and ranks (trends aside).
@@ -317,6 +327,9 @@ func (db *DB) CardOf(ctx context.Context, b *scoring.Book) (scoring.Card, error)
 	prevID, err := scoring.Previous(c.Period.ID)
 	if err != nil {
 		return c, err
+	}
+	if _, err := scoring.ParsePeriod(prevID, b.Policy().StartDay, b.Policy().Loc); err != nil {
+		return c, nil // the first period there can be has no previous one
 	}
 	prev, err := db.Circulated(ctx, b.Policy(), prevID)
 	if err != nil {

@@ -40,7 +40,7 @@ func dbError(err error, format string, args ...any) error {
 		switch pe.Code {
 		case "23505":
 			code = scoring.Conflict
-		case "23503", "23514", "23502", "22P02", "22003":
+		case "23503", "23514", "23502", "22P02", "22003", "22021", "22P05":
 			code = scoring.Invalid
 		}
 	}
@@ -56,7 +56,15 @@ func dbError(err error, format string, args ...any) error {
 	if code == "" {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	return &wrapped{app: &scoring.Error{Code: code, Message: what + ": " + err.Error()}, cause: err}
+	// The driver's text stays in the chain for logs, never in the message a client reads.
+	return &wrapped{app: &scoring.Error{Code: code, Message: what + ": " + driverReason[code]}, cause: err}
+}
+
+// driverReason says in words what a mapped driver error means.
+var driverReason = map[string]string{
+	scoring.Conflict: "与已有数据冲突",
+	scoring.Invalid:  "数据不符合约束",
+	scoring.NotFound: "未找到",
 }
 
 // wrapped is a scoring.Error that keeps the driver error in the chain.

@@ -1,13 +1,18 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
 	"io"
+	"os"
+	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -32,6 +37,11 @@ type ImportOptions struct {
 	// nil means every field. A field absent from the file leaves that field of stored rows unchanged;
 	// new rows get its empty value.
 	Present map[string]bool
+	// ReadFirst reads and checks a tickets file completely, into a temporary file of parsed rows, before
+	// the write transaction starts, so that the transaction is as short as the database makes it (the
+	// API does this; a workbook is always read first). Otherwise a CSV file streams inside the
+	// transaction, which is faster for a bulk load.
+	ReadFirst bool
 	// Progress, when set, is called from the reading goroutine with the number of rows read so far,
 	// every few thousand rows and once at the end.
 	Progress func(rows int)
@@ -97,12 +107,22 @@ func (db *DB) newBatch(ctx context.Context, tx idb, kind, file, sum, actor strin
 	return b, nil
 }
 
-// finishBatch stores the counts of an import.
+// finishBatch stores the counts of an import that stored rows, audits them in one summary entry (the
+// rows it inserted have no entry of their own; each row it updated has one with its old values) and
+// raises the data version.
 func (db *DB) finishBatch(ctx context.Context, tx idb, b *Batch, res *ImportResult) error {
 	b.Read, b.Inserted, b.Updated = int64(res.Read), int64(res.Inserted), int64(res.Updated)
 	b.Unchanged, b.Invalid, b.FinishedAt = int64(res.Unchanged), int64(res.Invalid), db.now().UTC()
-	_, err := tx.NewUpdate().Model(b).WherePK().Exec(ctx)
-	return dbError(err, "record batch")
+	if _, err := tx.NewUpdate().Model(b).WherePK().Exec(ctx); err != nil {
+		return dbError(err, "record batch")
+	}
+	sum := map[string]any{"kind": b.Kind, "file": b.File, "sha256": b.SHA256, "read": b.Read, "inserted": b.Inserted,
+		"updated": b.Updated, "unchanged": b.Unchanged, "invalid": b.Invalid}
+	if err := db.audit(ctx, tx, AuditEntry{Actor: b.Actor, Entity: EntityBatch, Key: strconv.FormatInt(b.ID, 10),
+		Action: ActionImport, After: mustJSON(sum), Why: "import " + b.File, BatchID: &b.ID}); err != nil {
+		return err
+	}
+	return db.bumpVersion(ctx, tx)
 }
 
 // errNothingChanged rolls back an import that would store nothing.
@@ -111,7 +131,7 @@ var errNothingChanged = errors.New("nothing changed")
 // runImport runs fn in one transaction on a dedicated connection and fills the common result fields.
 // fn returns errNothingChanged to roll back without error.
 func (db *DB) runImport(ctx context.Context, name string, fn func(conn bun.Conn, tx bun.Tx) error) error {
-	conn, err := db.bun.Conn(ctx)
+	conn, err := db.wr.Conn(ctx)
 	if err != nil {
 		return dbError(err, "import %s: connect", name)
 	}
@@ -145,4 +165,118 @@ func (db *DB) location(ctx context.Context, loc *time.Location) (*time.Location,
 		return nil, fmt.Errorf("time zone Asia/Shanghai: %w", err)
 	}
 	return l, nil
+}
+
+// spool holds the parsed rows of a tickets file read before the import's transaction, so that a slow
+// reader (a large workbook) does not hold the write lock.
+type spool struct {
+	f   *os.File
+	dir *scoring.Directory
+	rep *imports.Report
+}
+
+// spoolRow is one valid row in a spool.
+type spoolRow struct {
+	Row int
+	A   scoring.Assignment
+}
+
+// isWorkbook reports whether the input starts like an XLSX file (a ZIP archive); br must be read next.
+func isWorkbook(br *bufio.Reader) bool {
+	b, _ := br.Peek(4)
+	return string(b) == "PK\x03\x04"
+}
+
+// spoolTickets reads a tickets file with the stored units into a temporary file of parsed rows.
+func (db *DB) spoolTickets(ctx context.Context, name string, r io.Reader, ropt imports.Options) (*spool, error) {
+	dir, err := db.Directory(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "sanlv-spool-*")
+	if err != nil {
+		return nil, fmt.Errorf("%s: spool: %w", name, err)
+	}
+	os.Remove(f.Name()) // gone with the last descriptor
+	bw := bufio.NewWriterSize(f, 1<<16)
+	enc := gob.NewEncoder(bw)
+	rep, err := imports.Tickets(name, r, dir, ropt, func(row int, a *scoring.Assignment) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return enc.Encode(spoolRow{Row: row, A: *a})
+	})
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err == nil {
+		_, err = f.Seek(0, io.SeekStart)
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return &spool{f: f, dir: dir, rep: rep}, nil
+}
+
+// replay hands the spooled rows to emit, in file order, and returns the reader's report.
+func (s *spool) replay(dir *scoring.Directory, emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+	if dir.Len() != s.dir.Len() {
+		return nil, conflict("the units changed while the file was read: import it again")
+	}
+	for i := range dir.Len() {
+		if dir.Unit(int32(i)).Code != s.dir.Unit(int32(i)).Code {
+			return nil, conflict("the units changed while the file was read: import it again")
+		}
+	}
+	dec := gob.NewDecoder(bufio.NewReaderSize(s.f, 1<<16))
+	for {
+		var row spoolRow
+		if err := dec.Decode(&row); err == io.EOF {
+			return s.rep, nil
+		} else if err != nil {
+			return nil, fmt.Errorf("read spool: %w", err)
+		}
+		if err := emit(row.Row, &row.A); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// close removes the spool.
+func (s *spool) close() {
+	if s != nil {
+		s.f.Close()
+	}
+}
+
+// phoneLike finds what could be a phone: seven or more digits in a row (perhaps after a +), or
+// groups like 138-1234-5678 and 010 6512 3456 (a date's 2025-10-01 is not one).
+var phoneLike = regexp.MustCompile(`\+?\d{7,}|\d{3,4}[- ]\d{3,4}[- ]\d{4}`)
+
+// maskReport masks anything like a phone number in the reasons of a report: a reason may quote a cell,
+// and a caller's phone in the wrong column must not come back unmasked.
+func maskReport(rep *imports.Report) {
+	if rep == nil {
+		return
+	}
+	for i := range rep.Errors {
+		rep.Errors[i].Reason = maskPhones(rep.Errors[i].Reason)
+	}
+}
+
+// maskPhones masks everything phoneLike finds in s with scoring.MaskPhone.
+func maskPhones(s string) string {
+	return phoneLike.ReplaceAllStringFunc(s, func(m string) string {
+		digits := 0
+		for _, c := range m {
+			if c >= '0' && c <= '9' {
+				digits++
+			}
+		}
+		if digits < 7 {
+			return m
+		}
+		return scoring.MaskPhone(m)
+	})
 }

@@ -30,7 +30,7 @@ func (db *DB) migrator() (*migrate.Migrator, error) {
 	if err := ms.Discover(sub); err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	return migrate.NewMigrator(db.bun, ms, migrate.WithMarkAppliedOnSuccess(true)), nil
+	return migrate.NewMigrator(db.wr, ms, migrate.WithMarkAppliedOnSuccess(true)), nil
 }
 
 // Migrate applies the migrations not yet applied and returns their names (empty when up to date).
@@ -40,7 +40,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 		return nil, err
 	}
 	if db.pg {
-		conn, err := db.bun.Conn(ctx)
+		conn, err := db.wr.Conn(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("migrate: %w", err)
 		}

@@ -164,6 +164,9 @@ func (db *DB) override(ctx context.Context, tx bun.Tx, ticketID, unit, action, a
 	if err != nil {
 		return err
 	}
+	if err := db.bumpVersion(ctx, tx); err != nil {
+		return err
+	}
 	return db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityAssignment, Key: ticketID + "/" + unit,
 		Action: action, Before: before, After: after, Why: why})
 }

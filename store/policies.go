@@ -28,11 +28,17 @@ type PolicyRecord struct {
 }
 
 // parsePolicy parses the stored YAML with the database's calendars (stored ones first).
+// A stored version never changes, so each is parsed once (by its SHA-256) and shared until a calendar
+// is stored: callers must not modify the policy.
 func (db *DB) parsePolicy(ctx context.Context, r *PolicyRecord) (*scoring.Policy, error) {
+	if p, ok := db.parsed.Load(r.SHA256); ok && r.SHA256 != "" {
+		return p.(*scoring.Policy), nil
+	}
 	p, err := scoring.ParsePolicy([]byte(r.Source), db.calendarSource(ctx))
 	if err != nil {
 		return nil, dbError(err, "stored policy %s %s", r.Name, r.Version)
 	}
+	db.parsed.Store(r.SHA256, p)
 	return p, nil
 }
 
@@ -73,6 +79,12 @@ func (db *DB) SavePolicy(ctx context.Context, yaml []byte, actor string) (Policy
 func (db *DB) ActivatePolicy(ctx context.Context, name, version, actor string) (PolicyRecord, error) {
 	var rec PolicyRecord
 	err := db.inTx(ctx, func(tx bun.Tx) error {
+		if db.pg {
+			// Two activations of one name take turns, so that the second sees the first's result.
+			if _, err := tx.NewSelect().Model((*PolicyRecord)(nil)).Column("id").Where("name = ?", name).For("UPDATE").Exec(ctx); err != nil {
+				return dbError(err, "lock policy %q", name)
+			}
+		}
 		if err := tx.NewSelect().Model(&rec).Where("name = ? AND version = ?", name, version).Scan(ctx); err != nil {
 			return dbError(err, "policy %q version %q", name, version)
 		}
@@ -95,6 +107,9 @@ func (db *DB) ActivatePolicy(ctx context.Context, name, version, actor string) (
 		rec.Active, rec.ActivatedAt = true, db.now().UTC()
 		if _, err := tx.NewUpdate().Model(&rec).Column("active", "activated_at").WherePK().Exec(ctx); err != nil {
 			return dbError(err, "activate policy")
+		}
+		if err := db.bumpVersion(ctx, tx); err != nil {
+			return err
 		}
 		var before []byte
 		if hadPrev {

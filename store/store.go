@@ -26,11 +26,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -63,11 +65,26 @@ type Config struct {
 	// snapshot); 0 or 1 reads with one. More pays only when the database server has idle cores: on a
 	// loaded two-core machine one stream was faster (see the benchmarks in the package's tests).
 	ScanWorkers int
+	// MaxConns caps the open connections: PostgreSQL's one pool (default 16, which leaves room on a
+	// server with max_connections 100 for several processes and psql), SQLite's pool of readers
+	// (default 16). SQLite writes go through one dedicated writer connection, so writers queue in the
+	// process instead of spinning on the file lock.
+	MaxConns int
+	// MaxIdleConns is how many idle connections are kept (default MaxConns).
+	MaxIdleConns int
 }
+
+// Default pool sizes (see Config.MaxConns).
+const (
+	DefaultPGConns     = 16
+	DefaultSQLiteConns = 16
+)
 
 // DB is an open Sanlv database.
 type DB struct {
+	// bun reads; wr writes (the same pool on PostgreSQL, one connection on SQLite).
 	bun  *bun.DB
+	wr   *bun.DB
 	pg   bool
 	name string
 	cal  scoring.CalendarSource
@@ -75,6 +92,8 @@ type DB struct {
 	now  func() time.Time
 	// workers is how many connections read a window in parallel (PostgreSQL).
 	workers int
+	// parsed holds the parsed stored policies by the SHA-256 of their source.
+	parsed sync.Map
 }
 
 // Open opens the database named by dsn (see Config.DSN) and brings its schema up to date.
@@ -88,22 +107,46 @@ func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	sqldb, err := sql.Open(driver, dsn)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", Redact(c.DSN), err)
-	}
 	name := Redact(c.DSN)
 	if c.DSN == "" {
 		name = DefaultSQLite
 	}
 	db := &DB{pg: pg, name: name, cal: c.Calendars, log: c.Logger, now: c.Now}
-	if pg {
-		db.bun = bun.NewDB(sqldb, pgdialect.New())
-	} else {
-		// One writer at a time: _txlock=immediate takes the write lock at BEGIN, busy_timeout waits for it.
-		sqldb.SetMaxOpenConns(8)
-		db.bun = bun.NewDB(sqldb, sqlitedialect.New())
+	sqldb, err := sql.Open(driver, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", name, err)
 	}
+	conns := c.MaxConns
+	if pg {
+		if conns <= 0 {
+			conns = DefaultPGConns
+		}
+		db.bun = bun.NewDB(sqldb, pgdialect.New())
+		db.wr = db.bun
+	} else {
+		if conns <= 0 {
+			conns = DefaultSQLiteConns
+		}
+		db.bun = bun.NewDB(sqldb, sqlitedialect.New())
+		// One writer: _txlock=immediate takes the write lock at BEGIN; the pool of one makes writers
+		// queue here, bounded by their contexts, rather than on the busy timeout.
+		wdb, err := sql.Open(driver, dsn+"&_txlock=immediate")
+		if err != nil {
+			sqldb.Close()
+			return nil, fmt.Errorf("open %s: %w", name, err)
+		}
+		wdb.SetMaxOpenConns(1)
+		wdb.SetMaxIdleConns(1)
+		wdb.SetConnMaxIdleTime(0)
+		db.wr = bun.NewDB(wdb, sqlitedialect.New())
+	}
+	idle := c.MaxIdleConns
+	if idle <= 0 || idle > conns {
+		idle = conns
+	}
+	sqldb.SetMaxOpenConns(conns)
+	sqldb.SetMaxIdleConns(idle)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	if db.cal == nil {
 		db.cal = fixtures.Calendar
 	}
@@ -115,12 +158,12 @@ func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 	}
 	db.workers = max(1, c.ScanWorkers)
 	if err := sqldb.PingContext(ctx); err != nil {
-		sqldb.Close()
+		db.Close()
 		return nil, fmt.Errorf("open %s: %w", db.name, err)
 	}
 	if !c.NoMigrate {
 		if _, err := db.Migrate(ctx); err != nil {
-			sqldb.Close()
+			db.Close()
 			return nil, err
 		}
 	}
@@ -128,7 +171,13 @@ func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.bun.Close() }
+func (db *DB) Close() error {
+	err := db.bun.Close()
+	if db.wr != db.bun {
+		err = errors.Join(err, db.wr.Close())
+	}
+	return err
+}
 
 // Postgres reports whether the database is PostgreSQL (else SQLite).
 func (db *DB) Postgres() bool { return db.pg }
@@ -141,7 +190,7 @@ func (db *DB) Bun() *bun.DB { return db.bun }
 
 // sqlitePragmas are set on every pooled SQLite connection through the DSN.
 const sqlitePragmas = "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
-	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)&_txlock=immediate"
+	"&_pragma=synchronous(NORMAL)&_pragma=cache_size(-65536)"
 
 // resolveDSN maps a user DSN onto a driver name and driver DSN.
 func resolveDSN(dsn string) (driver, out string, pg bool, err error) {
@@ -186,7 +235,7 @@ func Redact(dsn string) string {
 // idb is a bun database or transaction.
 type idb = bun.IDB
 
-// inTx runs fn in one transaction, committed when fn returns nil.
+// inTx runs fn in one write transaction, committed when fn returns nil.
 func (db *DB) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	return db.bun.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+	return db.wr.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
 }

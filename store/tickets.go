@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -53,7 +54,23 @@ func (db *DB) importTickets(ctx context.Context, name string, r io.Reader, opt I
 		return nil, err
 	}
 	res := &ImportResult{File: name}
-	hr := newHashingReader(r)
+	br := bufio.NewReaderSize(r, 1<<16)
+	hr := newHashingReader(br)
+	ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
+	var sp *spool
+	if opt.ReadFirst || isWorkbook(br) { // a workbook reads slowly: read it before the transaction
+		if sp, err = db.spoolTickets(ctx, name, hr, ropt); err != nil {
+			return res, err
+		}
+		defer sp.close()
+		if sp.rep.Invalid > 0 && !opt.KeepValid && sp.dir.Len() > 0 { // refused before any transaction
+			maskReport(sp.rep)
+			res.Report, res.Read, res.Invalid = sp.rep, sp.rep.Rows, sp.rep.Invalid
+			res.SHA256, _ = hr.sum()
+			res.Elapsed = db.now().Sub(start)
+			return res, sp.rep.Err()
+		}
+	}
 	err = db.runImport(ctx, name, func(conn bun.Conn, tx bun.Tx) error {
 		if db.pg {
 			if _, err := tx.ExecContext(ctx, "LOCK TABLE assignments IN SHARE ROW EXCLUSIVE MODE"); err != nil {
@@ -85,14 +102,17 @@ func (db *DB) importTickets(ctx context.Context, name string, r io.Reader, opt I
 			return err
 		}
 		ld := db.loader(conn, tx, dir, direct, b.ID)
-		ropt := imports.Options{Loc: loc, Mapping: opt.Mapping, MaxErrors: opt.MaxErrors}
 		rep, loaded, err := pipe(ctx, ld, func(emit func(int, *scoring.Assignment) error) (*imports.Report, error) {
+			if sp != nil {
+				return sp.replay(dir, emit)
+			}
 			return read(hr, dir, ropt, emit)
 		}, opt.Progress)
 		if err != nil {
 			return err
 		}
 		db.log.Debug("loaded", "file", name, "rows", loaded, "direct", direct, "elapsed", db.now().Sub(start))
+		maskReport(rep)
 		res.Report = rep
 		res.Read, res.Invalid = rep.Rows, rep.Invalid
 		present := opt.Present

@@ -117,8 +117,15 @@ func (db *DB) RevokeToken(ctx context.Context, id int64, actor string) error {
 			return nil
 		}
 		t.RevokedAt = db.now().UTC()
-		if _, err := tx.NewUpdate().Model(&t).Column("revoked_at").WherePK().Exec(ctx); err != nil {
+		// Conditional: of two simultaneous revocations one writes and audits, the other finds it done.
+		res, err := tx.NewUpdate().Model(&t).Column("revoked_at").WherePK().Where("revoked_at IS NULL").Exec(ctx)
+		if err != nil {
 			return dbError(err, "revoke token %d", id)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return dbError(err, "revoke token %d", id)
+		} else if n == 0 {
+			return nil
 		}
 		return db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityToken, Key: strconv.FormatInt(id, 10),
 			Action: ActionTokenRevoke, After: mustJSON(t)})

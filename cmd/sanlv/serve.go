@@ -18,12 +18,17 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	var addr, db, noticeFile string
 	var maxBody int64
 	var grace time.Duration
-	fs := m.flags("serve", "serve [--addr :8080] [--db DSN]")
+	var conns, perCaller, workers int
+	fs := m.flags("serve", "serve [--addr :8080] [--db DSN] [--db-conns N]")
 	fs.StringVar(&addr, "addr", ":8080", "address to listen on")
 	fs.StringVar(&db, "db", "", "database: SQLite path or postgres:// DSN (default $SANLV_DB, else "+store.DefaultSQLite+")")
 	fs.Int64Var(&maxBody, "max-body", 1<<20, "largest JSON or YAML request body in bytes (uploads: 512 MiB)")
 	fs.DurationVar(&grace, "grace", 30*time.Second, "how long shutdown waits for requests in flight")
 	fs.StringVar(&noticeFile, "notice", "", "通报 settings YAML for bulletin.docx (default: the sample city's fixtures/notice/city.yaml)")
+	fs.IntVar(&conns, "db-conns", 0, fmt.Sprintf("database connections: PostgreSQL's pool (default %d), SQLite's readers beside its one writer (default %d)",
+		store.DefaultPGConns, store.DefaultSQLiteConns))
+	fs.IntVar(&perCaller, "live-per-caller", 2, "live computations one token may start at a time (more: 429)")
+	fs.IntVar(&workers, "live-workers", 0, "live computations running at once (default: the number of CPUs less one, at least one)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,11 +39,12 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if m.LogLevel != nil {
 		m.LogLevel.Set(slog.LevelInfo)
 	}
-	d, err := m.openDB(ctx, db)
+	d, err := store.OpenConfig(ctx, store.Config{DSN: m.dsn(db), Logger: m.Logger, MaxConns: conns})
 	if err != nil {
 		return m.fail(err)
 	}
-	s := api.New(api.Config{DB: d, Logger: m.Logger, MaxBody: maxBody, Notice: &cfg})
+	m.closers = append(m.closers, d.Close)
+	s := api.New(api.Config{DB: d, Logger: m.Logger, MaxBody: maxBody, Notice: &cfg, LivePerCaller: perCaller, LiveWorkers: workers})
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return err
