@@ -62,10 +62,32 @@ func TestScoreTablePrintsARankingPerGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"== 街乡镇 (street) ==", "S01 城关街道", "90.67", "样本不足", "== 区级部门 (department) ==", "红榜"} {
+	for _, want := range []string{"== 街乡镇 (street) ==", "S01 城关街道", "90.67", "样本不足", "== 区级部门 (department) =="} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
+	}
+	// No group of the sample city ranks more than top + bottom (3 + 3) units: nothing is marked.
+	if strings.Contains(out, "红榜") || strings.Contains(out, "末位") {
+		t.Errorf("small groups marked:\n%s", out)
+	}
+}
+
+func TestScoreTableMarksTopAndBottomInLargeGroups(t *testing.T) {
+	dir := t.TempDir()
+	if _, stderr, err := run(t, "gen", "--units", "40", "--assignments", "30000", "--seed", "2", "--year", "2025", "--out", dir); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	out, _, err := run(t, "score", "--units", dir+"/units.csv", "--tickets", dir+"/tickets.csv", "--policy", "district-2025", "--period", "2025-06")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 14 streets, 20 departments: each group ranks more than 6 units, so 3 are 红榜 and 3 末位 in each.
+	if n := strings.Count(out, "红榜"); n < 6 {
+		t.Errorf("%d 红榜, want 3 per large group:\n%s", n, out)
+	}
+	if n := strings.Count(out, "末位"); n < 6 {
+		t.Errorf("%d 末位, want 3 per large group:\n%s", n, out)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"sanlv/exports"
 	"sanlv/scoring"
 )
 
@@ -110,10 +111,40 @@ func trend(t *scoring.Trend) string {
 	return "—"
 }
 
-// writeTable prints a readable ranking per group.
+// writeTable prints a readable ranking per group: the first-edition columns, then the second-edition
+// rates the policy uses, its items and the units' adjustments (SPEC §13).
 func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
 	fmt.Fprintf(w, "%s %s  %s — %s\n", c.Policy.Name, c.Policy.Version, c.Period.Start[:10], c.Period.End[:10])
-	header := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "扣分", "积分", "最终得分", "变化", ""}
+	var extra []string
+	for _, name := range []string{scoring.RateAcceptance, scoring.RateClosure, scoring.RateReturn, scoring.RateRepeat} {
+		if p.Uses(name) {
+			extra = append(extra, name)
+		}
+	}
+	items := p.HasItems()
+	adjusted := p.AdjustMin != nil || p.AdjustMax != nil
+	for _, s := range c.Units {
+		adjusted = adjusted || len(s.Adjustments) > 0
+	}
+	header := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率"}
+	for _, name := range extra {
+		header = append(header, exports.RateLabel(name))
+	}
+	header = append(header, "扣分")
+	if items {
+		header = append(header, "加分项")
+	}
+	header = append(header, "积分")
+	if adjusted {
+		header = append(header, "加减分")
+	}
+	header = append(header, "最终得分", "变化", "")
+	ranked := map[string]int{}
+	for _, s := range c.Units {
+		if s.Ranked {
+			ranked[s.Group]++
+		}
+	}
 	group := ""
 	var rows [][]string
 	flush := func() {
@@ -135,21 +166,52 @@ func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
 		if s.UnrankedReason != nil {
 			note = *s.UnrankedReason
 		}
-		switch s.Mark {
-		case "top":
-			note = "红榜"
-		case "bottom":
-			note = "末位"
+		if exports.MarksShown(p, ranked[s.Group]) { // marks only in groups larger than top + bottom
+			switch s.Mark {
+			case "top":
+				note = "红榜"
+			case "bottom":
+				note = "末位"
+			}
 		}
 		ded := 0.0
 		for _, d := range s.Deductions {
 			ded += d.Points
 		}
-		rows = append(rows, []string{rank, s.Code + " " + s.Name, fmt.Sprint(s.Counts.Assignments), trimNum(s.Counts.Callbacks),
-			pct(s.Rates.Response), pct(s.Rates.Resolution), pct(s.Rates.Satisfaction), pct(s.Rates.OnTime),
-			num(&ded, p.Round), num(&s.Points.Total, 2), num(s.Final, p.Round), trend(s.Trend), note})
+		row := []string{rank, s.Code + " " + s.Name, fmt.Sprint(s.Counts.Assignments), trimNum(s.Counts.Callbacks),
+			pct(s.Rates.Response), pct(s.Rates.Resolution), pct(s.Rates.Satisfaction), pct(s.Rates.OnTime)}
+		for _, name := range extra {
+			r, _ := s.Rates.ByName(name)
+			row = append(row, pct(*r))
+		}
+		row = append(row, num(&ded, p.Round))
+		if items {
+			row = append(row, itemSum(s.Items))
+		}
+		row = append(row, num(&s.Points.Total, 2))
+		if adjusted {
+			adj := make([]scoring.Adjustment, len(s.Adjustments))
+			for i, a := range s.Adjustments {
+				adj[i].Points = a.Points
+			}
+			sum := p.AdjustmentSum(adj)
+			row = append(row, num(&sum, 2))
+		}
+		rows = append(rows, append(row, num(s.Final, p.Round), trend(s.Trend), note))
 	}
 	flush()
+}
+
+// itemSum is the sum of a unit's item points, or — when an item's rate is undefined.
+func itemSum(items []scoring.ItemPoints) string {
+	sum := 0.0
+	for _, it := range items {
+		if it.Points == nil {
+			return "—"
+		}
+		sum += *it.Points
+	}
+	return num(&sum, 2)
 }
 
 func trimNum(v float64) string {
