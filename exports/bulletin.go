@@ -110,7 +110,9 @@ func hasWeights(sc *scoring.Scheme) bool {
 }
 
 // pointsCount reports whether ticket points change the final score under a group's scheme.
-func pointsCount(p *scoring.Policy, sc *scoring.Scheme) bool { return sc.PointsFactor != 0 && len(p.Rules) > 0 }
+func pointsCount(p *scoring.Policy, sc *scoring.Scheme) bool {
+	return sc.PointsFactor != 0 && len(p.Rules) > 0
+}
 
 // anyPointsCount reports whether ticket points change the final score of some group.
 func anyPointsCount(p *scoring.Policy) bool {
