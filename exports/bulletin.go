@@ -150,7 +150,7 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	summary := summaryRows(&b)
 	unranked := unrankedRows(&b)
 	adjust := adjustRows(&b)
-	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups, len(summary) > 0, len(adjust) > 0, len(unranked) > 0)); err != nil {
+	if err := bk.notes(SheetNotes, docTitle, wrapNotes(bulletinNotes(&b, groups, len(summary) > 0, len(adjust) > 0, len(unranked) > 0))); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetNotes, err)
 	}
 	short := "第" + strconv.Itoa(b.Edition) + "版"
@@ -169,8 +169,13 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 		}
 	}
 	if len(c.Units) > 0 {
-		if err := bk.table(SheetRates, docTitle+"　指标明细", rateColumns(p), rateRows(&b), nil); err != nil {
+		if err := bk.table(SheetRates, docTitle+"　指标明细", rateColumns(p, classicRates), rateRows(&b, classicRates), nil); err != nil {
 			return fmt.Errorf("bulletin %s: %w", SheetRates, err)
+		}
+		if second := SecondEditionRates(p); len(second) > 0 {
+			if err := bk.table(SheetRates2, docTitle+"　新增指标明细", secondColumns(p, second), secondRows(&b, second), nil); err != nil {
+				return fmt.Errorf("bulletin %s: %w", SheetRates2, err)
+			}
 		}
 	}
 	if len(summary) > 0 {
@@ -200,7 +205,7 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 func rankedGroups(b *Bulletin) []groupSheet {
 	c := &b.Card
 	names, sheets := groupSheets(len(c.Units), func(i int) string { return c.Units[i].Group },
-		SheetNotes, SheetRates, SheetSummary, SheetAdjust, SheetUnranked)
+		SheetNotes, SheetRates, SheetRates2, SheetSummary, SheetAdjust, SheetUnranked)
 	var out []groupSheet
 	adjusts := adjustmentsCount(b)
 	used := map[string]bool{}
@@ -364,9 +369,9 @@ func score(x *float64, round int) cell {
 
 // rateColumns are the headers of 指标明细: each rate's fraction, value and 环比, and its raw value
 // (原始) beside it when the policy shows raw rates.
-func rateColumns(p *scoring.Policy) []column {
+func rateColumns(p *scoring.Policy, rates []string) []column {
 	cols := []column{{"分组", kCenter}, {"单位", kText}}
-	for _, r := range detailRates(p) {
+	for _, r := range rates {
 		l := RateLabel(r)
 		cols = append(cols, column{l + "（分子/分母）", kCenter}, column{l, kPct}, column{"环比", kCenter})
 		if _, ok := rawRate(&scoring.Scorecard{}, r); ok && p.ShowRaw {
@@ -378,7 +383,7 @@ func rateColumns(p *scoring.Policy) []column {
 
 // rateRows lists every unit's rates with their weighted numerators and denominators and the change
 // in percentage points against the previous period.
-func rateRows(b *Bulletin) [][]cell {
+func rateRows(b *Bulletin, rates []string) [][]cell {
 	c := &b.Card
 	var rows [][]cell
 	for i := range c.Units {
@@ -388,7 +393,7 @@ func rateRows(b *Bulletin) [][]cell {
 			prev = b.Previous.Unit(s.Code)
 		}
 		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Name, kText}}
-		for _, name := range detailRates(b.Policy) {
+		for _, name := range rates {
 			r, _ := s.Rates.ByName(name)
 			frac := Dash
 			if r.Den != 0 {
@@ -726,7 +731,18 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名，%d个单位；图表见“%s”", GroupLabel(g.group), len(g.units),
 			GroupLabel(g.group)+SheetChartSuffix)})
 	}
-	lines = append(lines, [2]any{SheetRates, "各单位各项指标的分子、分母及环比（百分点）"})
+	if p.ShowRaw {
+		lines = append(lines, [2]any{SheetRates, "各单位响应率、解决率、满意率、按时办结率的分子、分母、环比（百分点）及原始值"})
+	} else {
+		lines = append(lines, [2]any{SheetRates, "各单位各项指标的分子、分母及环比（百分点）"})
+	}
+	if second := SecondEditionRates(p); len(second) > 0 {
+		names := make([]string, len(second))
+		for i, r := range second {
+			names[i] = RateLabel(r)
+		}
+		lines = append(lines, [2]any{SheetRates2, "各单位" + strings.Join(names, "、") + "的分子、分母、环比（百分点），及退单、重复诉求、超期未办结件数"})
+	}
 	if summary {
 		lines = append(lines, [2]any{SheetSummary, "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"})
 	} else {

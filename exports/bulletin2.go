@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -239,10 +240,26 @@ func adjustRows(b *Bulletin) [][]cell {
 	return rows
 }
 
-// detailRates are the rates 指标明细 shows: the four of SPEC §5, then the second-edition rates p uses.
-func detailRates(p *scoring.Policy) []string {
-	return append([]string{scoring.RateResponse, scoring.RateResolution, scoring.RateSatisfaction, scoring.RateOnTime},
-		SecondEditionRates(p)...)
+// SheetRates2 is the bulletin sheet of the second-edition rates the policy uses, with the counts behind them.
+const SheetRates2 = "新增指标明细"
+
+// classicRates are the rates 指标明细 shows: the four of SPEC §5.
+var classicRates = []string{scoring.RateResponse, scoring.RateResolution, scoring.RateSatisfaction, scoring.RateOnTime}
+
+// secondColumns are the headers of 新增指标明细: each rate as on 指标明细, then the weighted counts of
+// approved returns, merged repeats and overdue-open tickets.
+func secondColumns(p *scoring.Policy, rates []string) []column {
+	return append(rateColumns(p, rates), column{"退单通过（件）", kNum}, column{"重复诉求并单（件）", kNum}, column{"超期未办结（件）", kNum})
+}
+
+// secondRows lists every unit's second-edition rates and counts.
+func secondRows(b *Bulletin, rates []string) [][]cell {
+	rows := rateRows(b, rates)
+	for i := range rows {
+		n := &b.Card.Units[i].Counts
+		rows[i] = append(rows[i], cell{n.Returned, kNum}, cell{n.Duplicates, kNum}, cell{n.OverdueOpen, kNum})
+	}
+	return rows
 }
 
 // rawRate returns a unit's raw rate by name; false for a rate without a raw value.
@@ -258,4 +275,52 @@ func rawRate(s *scoring.Scorecard, name string) (scoring.Rate, bool) {
 		return s.RawRates.OnTime, true
 	}
 	return scoring.Rate{}, false
+}
+
+// notesWidth is the most characters a 说明 line holds on its printed page.
+const notesWidth = 46
+
+// wrapNotes breaks each text of a notes sheet longer than notesWidth characters after a ；or ，
+// into lines of at most that width, continued under an empty label, so that nothing runs off the page.
+func wrapNotes(lines [][2]any) [][2]any {
+	out := make([][2]any, 0, len(lines))
+	for _, l := range lines {
+		s, ok := l[1].(string)
+		if !ok || utf8.RuneCountInString(s) <= notesWidth {
+			out = append(out, l)
+			continue
+		}
+		label := l[0]
+		for _, chunk := range wrapText(s, notesWidth) {
+			out = append(out, [2]any{label, chunk})
+			label = ""
+		}
+	}
+	return out
+}
+
+// wrapText splits s after ；(else ，, else anywhere) into pieces of at most width characters.
+func wrapText(s string, width int) []string {
+	var out []string
+	rs := []rune(s)
+	for len(rs) > width {
+		cut := -1
+		for _, sep := range []rune{'；', '，', '、'} {
+			for i := width - 1; i > width/3; i-- {
+				if rs[i] == sep {
+					cut = i + 1
+					break
+				}
+			}
+			if cut > 0 {
+				break
+			}
+		}
+		if cut < 0 {
+			cut = width
+		}
+		out = append(out, string(rs[:cut]))
+		rs = rs[cut:]
+	}
+	return append(out, string(rs))
 }
