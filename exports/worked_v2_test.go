@@ -28,6 +28,12 @@ type workedV2 struct {
 // scores 2025-10 under policy (policy-a or policy-b).
 func loadWorkedV2(t testing.TB, policy string) *workedV2 {
 	t.Helper()
+	return loadWorkedV2With(t, filepath.Join(fixturetest.NeedV2(t), policy+".yaml"))
+}
+
+// loadWorkedV2With is loadWorkedV2 under the policy file at path, with extra adjustments after the file's.
+func loadWorkedV2With(t testing.TB, path string, extra ...scoring.Adjustment) *workedV2 {
+	t.Helper()
 	dir := fixturetest.NeedV2(t)
 	read := func(name string) *os.File {
 		f, err := os.Open(filepath.Join(dir, name))
@@ -37,7 +43,7 @@ func loadWorkedV2(t testing.TB, policy string) *workedV2 {
 		t.Cleanup(func() { f.Close() })
 		return f
 	}
-	p, err := fixtures.LoadPolicy(filepath.Join(dir, policy+".yaml"))
+	p, err := fixtures.LoadPolicy(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +74,7 @@ func loadWorkedV2(t testing.TB, policy string) *workedV2 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.book.AddAdjustments(adjs); err != nil {
+	if err := w.book.AddAdjustments(append(adjs, extra...)); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -404,5 +410,80 @@ func TestWorkedV2NotesDescribeTheSecondEditionRulesInChinese(t *testing.T) {
 		if m[label] != want {
 			t.Errorf("说明 %s = %q, want %s", label, m[label], want)
 		}
+	}
+}
+
+func TestAnnualPointsTotalShowsPointsMoneyAndDisqualification(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join(fixturetest.NeedV2(t), "policy-a.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Replace(string(src), "annual: {mode: mean_of_periods,", "annual: {mode: points_total, money_per_point: 300,", 1)
+	if text == string(src) {
+		t.Fatal("policy-a.yaml has no annual line to change")
+	}
+	path := filepath.Join(t.TempDir(), "points.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// S05 gets a deduction that makes its year negative: 3 points − 5 (the sum clamped to −5).
+	w := loadWorkedV2With(t, path, scoring.Adjustment{Unit: "S05", Period: "2025-10", Label: "质量抽检", Points: -8, Reason: "抽检"})
+	a := w.book.Annual("2025")
+	var buf bytes.Buffer
+	if err := WriteAnnual(&buf, a, w.policy); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, buf.Bytes())
+	// The year is October alone (the book scores one period): points total plus clamped adjustments.
+	want := map[string]float64{}
+	for _, u := range expectedV2(t, "policy-a") {
+		adj := 0.0
+		for _, x := range u.adjustments {
+			adj += x.points
+		}
+		if u.code == "S05" {
+			adj -= 8
+		}
+		want[u.code] = u.total + math.Max(-5, math.Min(3, adj))
+	}
+	names := map[string]string{}
+	for _, u := range expectedV2(t, "policy-a") {
+		names[u.name] = u.code
+	}
+	seen := 0
+	for _, sheet := range []string{"街乡镇", "区级部门", "公共服务企业"} {
+		head, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(head[1], ","); got != "排名,单位,年度积分,金额（元）,等级,备注" {
+			t.Errorf("%s columns = %s", sheet, got)
+		}
+		for _, r := range table(t, f, sheet) {
+			code := names[r["单位"]]
+			pts, ok := want[code]
+			if !ok {
+				t.Fatalf("%s shows %q", sheet, r["单位"])
+			}
+			seen++
+			sameNumber(t, sheet+" "+code+" 年度积分", r["年度积分"], f64(round2(pts)))
+			sameNumber(t, sheet+" "+code+" 金额", r["金额（元）"], f64(round2(pts*300)))
+			wantNote := ""
+			if pts < 0 {
+				wantNote = "取消评优资格"
+			}
+			if r["备注"] != wantNote {
+				t.Errorf("%s %s 备注 = %q, want %q", sheet, code, r["备注"], wantNote)
+			}
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("sheets show %d units, want %d", seen, len(want))
+	}
+	if want["S05"] >= 0 {
+		t.Fatal("the test needs a negative year")
+	}
+	if m := labels(t, f, SheetNotes); !strings.Contains(m["金额"], "300元") || m["取消评优资格"] == "" {
+		t.Errorf("说明 = %v, want the amount per point and 取消评优资格", m)
 	}
 }
