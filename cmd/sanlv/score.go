@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"sanlv/exports"
 	"sanlv/scoring"
 )
 
@@ -113,7 +114,13 @@ func trend(t *scoring.Trend) string {
 // writeTable prints a readable ranking per group.
 func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
 	fmt.Fprintf(w, "%s %s  %s — %s\n", c.Policy.Name, c.Policy.Version, c.Period.Start[:10], c.Period.End[:10])
-	header := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "扣分", "积分", "最终得分", "变化", ""}
+	rates := append([]string{scoring.RateResponse, scoring.RateResolution, scoring.RateSatisfaction, scoring.RateOnTime},
+		exports.SecondEditionRates(p)...)
+	header := []string{"排名", "单位", "工单量", "有效回访"}
+	for _, r := range rates {
+		header = append(header, exports.RateLabel(r))
+	}
+	header = append(header, "扣分", "积分", "最终得分", "变化", "")
 	group := ""
 	var rows [][]string
 	flush := func() {
@@ -145,9 +152,12 @@ func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
 		for _, d := range s.Deductions {
 			ded += d.Points
 		}
-		rows = append(rows, []string{rank, s.Code + " " + s.Name, fmt.Sprint(s.Counts.Assignments), trimNum(s.Counts.Callbacks),
-			pct(s.Rates.Response), pct(s.Rates.Resolution), pct(s.Rates.Satisfaction), pct(s.Rates.OnTime),
-			num(&ded, p.Round), num(&s.Points.Total, 2), num(s.Final, p.Round), trend(s.Trend), note})
+		row := []string{rank, s.Code + " " + s.Name, fmt.Sprint(s.Counts.Assignments), trimNum(s.Counts.Callbacks)}
+		for _, r := range rates {
+			v, _ := s.Rates.ByName(r)
+			row = append(row, pct(*v))
+		}
+		rows = append(rows, append(row, num(&ded, p.Round), num(&s.Points.Total, 2), num(s.Final, p.Round), trend(s.Trend), note))
 	}
 	flush()
 }
