@@ -505,16 +505,18 @@ func summaryRows(b *Bulletin) [][]cell {
 			row = append(row, cell{scoring.RoundHalfUp(d, p.Round), kScore})
 		}
 		t := per[s.Code]
+		counts := pointsCount(p, p.SchemeOf(s.Group))
 		for _, l := range labels {
 			var n, pts float64
 			if t != nil {
 				n, pts = t.n[l], t.pts[l]
 			}
-			if pointsCount(p, p.SchemeOf(s.Group)) {
-				total += pts * p.SchemeOf(s.Group).PointsFactor
-				any = any || n != 0
-			}
+			any = any || (counts && n != 0)
 			row = append(row, cell{n, kNum}, cell{scoring.RoundHalfUp(pts, p.Round), kScore})
+		}
+		// Ticket points count in the final as the points factor times their mean per assignment.
+		if counts && s.Points.PerAssignment != nil {
+			total += p.SchemeOf(s.Group).PointsFactor * *s.Points.PerAssignment
 		}
 		if !any {
 			continue
@@ -744,7 +746,11 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 		lines = append(lines, [2]any{SheetRates2, "各单位" + strings.Join(names, "、") + "的分子、分母、环比（百分点），及退单、重复诉求、超期未办结件数"})
 	}
 	if summary {
-		lines = append(lines, [2]any{SheetSummary, "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"})
+		text := "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"
+		if anyPointsCount(p) {
+			text += "；合计为达标基数扣分与积分系数×单件平均积分之和"
+		}
+		lines = append(lines, [2]any{SheetSummary, text})
 	} else {
 		lines = append(lines, [2]any{SheetSummary, "本办法无影响得分的扣分规则，不列扣分汇总；逐件积分见工单明细"})
 	}

@@ -103,6 +103,7 @@ type v2Unit struct {
 	rates, raw        map[string]*float64
 	final             *float64
 	deductions, total float64
+	perAssignment     *float64
 	items             []v2Item
 	adjustments       []v2Adjust
 }
@@ -142,6 +143,7 @@ func expectedV2(t testing.TB, policy string) []v2Unit {
 			u.deductions += d.(map[string]any)["points"].(float64)
 		}
 		u.total = m["points"].(map[string]any)["total"].(float64)
+		u.perAssignment = f(m["points"].(map[string]any)["per_assignment"])
 		for _, it := range m["items"].([]any) {
 			im := it.(map[string]any)
 			u.items = append(u.items, v2Item{im["label"].(string), im["rate"].(string), f(im["points"])})
@@ -205,17 +207,19 @@ func TestWorkedV2BulletinShowsTheSecondEditionColumns(t *testing.T) {
 		cols map[string][]string
 		// adjMin and adjMax are the policy's adjustment limits.
 		adjMin, adjMax float64
+		// factor is each group's points factor.
+		factor map[string]float64
 	}{
 		{"policy-a", map[string][]string{
 			"街乡镇": {"工单量", "有效回访", "响应率", "解决率", "原始解决率", "满意率", "按时办结率", "及时签收率", "办结率", "退单率", "重复诉求率",
 				"综合得分", "加分项", "加减分", "最终得分", "排名变化"},
 			"区级部门": {"工单量", "有效回访", "响应率", "解决率", "原始解决率", "满意率", "按时办结率", "及时签收率", "办结率", "退单率", "重复诉求率",
 				"综合得分", "扣分", "加分项", "积分", "加减分", "最终得分", "排名变化"},
-		}, -5, 3},
+		}, -5, 3, map[string]float64{"department": 5}},
 		{"policy-b", map[string][]string{
 			"街乡镇": {"工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率", "及时签收率", "办结率", "退单率", "重复诉求率",
 				"扣分", "积分", "加减分", "最终得分", "排名变化"},
-		}, math.Inf(-1), math.Inf(1)},
+		}, math.Inf(-1), math.Inf(1), map[string]float64{"street": 1, "department": 1, "enterprise": 1}},
 	} {
 		t.Run(tc.policy, func(t *testing.T) {
 			w := loadWorkedV2(t, tc.policy)
@@ -293,6 +297,23 @@ func TestWorkedV2BulletinShowsTheSecondEditionColumns(t *testing.T) {
 				t.Errorf("ranking sheets show %d units, want %d", seen, ranked)
 			}
 			checkAdjustSheet(t, f, want, tc.adjMin, tc.adjMax)
+			// 扣分汇总's 合计 is what the deductions and the ticket points change in the final.
+			summary := table(t, f, SheetSummary)
+			if len(summary) == 0 {
+				t.Fatalf("%s is empty", SheetSummary)
+			}
+			for _, r := range summary {
+				for _, u := range want {
+					if u.code != r["单位编码"] {
+						continue
+					}
+					w := -u.deductions
+					if u.perAssignment != nil {
+						w += tc.factor[u.group] * *u.perAssignment
+					}
+					sameNumber(t, SheetSummary+" "+u.code+" 合计", r["合计"], f64(round2(w)))
+				}
+			}
 			checkSecondRates(t, f, want)
 		})
 	}
