@@ -553,6 +553,7 @@ func (n *writer) next() {
 	}
 	var order []rule
 	short := map[rule]int{}
+	in := map[rule][]string{} // the groups whose rules have the baseline
 	for i := range c.Units {
 		s := &c.Units[i]
 		for _, th := range n.p.SchemeOf(s.Group).Thresholds {
@@ -560,6 +561,9 @@ func (n *writer) next() {
 			if _, ok := short[key]; !ok {
 				order = append(order, key)
 				short[key] = 0
+			}
+			if !slices.Contains(in[key], s.Group) {
+				in[key] = append(in[key], s.Group)
 			}
 			if r, _ := s.Rates.ByName(th.Rate); r.Value != nil && s.Ranked &&
 				((!th.AtMost && *r.Value < th.Baseline) || (th.AtMost && *r.Value > th.Baseline)) {
@@ -573,7 +577,15 @@ func (n *writer) next() {
 			if th.atMost {
 				word = "超过"
 			}
-			items = append(items, fmt.Sprintf("%s%s基数%s的%d个单位要针对该项指标制定提升措施。", exports.RateLabel(th.rate), word, pct(th.baseline), k))
+			who := ""
+			if len(in[th]) < len(groups(c)) {
+				labels := make([]string, len(in[th]))
+				for i, g := range in[th] {
+					labels[i] = exports.GroupLabel(g)
+				}
+				who = strings.Join(labels, "、") + "中"
+			}
+			items = append(items, fmt.Sprintf("%s%s%s基数%s的%d个单位要针对该项指标制定提升措施。", who, exports.RateLabel(th.rate), word, pct(th.baseline), k))
 		}
 	}
 	items = append(items, n.cfg.Requirements...)

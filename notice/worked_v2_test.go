@@ -170,6 +170,18 @@ func TestWorkedV2NoticeNamesUnitsOffEachGroupsBaselines(t *testing.T) {
 			if !strings.Contains(text, basics) {
 				t.Errorf("基本情况 lacks %q", basics)
 			}
+			if tc.policy == "policy-a" {
+				// Only departments have baselines: 下一步要求 says so.
+				n := 0
+				for _, u := range want {
+					if v := u.rates["return"]; u.group == "department" && u.ranked && v != nil && *v > 0.02 {
+						n++
+					}
+				}
+				if w := fmt.Sprintf("区级部门中退单率超过基数2.00%%的%d个单位", n); !strings.Contains(text, w) {
+					t.Errorf("下一步要求 lacks %q", w)
+				}
+			}
 			for k, group := range []string{"street", "department"} {
 				sec := section(t, text, "（"+[]string{"一", "二"}[k]+"）"+exports.GroupLabel(group))
 				rules := tc.baselines[group]
