@@ -678,7 +678,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 	}
 	var n, ranked, assignments, excluded int64
 	var eligible, callbacks float64
-	var returned, duplicates, overdue float64
+	var returned, duplicates, repeats, overdue float64
 	names := scoring.RateNames()
 	classic := append(names[:6:6], SecondEditionRates(p)...) // the six rates of SPEC §5, then the second edition's used
 	nums, dens := make([]float64, len(classic)), make([]float64, len(classic))
@@ -694,6 +694,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 		callbacks += s.Counts.Callbacks
 		returned += s.Counts.Returned
 		duplicates += s.Counts.Duplicates
+		repeats += s.Rates.Repeat.Num
 		overdue += s.Counts.OverdueOpen
 		for k, name := range classic {
 			r, _ := s.Rates.ByName(name)
@@ -707,8 +708,12 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 	if p.Uses(scoring.RateReturn) || returned != 0 {
 		lines = append(lines, [2]any{"退单通过", returned})
 	}
-	if p.Duplicates != nil || duplicates != 0 {
-		lines = append(lines, [2]any{"重复诉求并单", duplicates})
+	if p.Duplicates == nil || p.Duplicates.Merge {
+		if p.Duplicates != nil || duplicates != 0 {
+			lines = append(lines, [2]any{"重复诉求并单", duplicates})
+		}
+	} else {
+		lines = append(lines, [2]any{"重复诉求（仍纳入考核）", repeats})
 	}
 	if p.CountOpenOverdue {
 		lines = append(lines, [2]any{"超期未办结", overdue})
@@ -722,7 +727,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 		lines = append(lines, [2]any{RateLabel(name), v})
 	}
 	lines = append(lines, [2]any{"计分方法", nil})
-	lines = append(lines, method(p)...)
+	lines = append(lines, method(p, adjustmentsCount(b))...)
 	if b.FirstRanking() {
 		lines = append(lines, [2]any{"排名变化", "本期为首次排名（上期无单位参加排名），记为—"})
 	} else {
@@ -768,10 +773,11 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 
 // method describes how the policy scores and ranks, in Chinese; only the terms that change a score.
 // A group with its own rules (分类考核) gets its own lines, headed by the group's name.
-func method(p *scoring.Policy) [][2]any {
-	lines := schemeLines(p, &p.Scheme, "")
+// adjusts says whether adjustments count (adjustmentsCount).
+func method(p *scoring.Policy, adjusts bool) [][2]any {
+	lines := schemeLines(p, &p.Scheme, "", adjusts)
 	for _, g := range schemes(p)[1:] {
-		lines = append(lines, schemeLines(p, g.s, GroupLabel(g.group))...)
+		lines = append(lines, schemeLines(p, g.s, GroupLabel(g.group), adjusts)...)
 	}
 	lines = append(lines, secondEditionLines(p)...)
 	ties := make([]string, len(p.TieBreakers))
@@ -792,7 +798,7 @@ func method(p *scoring.Policy) [][2]any {
 
 // schemeLines describes one set of rules: the policy's own (group "") or a group's (分类考核), whose
 // labels start with the group's name.
-func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string) [][2]any {
+func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string, adjusts bool) [][2]any {
 	var lines [][2]any
 	if group != "" {
 		lines = append(lines, [2]any{group + "分类考核", group + "单位适用以下权重、基数、加分项和最终得分规则，其余规则同上"})
@@ -848,7 +854,7 @@ func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string) [][2]any {
 	if pointsCount(p, sc) {
 		formula += fmt.Sprintf("＋%s×单件平均积分", num(sc.PointsFactor))
 	}
-	if p.AdjustMin != nil || p.AdjustMax != nil {
+	if adjusts {
 		formula += "＋加减分"
 	}
 	formula = strings.TrimPrefix(formula, "＋")
