@@ -636,7 +636,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Color: "000000", Size: 14, Bold: true}}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: dark},
-		YAxis:     excelize.ChartAxis{Minimum: ptr(axisFloor(lowest, p.Min)), Maximum: ptr(p.Max), MajorGridLines: true, Font: dark},
+		YAxis:     excelize.ChartAxis{Minimum: ptr(axisFloor(lowest, p.SchemeOf(g.group).Min)), Maximum: ptr(p.SchemeOf(g.group).Max), MajorGridLines: true, Font: dark},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
 		Dimension: excelize.ChartDimension{Width: 680, Height: height},
 		Format:    excelize.GraphicOptions{AltText: title},
