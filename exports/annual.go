@@ -47,7 +47,7 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 		for _, r := range ScoringRates(p) {
 			cols = append(cols, column{RateLabel(r), kPct})
 		}
-		if len(p.Thresholds) > 0 {
+		if anyThresholds(p) {
 			cols = append(cols, column{"扣分", kScore})
 		}
 	} else if !points {
@@ -87,14 +87,20 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 	return bk.finish(w, title, time.Time{})
 }
 
-// ScoringRates are the rates that drive a policy's score: the weighted ones and those with a baseline,
-// in canonical order.
+// ScoringRates are the rates that drive a policy's score: the weighted ones, those with a baseline and
+// those with an item, under the policy's own rules or a group's, in canonical order.
 func ScoringRates(p *scoring.Policy) []string {
 	var out []string
 	for i, name := range scoring.RateNames() {
-		use := p.Weights[i] != 0
-		for _, t := range p.Thresholds {
-			use = use || t.Rate == name
+		use := false
+		for _, sc := range schemes(p) {
+			use = use || sc.s.Weights[i] != 0
+			for _, t := range sc.s.Thresholds {
+				use = use || t.Rate == name
+			}
+			for _, it := range sc.s.Items {
+				use = use || it.Rate == name
+			}
 		}
 		if use {
 			out = append(out, name)
@@ -137,7 +143,7 @@ func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, mode string, periods in
 				v, _ := s.Rates.ByName(r)
 				row = append(row, rate(*v))
 			}
-			if len(p.Thresholds) > 0 {
+			if anyThresholds(p) {
 				row = append(row, score(ptr(deducted(s)), round))
 			}
 		} else {
@@ -145,7 +151,7 @@ func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, mode string, periods in
 			for range rates {
 				row = append(row, cell{Dash, kPct})
 			}
-			if len(p.Thresholds) > 0 {
+			if anyThresholds(p) {
 				row = append(row, cell{Dash, kScore})
 			}
 		}
@@ -270,4 +276,14 @@ func groupSheets(n int, group func(i int) string, reserved ...string) (groups, s
 		}
 	}
 	return groups, sheets
+}
+
+// anyThresholds reports whether the policy's own rules or a group's have baselines.
+func anyThresholds(p *scoring.Policy) bool {
+	for _, sc := range schemes(p) {
+		if len(sc.s.Thresholds) > 0 {
+			return true
+		}
+	}
+	return false
 }
