@@ -74,11 +74,11 @@ type groupSheet struct {
 // count in the final score (each by the group's own rules), 加减分 when adjustments count.
 func RankingColumns(p *scoring.Policy, group string, adjustments bool) []string {
 	sc := p.SchemeOf(group)
-	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", "响应率", "解决率"}
+	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", RateLabel(scoring.RateResponse), RateLabel(scoring.RateResolution)}
 	if p.ShowRaw {
 		cols = append(cols, RawRateLabel(scoring.RateResolution))
 	}
-	cols = append(cols, "满意率", "按时办结率")
+	cols = append(cols, RateLabel(scoring.RateSatisfaction), RateLabel(scoring.RateOnTime))
 	for _, r := range SecondEditionRates(p) {
 		cols = append(cols, RateLabel(r))
 	}
@@ -759,10 +759,9 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 	} else {
 		lines = append(lines, [2]any{SheetSummary, "本办法无影响得分的扣分规则，不列扣分汇总；逐件积分见工单明细"})
 	}
-	switch {
-	case adjust:
+	if adjust {
 		lines = append(lines, [2]any{SheetAdjust, "各单位逐项加分项得分和加减分（含原因），及计入最终得分的加减分合计"})
-	case b.Policy.HasItems() || adjustmentsCount(b):
+	} else {
 		lines = append(lines, [2]any{SheetAdjust, "本期无加分项和加减分，不列加减分明细"})
 	}
 	if unranked {

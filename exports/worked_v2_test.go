@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,11 +29,12 @@ type workedV2 struct {
 // scores 2025-10 under policy (policy-a or policy-b).
 func loadWorkedV2(t testing.TB, policy string) *workedV2 {
 	t.Helper()
-	return loadWorkedV2With(t, filepath.Join(fixturetest.NeedV2(t), policy+".yaml"))
+	return loadWorkedV2With(t, filepath.Join(fixturetest.NeedV2(t), policy+".yaml"), true)
 }
 
-// loadWorkedV2With is loadWorkedV2 under the policy file at path, with extra adjustments after the file's.
-func loadWorkedV2With(t testing.TB, path string, extra ...scoring.Adjustment) *workedV2 {
+// loadWorkedV2With is loadWorkedV2 under the policy file at path, with the adjustments file's when
+// withFile, then extra adjustments.
+func loadWorkedV2With(t testing.TB, path string, withFile bool, extra ...scoring.Adjustment) *workedV2 {
 	t.Helper()
 	dir := fixturetest.NeedV2(t)
 	read := func(name string) *os.File {
@@ -70,9 +72,11 @@ func loadWorkedV2With(t testing.TB, path string, extra ...scoring.Adjustment) *w
 	if err != nil || rep.Invalid > 0 {
 		t.Fatalf("tickets.csv: %v %+v", err, rep)
 	}
-	adjs, err := imports.ReadAdjustments(read("adjustments.csv"), "adjustments.csv")
-	if err != nil {
-		t.Fatal(err)
+	var adjs []scoring.Adjustment
+	if withFile {
+		if adjs, err = imports.ReadAdjustments(read("adjustments.csv"), "adjustments.csv"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := w.book.AddAdjustments(append(adjs, extra...)); err != nil {
 		t.Fatal(err)
@@ -448,7 +452,7 @@ func TestAnnualPointsTotalShowsPointsMoneyAndDisqualification(t *testing.T) {
 		t.Fatal(err)
 	}
 	// S05 gets a deduction that makes its year negative: 3 points − 5 (the sum clamped to −5).
-	w := loadWorkedV2With(t, path, scoring.Adjustment{Unit: "S05", Period: "2025-10", Label: "质量抽检", Points: -8, Reason: "抽检"})
+	w := loadWorkedV2With(t, path, true, scoring.Adjustment{Unit: "S05", Period: "2025-10", Label: "质量抽检", Points: -8, Reason: "抽检"})
 	a := w.book.Annual("2025")
 	var buf bytes.Buffer
 	if err := WriteAnnual(&buf, a, w.policy); err != nil {
@@ -506,5 +510,24 @@ func TestAnnualPointsTotalShowsPointsMoneyAndDisqualification(t *testing.T) {
 	}
 	if m := labels(t, f, SheetNotes); !strings.Contains(m["金额"], "300元") || m["取消评优资格"] == "" {
 		t.Errorf("说明 = %v, want the amount per point and 取消评优资格", m)
+	}
+}
+
+func TestWorkedV2BulletinWithoutItemsOrAdjustmentsLeavesThemOut(t *testing.T) {
+	w := loadWorkedV2With(t, filepath.Join(fixturetest.NeedV2(t), "policy-b.yaml"), false)
+	_, data := w.bulletin(t)
+	f := open(t, data)
+	if slices.Contains(f.GetSheetList(), SheetAdjust) {
+		t.Errorf("sheets = %v: a %s sheet with nothing to list", f.GetSheetList(), SheetAdjust)
+	}
+	head, err := f.GetRows("街乡镇")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Contains(head[1], "加减分") || slices.Contains(head[1], "加分项") {
+		t.Errorf("columns = %v: 加减分 or 加分项 without adjustments, limits or items", head[1])
+	}
+	if m := labels(t, f, SheetNotes); m[SheetAdjust] != "本期无加分项和加减分，不列加减分明细" {
+		t.Errorf("说明 %s = %q", SheetAdjust, m[SheetAdjust])
 	}
 }
