@@ -152,6 +152,9 @@ func TestWorkedV2NoticeNamesUnitsOffEachGroupsBaselines(t *testing.T) {
 				t.Fatal(err)
 			}
 			text := documentText(t, buf.Bytes())
+			if strings.ContainsAny(text, "(),:;") {
+				t.Errorf("通报 has ASCII punctuation in %q", text)
+			}
 			want := expectedUnits(t, tc.policy)
 			var returned, second, overdue float64
 			for _, u := range want {
