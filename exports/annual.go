@@ -36,7 +36,7 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 		return err
 	}
 	title := AnnualTitle(a.Year)
-	pooled := a.Mode == "pooled"
+	pooled, points := a.Mode == "pooled", a.Mode == "points_total"
 	groups, sheets := groupSheets(len(a.Units), func(i int) string { return a.Units[i].Group }, SheetNotes)
 	if err := bk.notes(SheetNotes, title, annualNotes(&a, p, groups, sheets, editions)); err != nil {
 		return fmt.Errorf("annual %s: %w", SheetNotes, err)
@@ -47,10 +47,10 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 		for _, r := range ScoringRates(p) {
 			cols = append(cols, column{RateLabel(r), kPct})
 		}
-		if len(p.Thresholds) > 0 {
+		if anyThresholds(p) {
 			cols = append(cols, column{"扣分", kScore})
 		}
-	} else {
+	} else if !points {
 		for i, per := range a.Periods {
 			h := monthLabel(per.ID)
 			if editions != nil && i < len(editions) && editions[i] == 0 {
@@ -60,12 +60,20 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 		}
 		cols = append(cols, column{"计分月数", kInt})
 	}
-	cols = append(cols, column{"年度得分", kScore}, column{"等级", kCenter}, column{"备注", kCenter})
+	if points {
+		cols = append(cols, column{"年度积分", kScore})
+		if p.MoneyPerPoint != 0 {
+			cols = append(cols, column{"金额（元）", kDigits + 2})
+		}
+	} else {
+		cols = append(cols, column{"年度得分", kScore})
+	}
+	cols = append(cols, column{"等级", kCenter}, column{"备注", kCenter})
 	for gi, g := range groups {
 		var rows [][]cell
 		for i := range a.Units {
 			if u := &a.Units[i]; u.Group == g {
-				rows = append(rows, annualRow(u, p, pooled, len(a.Periods)))
+				rows = append(rows, annualRow(u, p, a.Mode, len(a.Periods)))
 			}
 		}
 		if err := bk.table(sheets[gi], title+"　"+GroupLabel(g), cols, rows, nil); err != nil {
@@ -79,14 +87,20 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 	return bk.finish(w, title, time.Time{})
 }
 
-// ScoringRates are the rates that drive a policy's score: the weighted ones and those with a baseline,
-// in canonical order.
+// ScoringRates are the rates that drive a policy's score: the weighted ones, those with a baseline and
+// those with an item, under the policy's own rules or a group's, in canonical order.
 func ScoringRates(p *scoring.Policy) []string {
 	var out []string
 	for i, name := range scoring.RateNames() {
-		use := p.Weights[i] != 0
-		for _, t := range p.Thresholds {
-			use = use || t.Rate == name
+		use := false
+		for _, sc := range schemes(p) {
+			use = use || sc.s.Weights[i] != 0
+			for _, t := range sc.s.Thresholds {
+				use = use || t.Rate == name
+			}
+			for _, it := range sc.s.Items {
+				use = use || it.Rate == name
+			}
 		}
 		if use {
 			out = append(out, name)
@@ -95,10 +109,33 @@ func ScoringRates(p *scoring.Policy) []string {
 	return out
 }
 
-func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, pooled bool, periods int) []cell {
+// annualRow is a unit's row of its group's sheet under the annual mode: mean_of_periods, pooled or
+// points_total (积分制: annual points, the amount when the policy sets money_per_point, 取消评优资格 for a
+// negative total).
+func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, mode string, periods int) []cell {
 	round := p.Round
 	row := []cell{rank(u.Rank), {u.Name, kText}}
-	if pooled {
+	if mode == "points_total" {
+		row = append(row, score(u.Score, round))
+		if p.MoneyPerPoint != 0 {
+			m := cell{Dash, kDigits + 2}
+			if u.Money != nil {
+				m.v = scoring.RoundHalfUp(*u.Money, 2)
+			}
+			row = append(row, m)
+		}
+		grade, why := Dash, ""
+		if u.Grade != nil {
+			grade = *u.Grade
+		}
+		if u.Disqualified {
+			why = "取消评优资格"
+		} else if u.UnrankedReason != nil {
+			why = *u.UnrankedReason
+		}
+		return append(row, cell{grade, kCenter}, cell{why, kCenter})
+	}
+	if mode == "pooled" {
 		rates := ScoringRates(p)
 		if s := u.Card; s != nil {
 			row = append(row, cell{s.Counts.Assignments, kInt}, cell{s.Counts.Callbacks, kNum})
@@ -106,7 +143,7 @@ func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, pooled bool, periods in
 				v, _ := s.Rates.ByName(r)
 				row = append(row, rate(*v))
 			}
-			if len(p.Thresholds) > 0 {
+			if anyThresholds(p) {
 				row = append(row, score(ptr(deducted(s)), round))
 			}
 		} else {
@@ -114,7 +151,7 @@ func annualRow(u *scoring.AnnualUnit, p *scoring.Policy, pooled bool, periods in
 			for range rates {
 				row = append(row, cell{Dash, kPct})
 			}
-			if len(p.Thresholds) > 0 {
+			if anyThresholds(p) {
 				row = append(row, cell{Dash, kScore})
 			}
 		}
@@ -158,6 +195,9 @@ func monthLabel(id string) string {
 
 func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string, editions []int) [][2]any {
 	mode := "各考核期最终得分的平均，仅计参加排名的考核期"
+	if a.Mode == "points_total" {
+		mode = "积分制：全年各考核期工单积分合计，加上各期计入的加减分"
+	}
 	if a.Mode == "pooled" {
 		var rs []string
 		for _, r := range ScoringRates(p) {
@@ -172,7 +212,15 @@ func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string, 
 	lines := [][2]any{{"年度", PeriodLabel(a.Year)}, {"考核办法", ZhPunct(a.Policy.Name)}, {"办法版本", a.Policy.Version},
 		{"年度得分", mode}, {"等级", strings.Join(bands, "；")},
 		{"排名", fmt.Sprintf("同组内按年度得分（四舍五入保留%d位小数）从高到低，得分相同并列", p.Round)}}
-	if a.Mode != "pooled" {
+	if a.Mode == "points_total" {
+		lines[3][0] = "年度积分"
+		lines[5][1] = fmt.Sprintf("同组内按年度积分（四舍五入保留%d位小数）从高到低，积分相同并列", p.Round)
+		if p.MoneyPerPoint != 0 {
+			lines = append(lines, [2]any{"金额", "年度积分×" + num(p.MoneyPerPoint) + "元，保留2位小数"})
+		}
+		lines = append(lines, [2]any{"取消评优资格", "年度积分为负数的单位取消评优资格"})
+	}
+	if a.Mode != "pooled" && a.Mode != "points_total" {
 		switch {
 		case editions == nil:
 			lines = append(lines, [2]any{"月度得分", "按所给数据计算"})
@@ -228,4 +276,14 @@ func groupSheets(n int, group func(i int) string, reserved ...string) (groups, s
 		}
 	}
 	return groups, sheets
+}
+
+// anyThresholds reports whether the policy's own rules or a group's have baselines.
+func anyThresholds(p *scoring.Policy) bool {
+	for _, sc := range schemes(p) {
+		if len(sc.s.Thresholds) > 0 {
+			return true
+		}
+	}
+	return false
 }

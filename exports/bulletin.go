@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -63,27 +64,44 @@ const (
 type groupSheet struct {
 	group, sheet string
 	units        []*scoring.Scorecard
-	marks        bool // 红榜 and 末位 are marked (MarksShown)
+	marks        bool     // 红榜 and 末位 are marked (MarksShown)
+	cols         []string // RankingColumns of the group
 }
 
-// RankingColumns are the headers of a ranking sheet under policy p, in order: 综合得分 only with
-// weighted rates, 扣分 only with baselines, 积分 only when ticket points count in the final score.
-func RankingColumns(p *scoring.Policy) []string {
-	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率"}
-	if hasWeights(p) {
+// RankingColumns are the headers of group's ranking sheet under policy p, in order: the second-edition
+// rates the policy uses after 按时办结率, 原始解决率 beside 解决率 when the policy shows raw rates, 综合得分
+// only with weighted rates, 扣分 only with baselines, 加分项 only with items, 积分 only when ticket points
+// count in the final score (each by the group's own rules), 加减分 when adjustments count.
+func RankingColumns(p *scoring.Policy, group string, adjustments bool) []string {
+	sc := p.SchemeOf(group)
+	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", RateLabel(scoring.RateResponse), RateLabel(scoring.RateResolution)}
+	if p.ShowRaw {
+		cols = append(cols, RawRateLabel(scoring.RateResolution))
+	}
+	cols = append(cols, RateLabel(scoring.RateSatisfaction), RateLabel(scoring.RateOnTime))
+	for _, r := range SecondEditionRates(p) {
+		cols = append(cols, RateLabel(r))
+	}
+	if hasWeights(sc) {
 		cols = append(cols, "综合得分")
 	}
-	if len(p.Thresholds) > 0 {
+	if len(sc.Thresholds) > 0 {
 		cols = append(cols, "扣分")
 	}
-	if pointsCount(p) {
+	if len(sc.Items) > 0 {
+		cols = append(cols, "加分项")
+	}
+	if pointsCount(p, sc) {
 		cols = append(cols, "积分")
+	}
+	if adjustments {
+		cols = append(cols, "加减分")
 	}
 	return append(cols, "最终得分", "排名变化")
 }
 
-func hasWeights(p *scoring.Policy) bool {
-	for _, w := range p.Weights {
+func hasWeights(sc *scoring.Scheme) bool {
+	for _, w := range sc.Weights {
 		if w != 0 {
 			return true
 		}
@@ -91,8 +109,23 @@ func hasWeights(p *scoring.Policy) bool {
 	return false
 }
 
-// pointsCount reports whether ticket points change the final score.
-func pointsCount(p *scoring.Policy) bool { return p.PointsFactor != 0 && len(p.Rules) > 0 }
+// pointsCount reports whether ticket points change the final score under a group's scheme.
+func pointsCount(p *scoring.Policy, sc *scoring.Scheme) bool {
+	return sc.PointsFactor != 0 && len(p.Rules) > 0
+}
+
+// anyPointsCount reports whether ticket points change the final score of some group.
+func anyPointsCount(p *scoring.Policy) bool {
+	if pointsCount(p, &p.Scheme) {
+		return true
+	}
+	for _, sc := range p.Groups {
+		if pointsCount(p, sc) {
+			return true
+		}
+	}
+	return false
+}
 
 // WriteBulletin writes the period bulletin workbook of SPEC §11.3, laid out for paper: 说明, one ranking
 // sheet per group with ranked units, 指标明细 (numerators, denominators and 环比 of every rate),
@@ -116,7 +149,8 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	groups := rankedGroups(&b)
 	summary := summaryRows(&b)
 	unranked := unrankedRows(&b)
-	if err := bk.notes(SheetNotes, docTitle, bulletinNotes(&b, groups, len(summary) > 0, len(unranked) > 0)); err != nil {
+	adjust := adjustRows(&b)
+	if err := bk.notes(SheetNotes, docTitle, wrapNotes(bulletinNotes(&b, groups, len(summary) > 0, len(adjust) > 0, len(unranked) > 0))); err != nil {
 		return fmt.Errorf("bulletin %s: %w", SheetNotes, err)
 	}
 	short := "第" + strconv.Itoa(b.Edition) + "版"
@@ -127,21 +161,31 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	for _, g := range groups {
 		t := fmt.Sprintf("%s　%s排名（%s）", title, GroupLabel(g.group), short)
 		rows, marks := rankingRows(&b, g, first)
-		if err := bk.table(g.sheet, t, rankingColumns(p), rows, marks); err != nil {
+		if err := bk.table(g.sheet, t, rankingColumns(g.cols), rows, marks); err != nil {
 			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
 		}
-		if err := bk.legend(g.sheet, len(rows)+4, len(rankingColumns(p)), legend(&b, g, first)); err != nil {
+		if err := bk.legend(g.sheet, len(rows)+4, len(g.cols), legend(&b, g, first)); err != nil {
 			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
 		}
 	}
 	if len(c.Units) > 0 {
-		if err := bk.table(SheetRates, docTitle+"　指标明细", rateColumns(), rateRows(&b), nil); err != nil {
+		if err := bk.table(SheetRates, docTitle+"　指标明细", rateColumns(p, classicRates), rateRows(&b, classicRates), nil); err != nil {
 			return fmt.Errorf("bulletin %s: %w", SheetRates, err)
+		}
+		if second := SecondEditionRates(p); len(second) > 0 {
+			if err := bk.table(SheetRates2, docTitle+"　新增指标明细", secondColumns(p, second), secondRows(&b, second), nil); err != nil {
+				return fmt.Errorf("bulletin %s: %w", SheetRates2, err)
+			}
 		}
 	}
 	if len(summary) > 0 {
 		if err := bk.table(SheetSummary, docTitle+"　扣分汇总", summaryColumns(&b), summary, nil); err != nil {
 			return fmt.Errorf("bulletin %s: %w", SheetSummary, err)
+		}
+	}
+	if len(adjust) > 0 {
+		if err := bk.table(SheetAdjust, docTitle+"　加分项及加减分明细", adjustColumns(), adjust, nil); err != nil {
+			return fmt.Errorf("bulletin %s: %w", SheetAdjust, err)
 		}
 	}
 	if len(unranked) > 0 {
@@ -161,8 +205,9 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 func rankedGroups(b *Bulletin) []groupSheet {
 	c := &b.Card
 	names, sheets := groupSheets(len(c.Units), func(i int) string { return c.Units[i].Group },
-		SheetNotes, SheetRates, SheetSummary, SheetUnranked)
+		SheetNotes, SheetRates, SheetRates2, SheetSummary, SheetAdjust, SheetUnranked)
 	var out []groupSheet
+	adjusts := adjustmentsCount(b)
 	used := map[string]bool{}
 	for _, s := range sheets {
 		used[strings.ToLower(s)] = true
@@ -178,15 +223,15 @@ func rankedGroups(b *Bulletin) []groupSheet {
 			continue
 		}
 		gs.marks = MarksShown(b.Policy, len(gs.units))
+		gs.cols = RankingColumns(b.Policy, g, adjusts)
 		out = append(out, gs)
 	}
 	return out
 }
 
-func rankingColumns(p *scoring.Policy) []column {
+func rankingColumns(names []string) []column {
 	kinds := map[string]int{"排名": kInt, "标注": kCenter, "单位编码": kCenter, "单位": kText, "工单量": kInt, "有效回访": kNum,
-		"综合得分": kScore, "扣分": kScore, "积分": kScore, "最终得分": kScore, "排名变化": kCenter}
-	names := RankingColumns(p)
+		"综合得分": kScore, "扣分": kScore, "加分项": kScore, "积分": kScore, "加减分": kScore, "最终得分": kScore, "排名变化": kCenter}
 	cols := make([]column, len(names))
 	for i, n := range names {
 		k, ok := kinds[n]
@@ -223,26 +268,59 @@ func rankingRows(b *Bulletin, g groupSheet, first bool) ([][]cell, []int) {
 		if m != markNone {
 			label = MarkLabel(s.Mark)
 		}
-		row := []cell{{*s.Rank, kInt}, {label, kCenter}, {s.Code, kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
-			{s.Counts.Callbacks, kNum}, rate(s.Rates.Response), rate(s.Rates.Resolution), rate(s.Rates.Satisfaction),
-			rate(s.Rates.OnTime)}
-		if hasWeights(p) {
-			row = append(row, score(s.Composite, p.Round))
-		}
-		if len(p.Thresholds) > 0 {
-			row = append(row, score(ptr(deducted(s)), p.Round))
-		}
-		if pointsCount(p) {
-			row = append(row, score(&s.Points.Total, p.Round))
-		}
 		change := RankChange(s.Trend)
 		if first {
 			change = Dash
 		}
-		rows = append(rows, append(row, score(s.Final, p.Round), cell{change, kCenter}))
+		row := make([]cell, 0, len(g.cols))
+		for _, col := range g.cols {
+			row = append(row, rankingCell(p, s, col, label, change))
+		}
+		rows = append(rows, row)
 		marks = append(marks, m)
 	}
 	return rows, marks
+}
+
+// rankingCell is a unit's cell in the column named col of its ranking sheet.
+func rankingCell(p *scoring.Policy, s *scoring.Scorecard, col, label, change string) cell {
+	switch col {
+	case "排名":
+		return cell{*s.Rank, kInt}
+	case "标注":
+		return cell{label, kCenter}
+	case "单位编码":
+		return cell{s.Code, kCenter}
+	case "单位":
+		return cell{s.Name, kText}
+	case "工单量":
+		return cell{s.Counts.Assignments, kInt}
+	case "有效回访":
+		return cell{s.Counts.Callbacks, kNum}
+	case "综合得分":
+		return score(s.Composite, p.Round)
+	case "扣分":
+		return score(ptr(deducted(s)), p.Round)
+	case "加分项":
+		return score(itemSum(s), p.Round)
+	case "积分":
+		return score(&s.Points.Total, p.Round)
+	case "加减分":
+		return score(ptr(adjustmentSum(p, s)), p.Round)
+	case "最终得分":
+		return score(s.Final, p.Round)
+	case "排名变化":
+		return cell{change, kCenter}
+	case RawRateLabel(scoring.RateResolution):
+		return rate(s.RawRates.Resolution)
+	}
+	for _, name := range scoring.RateNames() {
+		if RateLabel(name) == col {
+			r, _ := s.Rates.ByName(name)
+			return rate(*r)
+		}
+	}
+	return cell{Dash, kCenter}
 }
 
 // legend says what the marks and the rank change mean, under a ranking sheet's table.
@@ -289,21 +367,23 @@ func score(x *float64, round int) cell {
 	return cell{scoring.RoundHalfUp(*x, round), kScore}
 }
 
-// rateNames are the rates 指标明细 shows.
-var rateNames = []string{scoring.RateResponse, scoring.RateResolution, scoring.RateSatisfaction, scoring.RateOnTime}
-
-func rateColumns() []column {
+// rateColumns are the headers of 指标明细: each rate's fraction, value and 环比, and its raw value
+// (原始) beside it when the policy shows raw rates.
+func rateColumns(p *scoring.Policy, rates []string) []column {
 	cols := []column{{"分组", kCenter}, {"单位", kText}}
-	for _, r := range rateNames {
+	for _, r := range rates {
 		l := RateLabel(r)
 		cols = append(cols, column{l + "（分子/分母）", kCenter}, column{l, kPct}, column{"环比", kCenter})
+		if _, ok := rawRate(&scoring.Scorecard{}, r); ok && p.ShowRaw {
+			cols = append(cols, column{RawRateLabel(r), kPct})
+		}
 	}
 	return cols
 }
 
 // rateRows lists every unit's rates with their weighted numerators and denominators and the change
 // in percentage points against the previous period.
-func rateRows(b *Bulletin) [][]cell {
+func rateRows(b *Bulletin, rates []string) [][]cell {
 	c := &b.Card
 	var rows [][]cell
 	for i := range c.Units {
@@ -313,7 +393,7 @@ func rateRows(b *Bulletin) [][]cell {
 			prev = b.Previous.Unit(s.Code)
 		}
 		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Name, kText}}
-		for _, name := range rateNames {
+		for _, name := range rates {
 			r, _ := s.Rates.ByName(name)
 			frac := Dash
 			if r.Den != 0 {
@@ -326,6 +406,9 @@ func rateRows(b *Bulletin) [][]cell {
 				}
 			}
 			row = append(row, cell{frac, kCenter}, rate(*r), cell{ch, kCenter})
+			if raw, ok := rawRate(s, name); ok && b.Policy.ShowRaw {
+				row = append(row, rate(raw))
+			}
 		}
 		rows = append(rows, row)
 	}
@@ -348,11 +431,16 @@ func pointChange(d float64) string {
 }
 
 // summaryRules are the columns of 扣分汇总: threshold rates, then ticket-point labels when they count.
+// A rate with a baseline in any group's rules has a column.
 func summaryRules(p *scoring.Policy) (thresholds []string, labels []string) {
-	for _, t := range p.Thresholds {
-		thresholds = append(thresholds, t.Rate)
+	for _, sc := range schemes(p) {
+		for _, t := range sc.s.Thresholds {
+			if !slices.Contains(thresholds, t.Rate) {
+				thresholds = append(thresholds, t.Rate)
+			}
+		}
 	}
-	if pointsCount(p) {
+	if anyPointsCount(p) {
 		seen := map[string]bool{}
 		for _, r := range p.Rules {
 			if !seen[r.Label] {
@@ -417,14 +505,18 @@ func summaryRows(b *Bulletin) [][]cell {
 			row = append(row, cell{scoring.RoundHalfUp(d, p.Round), kScore})
 		}
 		t := per[s.Code]
+		counts := pointsCount(p, p.SchemeOf(s.Group))
 		for _, l := range labels {
 			var n, pts float64
 			if t != nil {
 				n, pts = t.n[l], t.pts[l]
 			}
-			total += pts * p.PointsFactor
-			any = any || n != 0
+			any = any || (counts && n != 0)
 			row = append(row, cell{n, kNum}, cell{scoring.RoundHalfUp(pts, p.Round), kScore})
+		}
+		// Ticket points count in the final as the points factor times their mean per assignment.
+		if counts && s.Points.PerAssignment != nil {
+			total += p.SchemeOf(s.Group).PointsFactor * *s.Points.PerAssignment
 		}
 		if !any {
 			continue
@@ -435,17 +527,31 @@ func summaryRows(b *Bulletin) [][]cell {
 }
 
 // thresholdLabel names a threshold rule on a rate: 按时办结率未达基数95%.
+// When groups set different baselines on the rate, the label leaves the baseline out: 退单率超过基数.
 func thresholdLabel(p *scoring.Policy, rate string) string {
-	for _, t := range p.Thresholds {
-		if t.Rate != rate {
-			continue
+	var label string
+	for _, sc := range schemes(p) {
+		for _, t := range sc.s.Thresholds {
+			if t.Rate != rate {
+				continue
+			}
+			l := fmt.Sprintf("%s未达基数%s%%", RateLabel(rate), num(t.Baseline*100))
+			if t.AtMost {
+				l = fmt.Sprintf("%s超过基数%s%%", RateLabel(rate), num(t.Baseline*100))
+			}
+			if label != "" && label != l {
+				if t.AtMost {
+					return RateLabel(rate) + "超过基数"
+				}
+				return RateLabel(rate) + "未达基数"
+			}
+			label = l
 		}
-		if t.AtMost {
-			return fmt.Sprintf("%s超过基数%s%%", RateLabel(rate), num(t.Baseline*100))
-		}
-		return fmt.Sprintf("%s未达基数%s%%", RateLabel(rate), num(t.Baseline*100))
 	}
-	return RateLabel(rate) + "达标扣分"
+	if label == "" {
+		return RateLabel(rate) + "达标扣分"
+	}
+	return label
 }
 
 // num shows a number in its shortest form (0.5, 95).
@@ -493,8 +599,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 	if err := b.addSheet(name); err != nil {
 		return err
 	}
-	cols := RankingColumns(p)
-	finalCol, _ := excelize.ColumnNumberToName(len(cols) - 1)
+	finalCol, _ := excelize.ColumnNumberToName(len(g.cols) - 1)
 	n := len(g.units)
 	last := n + 2
 	q := quote(g.sheet)
@@ -531,7 +636,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title, Font: &excelize.Font{Color: "000000", Size: 14, Bold: true}}}},
 		Legend:    excelize.ChartLegend{Position: "none"},
 		XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: dark},
-		YAxis:     excelize.ChartAxis{Minimum: ptr(axisFloor(lowest, p.Min)), Maximum: ptr(p.Max), MajorGridLines: true, Font: dark},
+		YAxis:     excelize.ChartAxis{Minimum: ptr(axisFloor(lowest, p.SchemeOf(g.group).Min)), Maximum: ptr(p.SchemeOf(g.group).Max), MajorGridLines: true, Font: dark},
 		PlotArea:  excelize.ChartPlotArea{ShowVal: true},
 		Dimension: excelize.ChartDimension{Width: 680, Height: height},
 		Format:    excelize.GraphicOptions{AltText: title},
@@ -560,7 +665,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 }
 
 // bulletinNotes returns the lines of the 说明 sheet.
-func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][2]any {
+func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked bool) [][2]any {
 	c, p := &b.Card, b.Policy
 	lines := [][2]any{
 		{"考核期", PeriodLabel(c.Period.ID) + "（" + periodDates(c.Period) + "）"},
@@ -573,9 +678,10 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 	}
 	var n, ranked, assignments, excluded int64
 	var eligible, callbacks float64
-	var nums, dens [6]float64
+	var returned, duplicates, repeats, overdue float64
 	names := scoring.RateNames()
-	classic := names[:6] // the six rates of SPEC §5
+	classic := append(names[:6:6], SecondEditionRates(p)...) // the six rates of SPEC §5, then the second edition's used
+	nums, dens := make([]float64, len(classic)), make([]float64, len(classic))
 	for i := range c.Units {
 		s := &c.Units[i]
 		n++
@@ -586,6 +692,10 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 		excluded += s.Counts.Excluded
 		eligible += s.Counts.Eligible
 		callbacks += s.Counts.Callbacks
+		returned += s.Counts.Returned
+		duplicates += s.Counts.Duplicates
+		repeats += s.Rates.Repeat.Num
+		overdue += s.Counts.OverdueOpen
 		for k, name := range classic {
 			r, _ := s.Rates.ByName(name)
 			nums[k] += r.Num
@@ -594,8 +704,21 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 	}
 	lines = append(lines, [2]any{"汇总", nil},
 		[2]any{"参评单位", n}, [2]any{"排名单位", ranked}, [2]any{"未排名单位", n - ranked},
-		[2]any{"工单量", assignments}, [2]any{"纳入考核", eligible}, [2]any{"有效回访", callbacks}, [2]any{"剔除", excluded},
-		[2]any{"全部单位指标", nil})
+		[2]any{"工单量", assignments}, [2]any{"纳入考核", eligible}, [2]any{"有效回访", callbacks}, [2]any{"剔除", excluded})
+	if p.Uses(scoring.RateReturn) || returned != 0 {
+		lines = append(lines, [2]any{"退单通过", returned})
+	}
+	if p.Duplicates == nil || p.Duplicates.Merge {
+		if p.Duplicates != nil || duplicates != 0 {
+			lines = append(lines, [2]any{"重复诉求并单", duplicates})
+		}
+	} else {
+		lines = append(lines, [2]any{"重复诉求（仍纳入考核）", repeats})
+	}
+	if p.CountOpenOverdue {
+		lines = append(lines, [2]any{"超期未办结", overdue})
+	}
+	lines = append(lines, [2]any{"全部单位指标", nil})
 	for k, name := range classic {
 		v := cell{Dash, kPct}
 		if dens[k] != 0 {
@@ -604,7 +727,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 		lines = append(lines, [2]any{RateLabel(name), v})
 	}
 	lines = append(lines, [2]any{"计分方法", nil})
-	lines = append(lines, method(p)...)
+	lines = append(lines, method(p, adjustmentsCount(b))...)
 	if b.FirstRanking() {
 		lines = append(lines, [2]any{"排名变化", "本期为首次排名（上期无单位参加排名），记为—"})
 	} else {
@@ -615,11 +738,31 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名，%d个单位；图表见“%s”", GroupLabel(g.group), len(g.units),
 			GroupLabel(g.group)+SheetChartSuffix)})
 	}
-	lines = append(lines, [2]any{SheetRates, "各单位各项指标的分子、分母及环比（百分点）"})
+	if p.ShowRaw {
+		lines = append(lines, [2]any{SheetRates, "各单位响应率、解决率、满意率、按时办结率的分子、分母、环比（百分点）及原始值"})
+	} else {
+		lines = append(lines, [2]any{SheetRates, "各单位各项指标的分子、分母及环比（百分点）"})
+	}
+	if second := SecondEditionRates(p); len(second) > 0 {
+		names := make([]string, len(second))
+		for i, r := range second {
+			names[i] = RateLabel(r)
+		}
+		lines = append(lines, [2]any{SheetRates2, "各单位" + strings.Join(names, "、") + "的分子、分母、环比（百分点），及退单、重复诉求、超期未办结件数"})
+	}
 	if summary {
-		lines = append(lines, [2]any{SheetSummary, "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"})
+		text := "各单位影响得分的扣分，按规则汇总；逐件明细见工单明细"
+		if anyPointsCount(p) {
+			text += "；合计为达标基数扣分与积分系数×单件平均积分之和"
+		}
+		lines = append(lines, [2]any{SheetSummary, text})
 	} else {
 		lines = append(lines, [2]any{SheetSummary, "本办法无影响得分的扣分规则，不列扣分汇总；逐件积分见工单明细"})
+	}
+	if adjust {
+		lines = append(lines, [2]any{SheetAdjust, "各单位逐项加分项得分和加减分（含原因），及计入最终得分的加减分合计"})
+	} else {
+		lines = append(lines, [2]any{SheetAdjust, "本期无加分项和加减分，不列加减分明细"})
 	}
 	if unranked {
 		lines = append(lines, [2]any{SheetUnranked, "未参加排名的单位及原因"})
@@ -628,55 +771,20 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, unranked bool) [][
 }
 
 // method describes how the policy scores and ranks, in Chinese; only the terms that change a score.
-func method(p *scoring.Policy) [][2]any {
-	var lines [][2]any
-	var terms []string
-	for i, name := range scoring.RateNames() {
-		if p.Weights[i] != 0 {
-			terms = append(terms, RateLabel(name)+"×"+num(p.Weights[i]))
-		}
+// A group with its own rules (分类考核) gets its own lines, headed by the group's name.
+// adjusts says whether adjustments count (adjustmentsCount).
+func method(p *scoring.Policy, adjusts bool) [][2]any {
+	lines := schemeLines(p, &p.Scheme, "", adjusts)
+	for _, g := range schemes(p)[1:] {
+		lines = append(lines, schemeLines(p, g.s, GroupLabel(g.group), adjusts)...)
 	}
-	if len(terms) > 0 {
-		lines = append(lines, [2]any{"综合得分", "100×（" + strings.Join(terms, "＋") + "）"})
-	}
-	for _, t := range p.Thresholds {
-		dir := "低于"
-		if t.AtMost {
-			dir = "高于"
-		}
-		lines = append(lines, [2]any{"达标基数", fmt.Sprintf("%s%s%s%%时每差1个百分点扣%s分，最多扣%s分",
-			RateLabel(t.Rate), dir, num(t.Baseline*100), num(t.PerPoint), num(t.Cap))})
-	}
-	conds := ruleConditions(p)
-	if pointsCount(p) {
-		for i, r := range p.Rules {
-			text := fmt.Sprintf("%s%s分", r.Label, signed(r.Points))
-			if i < len(conds) && conds[i] != "" {
-				text += "（" + conds[i] + "）"
-			}
-			lines = append(lines, [2]any{"积分规则", text})
-		}
-	} else if len(p.Rules) > 0 {
-		lines = append(lines, [2]any{"工单积分", "本办法积分系数为0，工单积分不计入最终得分"})
-	}
-	var f []string
-	if p.Base != 0 {
-		f = append(f, "基础分"+num(p.Base))
-	}
-	if len(terms) > 0 {
-		f = append(f, "综合得分")
-	}
-	formula := strings.Join(f, "＋")
-	if len(p.Thresholds) > 0 {
-		formula += "－达标基数扣分"
-	}
-	if pointsCount(p) {
-		formula += fmt.Sprintf("＋%s×单件平均积分", num(p.PointsFactor))
-	}
-	lines = append(lines, [2]any{"最终得分", fmt.Sprintf("%s，限%s至%s分", formula, num(p.Min), num(p.Max))})
+	lines = append(lines, secondEditionLines(p)...)
 	ties := make([]string, len(p.TieBreakers))
 	for i, t := range p.TieBreakers {
 		ties[i] = RateLabel(t)
+		if scoring.LowerIsBetter(t) {
+			ties[i] += "（低者在前）"
+		}
 	}
 	rule := fmt.Sprintf("同组内按最终得分（四舍五入保留%d位小数）从高到低", p.Round)
 	if len(ties) > 0 {
@@ -685,6 +793,71 @@ func method(p *scoring.Policy) [][2]any {
 	lines = append(lines, [2]any{"排名", rule + fmt.Sprintf("；有效回访少于%s件不排名（样本不足）", num(p.MinCallbacks))})
 	return append(lines, [2]any{"标注", fmt.Sprintf("前%d名标红榜▲（浅红底纹、红色条形），后%d名标末位▼（灰色底纹、灰色条形）；"+
 		"仅在本组参加排名单位多于%d个时标注", p.Top, p.Bottom, p.Top+p.Bottom)})
+}
+
+// schemeLines describes one set of rules: the policy's own (group "") or a group's (分类考核), whose
+// labels start with the group's name.
+func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string, adjusts bool) [][2]any {
+	var lines [][2]any
+	if group != "" {
+		lines = append(lines, [2]any{group + "分类考核", group + "单位适用以下权重、基数、加分项和最终得分规则，其余规则同上"})
+	}
+	var terms []string
+	for i, name := range scoring.RateNames() {
+		if sc.Weights[i] != 0 {
+			terms = append(terms, RateLabel(name)+"×"+num(sc.Weights[i]))
+		}
+	}
+	if len(terms) > 0 {
+		lines = append(lines, [2]any{group + "综合得分", "100×（" + strings.Join(terms, "＋") + "）"})
+	}
+	for _, t := range sc.Thresholds {
+		dir := "低于"
+		if t.AtMost {
+			dir = "高于"
+		}
+		lines = append(lines, [2]any{group + "达标基数", fmt.Sprintf("%s%s%s%%时每差1个百分点扣%s分，最多扣%s分",
+			RateLabel(t.Rate), dir, num(t.Baseline*100), num(t.PerPoint), num(t.Cap))})
+	}
+	for i := range sc.Items {
+		lines = append(lines, [2]any{group + "加分项", itemText(&sc.Items[i])})
+	}
+	conds := ruleConditions(p)
+	if pointsCount(p, sc) {
+		if group == "" || !pointsCount(p, &p.Scheme) {
+			for i, r := range p.Rules {
+				text := fmt.Sprintf("%s%s分", r.Label, signed(r.Points))
+				if i < len(conds) && conds[i] != "" {
+					text += "（" + conds[i] + "）"
+				}
+				lines = append(lines, [2]any{group + "积分规则", text})
+			}
+		}
+	} else if len(p.Rules) > 0 {
+		lines = append(lines, [2]any{group + "工单积分", "积分系数为0，工单积分不计入最终得分"})
+	}
+	var f []string
+	if sc.Base != 0 {
+		f = append(f, "基础分"+num(sc.Base))
+	}
+	if len(terms) > 0 {
+		f = append(f, "综合得分")
+	}
+	if len(sc.Items) > 0 {
+		f = append(f, "加分项")
+	}
+	formula := strings.Join(f, "＋")
+	if len(sc.Thresholds) > 0 {
+		formula += "－达标基数扣分"
+	}
+	if pointsCount(p, sc) {
+		formula += fmt.Sprintf("＋%s×单件平均积分", num(sc.PointsFactor))
+	}
+	if adjusts {
+		formula += "＋加减分"
+	}
+	formula = strings.TrimPrefix(formula, "＋")
+	return append(lines, [2]any{group + "最终得分", fmt.Sprintf("%s，限%s至%s分", formula, num(sc.Min), num(sc.Max))})
 }
 
 // signed shows points with their sign: +1, −0.5.

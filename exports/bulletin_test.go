@@ -70,7 +70,7 @@ func TestBulletinRankingSheetsMatchScorecards(t *testing.T) {
 			if got := f.GetSheetList(); !slices.Equal(got, sheets) {
 				t.Fatalf("sheets = %v, want %v", got, sheets)
 			}
-			if got := RankingColumns(w.policy); !slices.Equal(got, tc.cols) {
+			if got := RankingColumns(w.policy, "street", false); !slices.Equal(got, tc.cols) {
 				t.Errorf("columns = %v, want %v", got, tc.cols)
 			}
 			for group, sheet := range map[string]string{"street": "街乡镇", "department": "区级部门", "enterprise": "公共服务企业"} {

@@ -37,8 +37,31 @@ func RateLabel(rate string) string {
 		return "二次交办率"
 	case scoring.RateCallbackCoverage:
 		return "回访率"
+	case scoring.RateAcceptance:
+		return "及时签收率"
+	case scoring.RateClosure:
+		return "办结率"
+	case scoring.RateReturn:
+		return "退单率"
+	case scoring.RateRepeat:
+		return "重复诉求率"
 	}
 	return rate
+}
+
+// RawRateLabel returns the Chinese name of a raw rate (SPEC §13.8): 原始解决率 for resolution.
+func RawRateLabel(rate string) string { return "原始" + RateLabel(rate) }
+
+// SecondEditionRates returns the second-edition rates policy p uses (SPEC §13), in canonical order:
+// 及时签收率, 办结率, 退单率, 重复诉求率; tables show a column for each.
+func SecondEditionRates(p *scoring.Policy) []string {
+	var out []string
+	for _, r := range []string{scoring.RateAcceptance, scoring.RateClosure, scoring.RateReturn, scoring.RateRepeat} {
+		if p.Uses(r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // PeriodLabel returns a period id in Chinese: 2025年10月, 2025年第2季度, 2025年度.

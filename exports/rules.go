@@ -45,6 +45,8 @@ var flagWords = map[string][2]string{
 	"incomplete_materials": {"资料不全", "资料齐全"},
 	"opinion_incident":     {"负面舆情", "无负面舆情"},
 	"redispatched":         {"二次交办", "未二次交办"},
+	"repeat":               {"重复诉求", "非重复诉求"},
+	"accepted_late":        {"签收超时", "按时签收"},
 }
 
 // valueWords are the Chinese words of the listed values.
@@ -52,6 +54,7 @@ var valueWords = map[string]string{
 	"resolved": "已解决", "partial": "部分解决", "unresolved": "未解决",
 	"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议", "praise": "表扬",
 	"emergency": "紧急", "priority": "优先", "normal": "一般", "complex": "复杂",
+	"none": "未退单", "approved": "退单通过", "rejected": "退单被驳回",
 }
 
 func describe(key string, v *yaml.Node) string {
@@ -75,5 +78,8 @@ func describe(key string, v *yaml.Node) string {
 		}
 	}
 	lead := map[string]string{"resolved": "", "kind": "诉求类型为", "urgency": "紧急程度为"}[key]
+	if key == "return" {
+		return strings.Join(vals, "或") // 退单被驳回
+	}
 	return lead + strings.Join(vals, "或")
 }

@@ -31,6 +31,8 @@ type Config struct {
 	Issue Issue `yaml:"issue"`
 	// Requirements are the paragraphs of 下一步要求 besides the generated ones; may be empty.
 	Requirements []string `yaml:"requirements"`
+	// File is the settings file's name, for messages; ParseConfig sets it.
+	File string `yaml:"-"`
 }
 
 // PolicyDocument is a 考核办法's title and 文号.
@@ -71,6 +73,7 @@ func ParseConfig(file string, data []byte) (Config, error) {
 	if len(errs) == 0 {
 		errs = c.check(errs)
 	}
+	c.File = file
 	if len(errs) > 0 {
 		msgs := make([]string, len(errs))
 		for i, e := range errs {
@@ -157,8 +160,11 @@ func (c *Config) check(errs []scoring.FieldError) []scoring.FieldError {
 			add(fmt.Sprintf("requirements[%d]", i), "empty paragraph")
 		}
 	}
-	if strings.TrimSpace(c.Policy.Title) == "" {
-		add("policy.title", "required: the 考核办法's title the opening cites")
+	if c.Policy.Title != "" && strings.TrimSpace(c.Policy.Title) == "" {
+		add("policy.title", "blank: give the 考核办法's title the opening cites, or leave the key out when every policy names its document")
+	}
+	if strings.TrimSpace(c.Policy.Title) == "" && c.Policy.Number != "" {
+		add("policy.number", "a 文号 without policy.title: give the title too")
 	}
 	if _, _, err := month(c.Issue.FirstPeriod); err != nil {
 		add("issue.first_period", err.Error())
@@ -167,6 +173,25 @@ func (c *Config) check(errs []scoring.FieldError) []scoring.FieldError {
 		add("issue.first_total", "must be a whole number ≥ 1 (总第N期 of first_period)")
 	}
 	return errs
+}
+
+// Cited returns the 考核办法's title and 文号 the 通报 of policy p cites: the policy's own document when it
+// names a title (SPEC §13), else the settings' policy.title and policy.number. With neither title it is
+// an error naming the settings file, so that a 通报 never cites an empty 《》.
+func (c *Config) Cited(p *scoring.Policy) (title, number string, err error) {
+	if p != nil && strings.TrimSpace(p.Document.Title) != "" {
+		return p.Document.Title, p.Document.Number, nil
+	}
+	if strings.TrimSpace(c.Policy.Title) != "" {
+		return c.Policy.Title, c.Policy.Number, nil
+	}
+	file := c.File
+	if file == "" {
+		file = "notice settings"
+	}
+	e := scoring.Errorf(scoring.Invalid, "%s: policy.title: required: the policy names no document title (document.title), so the settings must give the 考核办法's title the opening cites", file)
+	e.Fields = []scoring.FieldError{{Field: "policy.title", Reason: "required: the policy names no document title"}}
+	return "", "", e
 }
 
 // month parses YYYY-MM.

@@ -174,7 +174,8 @@ func (d *doc) text(s string) { d.para(para{}, run{text: s}) }
 
 // table writes a table with a header row repeated on every page; widths are relative and scaled to
 // the text width; align gives each column's alignment.
-func (d *doc) table(head []string, widths []int, align []string, rows [][]string) {
+// size is the body cells' font size in half points; 0 keeps the table style's 五号.
+func (d *doc) table(head []string, widths []int, align []string, rows [][]string, size int) {
 	total := 0
 	for _, w := range widths {
 		total += w
@@ -206,7 +207,7 @@ func (d *doc) table(head []string, widths []int, align []string, rows [][]string
 			if !header && i < len(align) && align[i] != "" {
 				a = align[i]
 			}
-			r := run{text: c}
+			r := run{text: c, size: size}
 			if header {
 				r.font, r.size = fontHeading, size5small
 			}

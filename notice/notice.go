@@ -108,10 +108,12 @@ func (n *writer) build() error {
 	d.para(para{style: "Title", after: 560}, run{text: n.title()})
 	// 主送.
 	d.para(para{noInd: true}, run{text: strings.Join(n.cfg.To, "，") + "："})
-	// The 考核办法 cited: from the settings; a policy's own Document{Title, Number} (second edition)
-	// is meant to take precedence here when it is set.
-	title, number := n.cfg.Policy.Title, n.cfg.Policy.Number
-	cite := "根据《" + title + "》"
+	// The 考核办法 cited: the policy's own document when it names one, else the settings'.
+	title, number, err := n.cfg.Cited(n.p)
+	if err != nil {
+		return err
+	}
+	cite := "根据《" + strings.Trim(title, "《》") + "》"
 	if number != "" {
 		cite += "（" + number + "）"
 	}

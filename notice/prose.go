@@ -2,6 +2,7 @@ package notice
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -27,7 +28,9 @@ type totals struct {
 	units, ranked       int
 	assignments, excl   int64
 	eligible, callbacks float64
-	num, den            map[string]float64
+	// returned, duplicates and overdue are the weighted counts of SPEC §13 (退单通过, 重复诉求并单, 超期未办结).
+	returned, duplicates, overdue float64
+	num, den                      map[string]float64
 }
 
 func sum(c *scoring.Card, group string) totals {
@@ -45,6 +48,9 @@ func sum(c *scoring.Card, group string) totals {
 		t.excl += s.Counts.Excluded
 		t.eligible += s.Counts.Eligible
 		t.callbacks += s.Counts.Callbacks
+		t.returned += s.Counts.Returned
+		t.duplicates += s.Counts.Duplicates
+		t.overdue += s.Counts.OverdueOpen
 		for _, name := range scoring.RateNames() {
 			r, _ := s.Rates.ByName(name)
 			t.num[name] += r.Num
@@ -102,14 +108,22 @@ func change(cur, prev int64) string {
 	return fmt.Sprintf("减少%d件（下降%s）", -d, pct(float64(-d)/float64(prev)))
 }
 
-// shownRates are the rates a 通报 reports: the weighted ones, then those with a baseline, then
-// on-time closure, in canonical order.
-func (n *writer) shownRates() []string {
+// shownRates are the rates a 通报 reports under a set of rules (the policy's own or a group's): the
+// weighted ones, those with a baseline or an item, and on-time closure, in canonical order; all
+// adds every second-edition rate the policy uses (SPEC §13), for the whole city's figures.
+func (n *writer) shownRates(sc *scoring.Scheme, all bool) []string {
+	var second []string
+	if all {
+		second = exports.SecondEditionRates(n.p)
+	}
 	var out []string
 	for i, name := range scoring.RateNames() {
-		use := n.p.Weights[i] != 0 || name == scoring.RateOnTime
-		for _, t := range n.p.Thresholds {
+		use := sc.Weights[i] != 0 || name == scoring.RateOnTime || slices.Contains(second, name)
+		for _, t := range sc.Thresholds {
 			use = use || t.Rate == name
+		}
+		for _, it := range sc.Items {
+			use = use || it.Rate == name
 		}
 		if use && name != scoring.RateCallbackCoverage {
 			out = append(out, name)
@@ -134,9 +148,23 @@ func (n *writer) basics() {
 		prev = &pt
 		s += "，环比" + change(t.assignments, pt.assignments)
 	}
-	s += fmt.Sprintf("；纳入考核%s件，有效回访%s件，剔除%d件。", count(t.eligible), count(t.callbacks), t.excl)
+	s += fmt.Sprintf("；纳入考核%s件，有效回访%s件，剔除%d件", count(t.eligible), count(t.callbacks), t.excl)
+	if n.p.Uses(scoring.RateReturn) {
+		s += fmt.Sprintf("，退单通过%s件", count(t.returned))
+	}
+	if n.p.Uses(scoring.RateRepeat) || n.p.Duplicates != nil {
+		if n.p.Duplicates == nil || n.p.Duplicates.Merge {
+			s += fmt.Sprintf("，重复诉求并单%s件", count(t.duplicates))
+		} else {
+			s += fmt.Sprintf("，重复诉求%s件（仍纳入考核）", count(t.num[scoring.RateRepeat]))
+		}
+	}
+	if n.p.CountOpenOverdue {
+		s += fmt.Sprintf("，超期未办结%s件", count(t.overdue))
+	}
+	s += "。"
 	var parts, moves []string
-	for _, name := range n.shownRates() {
+	for _, name := range n.shownRates(&n.p.Scheme, true) {
 		v, ok := t.rate(name)
 		if !ok {
 			continue
@@ -235,10 +263,10 @@ func (n *writer) results() {
 			s += n.movers(ranked)
 		}
 		d.text(s)
-		if f := n.shortfalls(ranked, t); f != "" {
+		if f := n.shortfalls(n.p.SchemeOf(g), ranked, t); f != "" {
 			d.text(f)
 		}
-		n.table(k, label, ranked)
+		n.table(k, label, n.p.SchemeOf(g), ranked)
 		n.unranked(unranked)
 	}
 }
@@ -271,10 +299,10 @@ func (n *writer) movers(ranked []*scoring.Scorecard) string {
 
 // shortfalls says which rates fell short: under baselines, the units below each; without baselines,
 // the rates in which each bottom unit is below its group's pooled rate.
-func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
-	if len(n.p.Thresholds) > 0 {
+func (n *writer) shortfalls(sc *scoring.Scheme, ranked []*scoring.Scorecard, t totals) string {
+	if len(sc.Thresholds) > 0 {
 		var parts []string
-		for _, th := range n.p.Thresholds {
+		for _, th := range sc.Thresholds {
 			type short struct {
 				name string
 				v    float64
@@ -325,7 +353,7 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 		}
 		var low []string
 		for i, name := range scoring.RateNames() {
-			if n.p.Weights[i] == 0 {
+			if sc.Weights[i] == 0 {
 				continue
 			}
 			r, _ := s.Rates.ByName(name)
@@ -343,7 +371,7 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 	}
 	var group []string
 	for i, name := range scoring.RateNames() {
-		if n.p.Weights[i] != 0 {
+		if sc.Weights[i] != 0 {
 			if g, ok := t.rate(name); ok {
 				group = append(group, exports.RateLabel(name)+pct(g))
 			}
@@ -353,8 +381,8 @@ func (n *writer) shortfalls(ranked []*scoring.Scorecard, t totals) string {
 }
 
 // table writes a group's ranking table with its caption.
-func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
-	rates := n.shownRates()
+func (n *writer) table(k int, label string, sc *scoring.Scheme, ranked []*scoring.Scorecard) {
+	rates := n.shownRates(sc, false)
 	head := []string{"排名", "单位"}
 	widths := []int{5, 14}
 	align := []string{"center", "left"}
@@ -363,9 +391,9 @@ func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
 		widths = append(widths, 11)
 		align = append(align, "right")
 	}
-	if len(n.p.Thresholds) > 0 {
+	if len(sc.Thresholds) > 0 {
 		head = append(head, "扣分")
-		widths = append(widths, 7)
+		widths = append(widths, 8)
 		align = append(align, "right")
 	}
 	head = append(head, "最终得分", "排名变化")
@@ -389,7 +417,7 @@ func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
 				row = append(row, pct(*v.Value))
 			}
 		}
-		if len(n.p.Thresholds) > 0 {
+		if len(sc.Thresholds) > 0 {
 			ded := 0.0
 			for _, x := range s.Deductions {
 				ded += x.Points
@@ -407,7 +435,18 @@ func (n *writer) table(k int, label string, ranked []*scoring.Scorecard) {
 		rows[i] = row
 	}
 	n.d.para(para{style: "Caption", keep: true, before: 120, after: 60}, run{text: fmt.Sprintf("表%d　%s考核排名", k, label)})
-	n.d.table(head, widths, align, rows)
+	size := 0
+	if len(rates) > 4 {
+		// More rates than the first edition's four fit a page in 小五, the other columns a little narrower.
+		size = size5small
+		for i := range widths {
+			if i < 2 || head[i] == "排名变化" || head[i] == "标注" {
+				widths[i]--
+			}
+		}
+		widths[1]--
+	}
+	n.d.table(head, widths, align, rows, size)
 	note := "注：得分保留" + strconv.Itoa(n.p.Round) + "位小数；排名变化"
 	if first {
 		note += "为—，本期为首次排名。"
@@ -505,20 +544,48 @@ func (n *writer) next() {
 	if len(bottom) > 0 {
 		items = append(items, "本期末位单位（"+strings.Join(bottom, "、")+"）要对照扣分工单逐件分析原因，明确整改措施和责任人。")
 	}
-	for _, th := range n.p.Thresholds {
-		k := 0
-		for i := range c.Units {
-			if r, _ := c.Units[i].Rates.ByName(th.Rate); r.Value != nil && c.Units[i].Ranked &&
+	// Each baseline of each group's rules, counted over the units it applies to; the same baseline in
+	// several groups is one requirement.
+	type rule struct {
+		rate     string
+		atMost   bool
+		baseline float64
+	}
+	var order []rule
+	short := map[rule]int{}
+	in := map[rule][]string{} // the groups whose rules have the baseline
+	for i := range c.Units {
+		s := &c.Units[i]
+		for _, th := range n.p.SchemeOf(s.Group).Thresholds {
+			key := rule{th.Rate, th.AtMost, th.Baseline}
+			if _, ok := short[key]; !ok {
+				order = append(order, key)
+				short[key] = 0
+			}
+			if !slices.Contains(in[key], s.Group) {
+				in[key] = append(in[key], s.Group)
+			}
+			if r, _ := s.Rates.ByName(th.Rate); r.Value != nil && s.Ranked &&
 				((!th.AtMost && *r.Value < th.Baseline) || (th.AtMost && *r.Value > th.Baseline)) {
-				k++
+				short[key]++
 			}
 		}
-		if k > 0 {
+	}
+	for _, th := range order {
+		if k := short[th]; k > 0 {
 			word := "未达到"
-			if th.AtMost {
+			if th.atMost {
 				word = "超过"
 			}
-			items = append(items, fmt.Sprintf("%s%s基数%s的%d个单位要针对该项指标制定提升措施。", exports.RateLabel(th.Rate), word, pct(th.Baseline), k))
+			who := ""
+			if len(in[th]) < len(groups(c)) {
+				labels := make([]string, len(in[th]))
+				for i, g := range in[th] {
+					labels[i] = exports.GroupLabel(g)
+				}
+				who = strings.Join(labels, "、") + "中"
+			}
+			items = append(items, fmt.Sprintf("%s%s%s基数%s的%d个单位要针对该项指标制定提升措施。", who, exports.RateLabel(th.rate), word, pct(th.baseline), k))
 		}
 	}
 	items = append(items, n.cfg.Requirements...)

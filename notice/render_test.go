@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"sanlv/exports"
+	"sanlv/fixtures/fixturetest"
 	"sanlv/scoring"
 )
 
@@ -95,8 +96,34 @@ func TestRenderedNoticeAndWorkbooksReadBackFromPDF(t *testing.T) {
 		write(t, filepath.Join(dir, "annual.xlsx"), annual),
 		write(t, filepath.Join(dir, "whatif.xlsx"), whatif),
 	}
+	// The second edition's worked example (policy-a, with its adjustments), when it is beside the repository.
+	v2 := ""
+	if d := fixturetest.WorkedV2Dir(); d != "" {
+		if _, err := os.Stat(d); err == nil {
+			v2 = d
+			b := workedV2(t, filepath.Join(d, "policy-a.yaml"))
+			files = append(files,
+				write(t, filepath.Join(dir, "v2-notice.docx"), func(buf *bytes.Buffer) error { return Write(buf, b, cfg) }),
+				write(t, filepath.Join(dir, "v2-book.xlsx"), func(buf *bytes.Buffer) error { return exports.WriteBulletin(buf, b) }))
+		}
+	}
 	toPDF(t, soffice, files...)
 	read := func(name string) []string { return pages(t, pdftotext, filepath.Join(dir, name+".pdf")) }
+	if v2 != "" {
+		doc := strings.Join(read("v2-notice"), "")
+		for _, want := range []string{"退单通过15.5件，重复诉求并单20.5件，超期未办结10.5件", "退单率高于基数2.00%的有4个单位",
+			"区住房和城乡建设委员会（31.03%）", "及时签收率", "重复诉求率"} {
+			if !strings.Contains(doc, want) {
+				t.Errorf("worked-v2 通报 PDF lacks %q", want)
+			}
+		}
+		book := strings.Join(read("v2-book"), "")
+		for _, want := range []string{"原始解决率", "及时签收率", "加分项及加减分明细", "合计＋4.5分，超出限额，按＋3分计", "新增指标明细", "99.79"} {
+			if !strings.Contains(book, want) {
+				t.Errorf("worked-v2 ranking workbook PDF lacks %q", want)
+			}
+		}
+	}
 
 	doc := strings.Join(read("sample-notice"), "")
 	for _, want := range []string{"2025年第10期（总第34期）", "各街道办事处、乡镇人民政府，区政府各委办局，各公共服务企业：",
