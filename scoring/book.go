@@ -46,7 +46,6 @@ func NewBook(p *Policy, dir *Directory, periods []Period) (*Book, error) {
 		return nil, errorf(Invalid, "%d periods: at most 32767", len(periods))
 	}
 	b := &Book{p: p, dir: dir, periods: periods, tallies: make([]Tally, len(periods)*dir.Len())}
-	b.pend.init()
 	b.indexDays()
 	return b, nil
 }

@@ -1,13 +1,13 @@
 package scoring
 
 import (
-	"bytes"
 	"hash/maphash"
-	"slices"
+	"runtime"
 	"strings"
+	"sync"
 )
 
-// pendingBuckets spreads the waiting rows by key so that Finish sorts small slices one at a time.
+// pendingBuckets spreads the waiting rows by key so that Finish sorts small slices, several at a time.
 const (
 	pendingBuckets = 64
 	chunkLen       = 4096
@@ -28,23 +28,12 @@ type pending struct {
 	buckets [pendingBuckets][][]pendRec // chunks of chunkLen
 	arena   [][]byte
 	rows    []row
-	index   map[row]int32
+	index   rowIndex
 }
-
-func (pd *pending) init() { pd.index = map[row]int32{} }
 
 // intern returns the index of a judged row, storing each distinct row once.
 func (pd *pending) intern(r *row) int32 {
-	if i, ok := pd.index[*r]; ok {
-		return i
-	}
-	if pd.index == nil {
-		pd.init()
-	}
-	i := int32(len(pd.rows))
-	pd.rows = append(pd.rows, *r)
-	pd.index[*r] = i
-	return i
+	return pd.index.intern(r, &pd.rows)
 }
 
 func (pd *pending) add(key uint64, a *Assignment, jid int32) {
@@ -68,7 +57,7 @@ func (pd *pending) store(id string) uint32 {
 	}
 	n := len(pd.arena)
 	if n == 0 || len(pd.arena[n-1])+len(id)+2 > arenaBlock {
-		pd.arena = append(pd.arena, make([]byte, 0, arenaBlock))
+		pd.arena = append(pd.arena, make([]byte, 0, max(arenaBlock, len(id)+2)))
 		n++
 	}
 	blk := &pd.arena[n-1]
@@ -85,47 +74,78 @@ func (pd *pending) id(ref uint32) []byte {
 	return blk[off+2 : off+2+n]
 }
 
-// merge moves o's waiting rows into pd.
+// merge moves o's waiting rows into pd without copying them: o's chunks and arena blocks are
+// adopted, and its records renumbered in place.
 func (pd *pending) merge(o *pending) {
 	remap := make([]int32, len(o.rows))
 	for i := range o.rows {
 		remap[i] = pd.intern(&o.rows[i])
 	}
+	shift := uint32(len(pd.arena)) << 20
 	for b := range o.buckets {
 		for _, chunk := range o.buckets[b] {
-			for _, r := range chunk {
+			for i := range chunk {
+				r := &chunk[i]
 				if r.jid >= 0 {
 					r.jid = remap[r.jid]
 				}
-				r.id = pd.store(string(o.id(r.id)))
-				pd.push(r)
+				r.id += shift
 			}
 		}
+		// o's partly filled chunk goes first, so that pd's own last chunk stays the one push fills.
+		pd.buckets[b] = append(o.buckets[b], pd.buckets[b]...)
 		o.buckets[b] = nil
 	}
+	pd.arena = append(pd.arena, o.arena...) // later ids fill o's last block; refs into pd's stay valid
 	*o = pending{}
 }
 
 // resolve orders each key's rows by received_at, then ticket id (bytewise), and calls fn for every
 // row with the id of the call it repeats (the row just before it, when at most window seconds
-// earlier), or nil.
+// earlier), or nil. Buckets are sorted by GOMAXPROCS goroutines a few ahead of fn, which runs on
+// the caller's goroutine, bucket after bucket, in the same order as a serial sort would give.
 func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
-	var all []pendRec
-	for b := range pd.buckets {
-		all = all[:0]
-		for _, chunk := range pd.buckets[b] {
-			all = append(all, chunk...)
-		}
-		pd.buckets[b] = nil
-		slices.SortFunc(all, func(x, y pendRec) int {
-			switch {
-			case x.key != y.key:
-				return cmp64(x.key, y.key)
-			case x.recv != y.recv:
-				return cmp64(uint64(x.recv), uint64(y.recv))
+	workers := min(runtime.GOMAXPROCS(0), pendingBuckets)
+	sorted := make([][]pendRec, pendingBuckets)
+	ready := make([]chan struct{}, pendingBuckets)
+	for b := range ready {
+		ready[b] = make(chan struct{})
+	}
+	tokens := make(chan struct{}, workers+1) // buckets sorted but not yet consumed, at most
+	next := make(chan int, pendingBuckets)
+	for b := range pendingBuckets {
+		next <- b
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				tokens <- struct{}{}
+				b, ok := <-next
+				if !ok {
+					<-tokens
+					return
+				}
+				n := 0
+				for _, chunk := range pd.buckets[b] {
+					n += len(chunk)
+				}
+				all := make([]pendRec, 0, n)
+				for _, chunk := range pd.buckets[b] {
+					all = append(all, chunk...)
+				}
+				pd.buckets[b] = nil
+				sortRecs(pd, all)
+				sorted[b] = all
+				close(ready[b])
 			}
-			return bytes.Compare(pd.id(x.id), pd.id(y.id))
 		})
+	}
+	for b := range pendingBuckets {
+		<-ready[b]
+		all := sorted[b]
+		sorted[b] = nil
 		for i := range all {
 			r := &all[i]
 			var earlier *pendRec
@@ -134,14 +154,9 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 			}
 			fn(r, earlier)
 		}
+		<-tokens
 	}
-}
-
-func cmp64(a, b uint64) int {
-	if a < b {
-		return -1
-	}
-	return 1
+	wg.Wait()
 }
 
 // ticketHash hashes an assignment's key (unit, ticket id).
