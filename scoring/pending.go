@@ -111,7 +111,11 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 	for b := range ready {
 		ready[b] = make(chan struct{})
 	}
-	tokens := make(chan struct{}, workers+1) // buckets sorted but not yet consumed, at most
+	// Buffers for buckets sorted but not yet consumed, reused: no bucket is copied into new memory.
+	free := make(chan []pendRec, workers+1)
+	for range workers + 1 {
+		free <- nil
+	}
 	next := make(chan int, pendingBuckets)
 	for b := range pendingBuckets {
 		next <- b
@@ -121,17 +125,13 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 	for range workers {
 		wg.Go(func() {
 			for {
-				tokens <- struct{}{}
+				all := <-free
 				b, ok := <-next
 				if !ok {
-					<-tokens
+					free <- all
 					return
 				}
-				n := 0
-				for _, chunk := range pd.buckets[b] {
-					n += len(chunk)
-				}
-				all := make([]pendRec, 0, n)
+				all = all[:0]
 				for _, chunk := range pd.buckets[b] {
 					all = append(all, chunk...)
 				}
@@ -154,7 +154,7 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 			}
 			fn(r, earlier)
 		}
-		<-tokens
+		free <- all
 	}
 	wg.Wait()
 }
