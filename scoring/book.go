@@ -23,7 +23,7 @@ type Book struct {
 	pend     pending
 	adjs     map[int][]Adjustment        // by pi*units+unit, in input order
 	repeats  [pendingBuckets][]repeatRec // window repeats by the hash's top bits, each sorted by hash, after Finish
-	ids      pending                     // holds only the ticket ids repeats refer to
+	ids      arena                       // holds only the ticket ids repeats refer to
 	finished bool
 }
 
@@ -176,15 +176,17 @@ func (b *Book) Finish() error {
 		return nil
 	}
 	b.finished = true
+	var id, eid []byte
 	b.pend.resolve(b.p.Duplicates.windowOr0(), func(r *pendRec, earlier *pendRec) {
 		if r.jid < 0 {
 			return
 		}
 		b.apply(r.unit, &b.pend.rows[r.jid], earlier != nil)
 		if earlier != nil {
-			id := b.pend.id(r.id)
+			id = b.pend.ids.get(r.id, id)
+			eid = b.pend.ids.get(earlier.id, eid)
 			h := b.p.ticketHash(r.unit, string(id))
-			rr := repeatRec{hash: h, unit: r.unit, id: b.ids.store(string(id)), earlier: b.ids.store(string(b.pend.id(earlier.id)))}
+			rr := repeatRec{hash: h, unit: r.unit, id: b.ids.store(string(id)), earlier: b.ids.store(string(eid))}
 			b.repeats[h>>58] = append(b.repeats[h>>58], rr)
 		}
 	})

@@ -14,19 +14,19 @@ const (
 	arenaBlock     = 1 << 20
 )
 
-// pendRec is one in-scope row with a complete same-key (SPEC §13.7): 24 bytes, plus its ticket id in the arena.
+// pendRec is one in-scope row with a complete same-key (SPEC §13.7): 24 bytes, plus its ticket id in ids.
 type pendRec struct {
 	key  uint64 // hash of the unit and the same-fields' values
 	recv uint32 // received_at, Unix seconds
 	unit int32
 	jid  int32  // index of its judged row in rows; -1 when its status is known (only an earlier call)
-	id   uint32 // ticket id: block<<20 | offset in the arena, length-prefixed
+	id   uint32 // ticket id: its reference in ids
 }
 
 // pending holds the rows whose repeat status is known only when every row has been added.
 type pending struct {
 	buckets [pendingBuckets][][]pendRec // chunks of chunkLen
-	arena   [][]byte
+	ids     idStore
 	rows    []row
 	index   rowIndex
 }
@@ -37,7 +37,7 @@ func (pd *pending) intern(r *row) int32 {
 }
 
 func (pd *pending) add(key uint64, a *Assignment, jid int32) {
-	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.store(a.TicketID)})
+	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.ids.store(a.TicketID)})
 }
 
 func (pd *pending) push(r pendRec) {
@@ -50,38 +50,14 @@ func (pd *pending) push(r pendRec) {
 	(*bk)[n-1] = append((*bk)[n-1], r)
 }
 
-// store copies a ticket id into the arena (at most 65,535 bytes are kept for ordering).
-func (pd *pending) store(id string) uint32 {
-	if len(id) > 0xFFFF {
-		id = id[:0xFFFF]
-	}
-	n := len(pd.arena)
-	if n == 0 || len(pd.arena[n-1])+len(id)+2 > arenaBlock {
-		pd.arena = append(pd.arena, make([]byte, 0, max(arenaBlock, len(id)+2)))
-		n++
-	}
-	blk := &pd.arena[n-1]
-	off := len(*blk)
-	*blk = append(*blk, byte(len(id)>>8), byte(len(id)))
-	*blk = append(*blk, id...)
-	return uint32(n-1)<<20 | uint32(off)
-}
-
-func (pd *pending) id(ref uint32) []byte {
-	blk := pd.arena[ref>>20]
-	off := int(ref & (arenaBlock - 1))
-	n := int(blk[off])<<8 | int(blk[off+1])
-	return blk[off+2 : off+2+n]
-}
-
-// merge moves o's waiting rows into pd without copying them: o's chunks and arena blocks are
+// merge moves o's waiting rows into pd without copying them: o's chunks and id blocks are
 // adopted, and its records renumbered in place.
 func (pd *pending) merge(o *pending) {
 	remap := make([]int32, len(o.rows))
 	for i := range o.rows {
 		remap[i] = pd.intern(&o.rows[i])
 	}
-	shift := uint32(len(pd.arena)) << 20
+	shift := pd.ids.merge(&o.ids)
 	for b := range o.buckets {
 		for _, chunk := range o.buckets[b] {
 			for i := range chunk {
@@ -96,7 +72,6 @@ func (pd *pending) merge(o *pending) {
 		pd.buckets[b] = append(o.buckets[b], pd.buckets[b]...)
 		o.buckets[b] = nil
 	}
-	pd.arena = append(pd.arena, o.arena...) // later ids fill o's last block; refs into pd's stay valid
 	*o = pending{}
 }
 
@@ -124,6 +99,7 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
+			srt := recSorter{pd: pd}
 			for {
 				all := <-free
 				b, ok := <-next
@@ -136,7 +112,7 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 					all = append(all, chunk...)
 				}
 				pd.buckets[b] = nil
-				sortRecs(pd, all)
+				srt.sort(all)
 				sorted[b] = all
 				close(ready[b])
 			}

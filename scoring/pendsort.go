@@ -5,30 +5,40 @@ import (
 	"math/bits"
 )
 
+// recSorter sorts waiting rows; it holds one goroutine's buffers for ticket ids.
+type recSorter struct {
+	pd     *pending
+	bx, by []byte
+}
+
 // recLess orders waiting rows by key, received_at, then ticket id (bytewise).
-func recLess(pd *pending, x, y *pendRec) bool {
+func recLess(s *recSorter, x, y *pendRec) bool {
 	if x.key != y.key {
 		return x.key < y.key
 	}
 	if x.recv != y.recv {
 		return x.recv < y.recv
 	}
-	return pd.idLess(x.id, y.id)
+	return s.idLess(x.id, y.id)
 }
 
-// idLess compares two ticket ids in the arena; only rows with the same key and received_at need it.
+// idLess compares two ticket ids; only rows with the same key and received_at need it.
 //
 //go:noinline
-func (pd *pending) idLess(x, y uint32) bool { return bytes.Compare(pd.id(x), pd.id(y)) < 0 }
+func (s *recSorter) idLess(x, y uint32) bool {
+	s.bx = s.pd.ids.get(x, s.bx)
+	s.by = s.pd.ids.get(y, s.by)
+	return bytes.Compare(s.bx, s.by) < 0
+}
 
 // sortRecs sorts a by recLess: quicksort with a median-of-three pivot, insertion sort for short
 // runs and heapsort when the recursion goes too deep. The order is total but for rows equal in
 // key, received_at and ticket id, which are interchangeable to resolve.
-func sortRecs(pd *pending, a []pendRec) {
-	quickRecs(pd, a, 2*bits.Len(uint(len(a))))
+func (s *recSorter) sort(a []pendRec) {
+	quickRecs(s, a, 2*bits.Len(uint(len(a))))
 }
 
-func quickRecs(pd *pending, a []pendRec, depth int) {
+func quickRecs(pd *recSorter, a []pendRec, depth int) {
 	for len(a) > 16 {
 		if depth == 0 {
 			heapRecs(pd, a)
@@ -77,7 +87,7 @@ func quickRecs(pd *pending, a []pendRec, depth int) {
 	}
 }
 
-func heapRecs(pd *pending, a []pendRec) {
+func heapRecs(pd *recSorter, a []pendRec) {
 	down := func(i, n int) {
 		for {
 			c := 2*i + 1

@@ -1,10 +1,10 @@
 package scoring
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -31,8 +31,9 @@ func TestSortRecsOrdersLikeTheReferenceSort(t *testing.T) {
 			recs := make([]pendRec, tc.n)
 			for i := range recs {
 				recs[i] = pendRec{key: uint64(r.IntN(tc.keys)) * 0x9E3779B97F4A7C15, recv: uint32(r.IntN(tc.recvs)),
-					id: pd.store(fmt.Sprintf("T%d", r.IntN(tc.ids))), unit: int32(i)}
+					id: pd.ids.store(fmt.Sprintf("T%d", r.IntN(tc.ids))), unit: int32(i)}
 			}
+			id := func(ref uint32) string { return string(pd.ids.get(ref, nil)) }
 			want := slices.Clone(recs)
 			slices.SortStableFunc(want, func(x, y pendRec) int {
 				if x.key != y.key {
@@ -44,23 +45,23 @@ func TestSortRecsOrdersLikeTheReferenceSort(t *testing.T) {
 				if x.recv != y.recv {
 					return int(x.recv) - int(y.recv)
 				}
-				return bytes.Compare(pd.id(x.id), pd.id(y.id))
+				return strings.Compare(id(x.id), id(y.id))
 			})
 			if tc.presorted {
 				copy(recs, want)
 			}
 			if tc.forceHeap {
-				heapRecs(&pd, recs)
+				heapRecs(&recSorter{pd: &pd}, recs)
 			} else {
-				sortRecs(&pd, recs)
+				(&recSorter{pd: &pd}).sort(recs)
 			}
 			same := func(x, y pendRec) bool {
-				return x.key == y.key && x.recv == y.recv && bytes.Equal(pd.id(x.id), pd.id(y.id))
+				return x.key == y.key && x.recv == y.recv && id(x.id) == id(y.id)
 			}
 			for i := range want {
 				if !same(recs[i], want[i]) {
 					t.Fatalf("row %d: got key %x recv %d id %s, want key %x recv %d id %s", i,
-						recs[i].key, recs[i].recv, pd.id(recs[i].id), want[i].key, want[i].recv, pd.id(want[i].id))
+						recs[i].key, recs[i].recv, id(recs[i].id), want[i].key, want[i].recv, id(want[i].id))
 				}
 			}
 			units := map[int32]bool{}
@@ -90,5 +91,53 @@ func TestRowIndexInternsEachDistinctRowOnce(t *testing.T) {
 	}
 	if len(rows) != 5000 {
 		t.Fatalf("%d rows stored, want 5000", len(rows))
+	}
+}
+
+// TestIDStoreGivesBackEveryID stores sequential, random, empty and long ids in several stores,
+// merges them, and reads every id back by its reference.
+func TestIDStoreGivesBackEveryID(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	gen := func(i int) string {
+		switch i % 7 {
+		case 0:
+			return fmt.Sprintf("X%d", r.IntN(1000))
+		case 1:
+			return ""
+		case 2:
+			return strings.Repeat("长", 1000+r.IntN(3000)) // crosses block ends
+		}
+		return fmt.Sprintf("T2025%08d", i)
+	}
+	var stores [3]idStore
+	want := [3][]string{}
+	refs := [3][]uint32{}
+	for s := range stores {
+		for i := range 3000 + 17*s {
+			id := gen(i)
+			want[s] = append(want[s], id)
+			refs[s] = append(refs[s], stores[s].store(id))
+		}
+	}
+	var all idStore
+	var wantAll []string
+	var refsAll []uint32
+	for s := range stores {
+		base := all.merge(&stores[s])
+		for i, ref := range refs[s] {
+			wantAll = append(wantAll, want[s][i])
+			refsAll = append(refsAll, ref+base)
+		}
+	}
+	for i := range 500 { // stores after a merge continue the merged store's last group
+		id := gen(i)
+		wantAll = append(wantAll, id)
+		refsAll = append(refsAll, all.store(id))
+	}
+	var buf []byte
+	for i, ref := range refsAll {
+		if buf = all.get(ref, buf); string(buf) != wantAll[i] {
+			t.Fatalf("id %d (ref %d): got %.40q, want %.40q", i, ref, buf, wantAll[i])
+		}
 	}
 }
