@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 )
 
 // pendingBuckets spreads the waiting rows by key so that Finish sorts small slices, several at a time.
@@ -148,24 +150,23 @@ func (p *Policy) ticketHash(unit int32, id string) uint64 {
 // imported, kind normalised); ok is false when one of them is empty (such a row is never a repeat).
 // The hash is seeded per policy: books merge only when built under the same *Policy.
 func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
-	var h maphash.Hash
-	h.SetSeed(p.seed)
-	var u [5]byte
-	u[0], u[1], u[2], u[3] = byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24)
+	var buf [192]byte
+	b := buf[:0]
+	m := p.sameMask
+	var kind byte
+	if m&sameKind != 0 {
+		kind = byte(a.Kind) + 1
+	}
+	b = append(b, byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24), kind)
 	field := func(s string) bool {
-		s = strings.TrimSpace(s)
+		s = trimSpace(s)
 		if s == "" {
 			return false
 		}
-		h.WriteString(s)
-		h.WriteByte(0)
+		b = append(b, s...)
+		b = append(b, 0)
 		return true
 	}
-	m := p.sameMask
-	if m&sameKind != 0 {
-		u[4] = byte(a.Kind) + 1
-	}
-	h.Write(u[:])
 	if m&samePhone != 0 && !field(a.CallerPhone) {
 		return 0, false
 	}
@@ -175,5 +176,32 @@ func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
 	if m&sameChannel != 0 && !field(a.Channel) {
 		return 0, false
 	}
-	return h.Sum64(), true
+	return maphash.Bytes(p.seed, b), true
+}
+
+// trimSpace is strings.TrimSpace without its slow path for the common value that starts and ends
+// with a character that is not a space (a category in Chinese starts with a multi-byte one).
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	if c := s[0]; c < utf8.RuneSelf {
+		if asciiSpace(c) {
+			return strings.TrimSpace(s)
+		}
+	} else if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
+		return strings.TrimSpace(s)
+	}
+	if c := s[len(s)-1]; c < utf8.RuneSelf {
+		if asciiSpace(c) {
+			return strings.TrimSpace(s)
+		}
+	} else if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }

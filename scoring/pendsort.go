@@ -113,11 +113,16 @@ func heapRecs(pd *recSorter, a []pendRec) {
 	}
 }
 
-// rowIndex finds the index of a distinct judged row: open addressing over a few hundred or
-// thousand distinct rows, faster than a map keyed by the whole struct.
+// rowIndex finds the index of a distinct judged row: open addressing with the rows in the table,
+// so that a look-up touches one place in memory (there may be tens of thousands of distinct rows).
 type rowIndex struct {
-	slots []int32 // index+1 into rows; 0 is empty
+	slots []rowSlot
 	used  int
+}
+
+type rowSlot struct {
+	r row
+	n int32 // index+1 into rows; 0 is empty
 }
 
 func rowHash(r *row) uint64 {
@@ -130,22 +135,22 @@ func rowHash(r *row) uint64 {
 // intern returns the index in *rows of a row equal to r, appending r when there is none.
 func (x *rowIndex) intern(r *row, rows *[]row) int32 {
 	if len(x.slots) == 0 {
-		x.slots = make([]int32, 1024)
+		x.slots = make([]rowSlot, 1024)
 	}
 	mask := uint64(len(x.slots) - 1)
 	for i := rowHash(r) & mask; ; i = (i + 1) & mask {
-		s := x.slots[i]
-		if s == 0 {
+		s := &x.slots[i]
+		if s.n == 0 {
 			break
 		}
-		if (*rows)[s-1] == *r {
-			return s - 1
+		if s.r == *r {
+			return s.n - 1
 		}
 	}
 	n := int32(len(*rows))
 	*rows = append(*rows, *r)
 	if 2*(x.used+1) > len(x.slots) {
-		x.slots = make([]int32, 2*len(x.slots))
+		x.slots = make([]rowSlot, 2*len(x.slots))
 		x.used = 0
 		for j := range *rows {
 			x.place(&(*rows)[j], int32(j))
@@ -159,9 +164,9 @@ func (x *rowIndex) intern(r *row, rows *[]row) int32 {
 func (x *rowIndex) place(r *row, n int32) {
 	mask := uint64(len(x.slots) - 1)
 	i := rowHash(r) & mask
-	for x.slots[i] != 0 {
+	for x.slots[i].n != 0 {
 		i = (i + 1) & mask
 	}
-	x.slots[i] = n + 1
+	x.slots[i] = rowSlot{r: *r, n: n + 1}
 	x.used++
 }

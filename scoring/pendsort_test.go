@@ -141,3 +141,13 @@ func TestIDStoreGivesBackEveryID(t *testing.T) {
 		}
 	}
 }
+
+// TestTrimSpaceTrimsLikeTheStandardLibrary compares the fast trim with strings.TrimSpace.
+func TestTrimSpaceTrimsLikeTheStandardLibrary(t *testing.T) {
+	for _, s := range []string{"", " ", "a", " a", "a ", "\t13800000000\r\n", "交通/停车管理", "\u3000交通\u3000", "交通\u3000",
+		"\u00a0x", "x\u0085", "\u2003", "é", "\xff", "a\xff", "\xffa", "\u200b交通"} {
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
