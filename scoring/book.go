@@ -3,6 +3,7 @@ package scoring
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 )
 
@@ -46,8 +47,16 @@ func NewBook(p *Policy, dir *Directory, periods []Period) (*Book, error) {
 		return nil, errorf(Invalid, "%d periods: at most 32767", len(periods))
 	}
 	b := &Book{p: p, dir: dir, periods: periods, tallies: make([]Tally, len(periods)*dir.Len())}
+	b.mapPending()
 	b.indexDays()
 	return b, nil
+}
+
+// mapPending has the book's waiting rows kept outside the heap where the system allows it, and
+// freed when the book is dropped unfinished.
+func (b *Book) mapPending() {
+	b.pend.set = &chunks{mapped: canMap}
+	runtime.AddCleanup(b, func(c *chunks) { c.releaseAll() }, b.pend.set)
 }
 
 // Policy returns the book's policy.

@@ -27,10 +27,10 @@ type pendRec struct {
 
 // pending holds the rows whose repeat status is known only when every row has been added.
 type pending struct {
-	buckets [pendingBuckets][][]pendRec // chunks of chunkLen
-	ids     idStore
-	rows    []row
-	index   rowIndex
+	set   *chunks // nil until a row waits; NewBook maps its chunks outside the heap
+	ids   idStore
+	rows  []row
+	index rowIndex
 }
 
 // intern returns the index of a judged row, storing each distinct row once.
@@ -43,10 +43,13 @@ func (pd *pending) add(key uint64, a *Assignment, jid int32) {
 }
 
 func (pd *pending) push(r pendRec) {
-	bk := &pd.buckets[r.key>>58]
+	if pd.set == nil {
+		pd.set = &chunks{}
+	}
+	bk := &pd.set.buckets[r.key>>58]
 	n := len(*bk)
 	if n == 0 || len((*bk)[n-1]) == chunkLen {
-		*bk = append(*bk, make([]pendRec, 0, chunkLen))
+		*bk = append(*bk, pd.set.newChunk())
 		n++
 	}
 	(*bk)[n-1] = append((*bk)[n-1], r)
@@ -60,8 +63,15 @@ func (pd *pending) merge(o *pending) {
 		remap[i] = pd.intern(&o.rows[i])
 	}
 	shift := pd.ids.merge(&o.ids)
-	for b := range o.buckets {
-		for _, chunk := range o.buckets[b] {
+	if o.set == nil {
+		*o = pending{}
+		return
+	}
+	if pd.set == nil {
+		pd.set = &chunks{mapped: o.set.mapped}
+	}
+	for b := range o.set.buckets {
+		for _, chunk := range o.set.buckets[b] {
 			for i := range chunk {
 				r := &chunk[i]
 				if r.jid >= 0 {
@@ -71,8 +81,8 @@ func (pd *pending) merge(o *pending) {
 			}
 		}
 		// o's partly filled chunk goes first, so that pd's own last chunk stays the one push fills.
-		pd.buckets[b] = append(o.buckets[b], pd.buckets[b]...)
-		o.buckets[b] = nil
+		pd.set.buckets[b] = append(o.set.buckets[b], pd.set.buckets[b]...)
+		o.set.buckets[b] = nil // pd owns them now: o's clean-up must not free them
 	}
 	*o = pending{}
 }
@@ -82,6 +92,10 @@ func (pd *pending) merge(o *pending) {
 // earlier), or nil. Buckets are sorted by GOMAXPROCS goroutines a few ahead of fn, which runs on
 // the caller's goroutine, bucket after bucket, in the same order as a serial sort would give.
 func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
+	if pd.set == nil {
+		return
+	}
+	set := pd.set
 	workers := min(runtime.GOMAXPROCS(0), pendingBuckets)
 	sorted := make([][]pendRec, pendingBuckets)
 	ready := make([]chan struct{}, pendingBuckets)
@@ -110,10 +124,10 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 					return
 				}
 				all = all[:0]
-				for _, chunk := range pd.buckets[b] {
+				for _, chunk := range set.buckets[b] {
 					all = append(all, chunk...)
 				}
-				pd.buckets[b] = nil
+				set.release(b)
 				srt.sort(all)
 				sorted[b] = all
 				close(ready[b])

@@ -3,9 +3,11 @@ package scoring
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestSortRecsOrdersLikeTheReferenceSort checks the hand-written sort against slices.SortFunc with
@@ -149,5 +151,33 @@ func TestTrimSpaceTrimsLikeTheStandardLibrary(t *testing.T) {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
 		}
+	}
+}
+
+// TestMergedChunksOutliveTheBookTheyCameFrom merges a book's waiting rows into another, lets the
+// first book be collected (its clean-up runs), and reads every row back through resolve.
+func TestMergedChunksOutliveTheBookTheyCameFrom(t *testing.T) {
+	b, o := &Book{}, &Book{}
+	b.mapPending()
+	o.mapPending()
+	const n = 3*chunkLen + 5
+	for i := range n {
+		o.pend.push(pendRec{key: uint64(i) * 0x9E3779B97F4A7C15, recv: uint32(i), jid: -1, id: o.pend.ids.store(fmt.Sprint(i))})
+	}
+	b.pend.push(pendRec{key: 1, recv: 7, jid: -1, id: b.pend.ids.store("own")})
+	b.pend.merge(&o.pend)
+	o = nil
+	for range 3 {
+		runtime.GC()
+		time.Sleep(20 * time.Millisecond)
+	}
+	seen := map[string]uint32{}
+	var buf []byte
+	b.pend.resolve(0, func(r, _ *pendRec) {
+		buf = b.pend.ids.get(r.id, buf)
+		seen[string(buf)] = r.recv
+	})
+	if len(seen) != n+1 || seen["own"] != 7 || seen["0"] != 0 || seen[fmt.Sprint(n-1)] != n-1 {
+		t.Fatalf("%d rows read back (want %d); own %d, first %d, last %d", len(seen), n+1, seen["own"], seen["0"], seen[fmt.Sprint(n-1)])
 	}
 }

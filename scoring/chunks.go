@@ -1,0 +1,35 @@
+package scoring
+
+// chunks owns the chunks of a book's waiting rows, bucket by bucket. A book made by NewBook maps
+// them outside the garbage-collected heap where the system allows it (they hold no pointers): the
+// collector then paces itself on the rest of the heap, which roughly halves the peak memory of a
+// large year. Such chunks are unmapped when Finish has sorted them, or when the book is dropped.
+type chunks struct {
+	buckets [pendingBuckets][][]pendRec
+	mapped  bool // new chunks are mapped; a chunk that could not be mapped is on the heap
+}
+
+// newChunk returns an empty chunk of capacity chunkLen.
+func (c *chunks) newChunk() []pendRec {
+	if c.mapped {
+		if ch, ok := mapChunk(); ok {
+			return ch
+		}
+	}
+	return make([]pendRec, 0, chunkLen)
+}
+
+// release frees the chunks of bucket b (unmapping a chunk on the heap does nothing).
+func (c *chunks) release(b int) {
+	for _, ch := range c.buckets[b] {
+		unmapChunk(ch)
+	}
+	c.buckets[b] = nil
+}
+
+// releaseAll frees every chunk; it runs when a book is dropped.
+func (c *chunks) releaseAll() {
+	for b := range c.buckets {
+		c.release(b)
+	}
+}

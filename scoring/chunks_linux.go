@@ -1,0 +1,31 @@
+//go:build linux
+
+package scoring
+
+import (
+	"syscall"
+	"unsafe"
+)
+
+const chunkBytes = chunkLen * int(unsafe.Sizeof(pendRec{}))
+
+// canMap reports whether chunks can be mapped outside the heap here.
+const canMap = true
+
+// mapChunk maps an empty chunk of capacity chunkLen outside the heap; ok is false when it cannot.
+func mapChunk() (ch []pendRec, ok bool) {
+	mem, err := syscall.Mmap(-1, 0, chunkBytes, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return nil, false
+	}
+	return unsafe.Slice((*pendRec)(unsafe.Pointer(unsafe.SliceData(mem))), chunkLen)[:0], true
+}
+
+// unmapChunk unmaps a chunk from mapChunk; a chunk on the heap is left to the collector (the
+// system call refuses memory it did not map).
+func unmapChunk(ch []pendRec) {
+	if cap(ch) != chunkLen {
+		return
+	}
+	_ = syscall.Munmap(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(ch[:chunkLen]))), chunkBytes))
+}
