@@ -5,7 +5,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
 )
 
@@ -123,12 +122,8 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 					free <- all
 					return
 				}
-				all = all[:0]
-				for _, chunk := range set.buckets[b] {
-					all = append(all, chunk...)
-				}
+				all = srt.gather(all, set.buckets[b])
 				set.release(b)
-				srt.sort(all)
 				sorted[b] = all
 				close(ready[b])
 			}
@@ -194,26 +189,25 @@ func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
 }
 
 // trimSpace is strings.TrimSpace without its slow path for the common value that starts and ends
-// with a character that is not a space (a category in Chinese starts with a multi-byte one).
+// with a character that cannot be a space (a category in Chinese starts with a multi-byte one).
 func trimSpace(s string) string {
 	if s == "" {
 		return s
 	}
-	if c := s[0]; c < utf8.RuneSelf {
-		if asciiSpace(c) {
-			return strings.TrimSpace(s)
-		}
-	} else if r, _ := utf8.DecodeRuneInString(s); unicode.IsSpace(r) {
-		return strings.TrimSpace(s)
+	i := len(s) - 1
+	for i > 0 && len(s)-i < utf8.UTFMax && !utf8.RuneStart(s[i]) {
+		i--
 	}
-	if c := s[len(s)-1]; c < utf8.RuneSelf {
-		if asciiSpace(c) {
-			return strings.TrimSpace(s)
-		}
-	} else if r, _ := utf8.DecodeLastRuneInString(s); unicode.IsSpace(r) {
+	if maybeSpace(s[0]) || maybeSpace(s[i]) {
 		return strings.TrimSpace(s)
 	}
 	return s
+}
+
+// maybeSpace reports whether a rune starting with byte c may be a space: an ASCII space, or the
+// first byte of U+0085, U+00A0, U+1680, U+2000–U+205F or U+3000.
+func maybeSpace(c byte) bool {
+	return asciiSpace(c) || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3
 }
 
 func asciiSpace(c byte) bool {

@@ -34,6 +34,38 @@ func (s *recSorter) idLess(x, y uint32) bool {
 // sortRecs sorts a by recLess: quicksort with a median-of-three pivot, insertion sort for short
 // runs and heapsort when the recursion goes too deep. The order is total but for rows equal in
 // key, received_at and ticket id, which are interchangeable to resolve.
+// gather copies the chunks of one bucket into buf, sorted: a counting pass on the key's next 8
+// bits places each row in its part (a bucket already shares the top 6), then each part, small
+// enough for the cache, is sorted.
+func (s *recSorter) gather(buf []pendRec, chunks [][]pendRec) []pendRec {
+	var count [257]int
+	for _, ch := range chunks {
+		for i := range ch {
+			count[ch[i].key>>50&0xFF+1]++
+		}
+	}
+	for i := 1; i < len(count); i++ {
+		count[i] += count[i-1]
+	}
+	n := count[256]
+	if cap(buf) < n {
+		buf = make([]pendRec, n)
+	}
+	buf = buf[:n]
+	next := count
+	for _, ch := range chunks {
+		for i := range ch {
+			k := ch[i].key >> 50 & 0xFF
+			buf[next[k]] = ch[i]
+			next[k]++
+		}
+	}
+	for k := range 256 {
+		s.sort(buf[count[k]:count[k+1]])
+	}
+	return buf
+}
+
 func (s *recSorter) sort(a []pendRec) {
 	quickRecs(s, a, 2*bits.Len(uint(len(a))))
 }

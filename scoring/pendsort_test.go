@@ -19,20 +19,27 @@ func TestSortRecsOrdersLikeTheReferenceSort(t *testing.T) {
 		recvs, ids int
 		forceHeap  bool
 		presorted  bool
+		gather     bool // from chunks of one bucket: the keys share their top 6 bits
 	}{
-		{"short", 10, 3, 2, 5, false, false},
-		{"mostly unique keys", 20000, 1 << 30, 1 << 30, 1 << 30, false, false},
-		{"many ties on key and received", 20000, 50, 3, 1 << 30, false, false},
-		{"ties down to the ticket id", 5000, 3, 2, 40, false, false},
-		{"already sorted", 5000, 1 << 30, 4, 1 << 30, false, true},
-		{"heapsort fallback", 3000, 20, 3, 100, true, false},
+		{"short", 10, 3, 2, 5, false, false, false},
+		{"mostly unique keys", 20000, 1 << 30, 1 << 30, 1 << 30, false, false, false},
+		{"many ties on key and received", 20000, 50, 3, 1 << 30, false, false, false},
+		{"ties down to the ticket id", 5000, 3, 2, 40, false, false, false},
+		{"already sorted", 5000, 1 << 30, 4, 1 << 30, false, true, false},
+		{"heapsort fallback", 3000, 20, 3, 100, true, false, false},
+		{"gathered from chunks", 20000, 1 << 30, 1 << 30, 1 << 30, false, false, true},
+		{"gathered with ties", 20000, 300, 3, 50, false, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(uint64(tc.n), 7))
 			var pd pending
 			recs := make([]pendRec, tc.n)
 			for i := range recs {
-				recs[i] = pendRec{key: uint64(r.IntN(tc.keys)) * 0x9E3779B97F4A7C15, recv: uint32(r.IntN(tc.recvs)),
+				key := uint64(r.IntN(tc.keys)) * 0x9E3779B97F4A7C15
+				if tc.gather {
+					key = key&^(0x3F<<58) | 5<<58
+				}
+				recs[i] = pendRec{key: key, recv: uint32(r.IntN(tc.recvs)),
 					id: pd.ids.store(fmt.Sprintf("T%d", r.IntN(tc.ids))), unit: int32(i)}
 			}
 			id := func(ref uint32) string { return string(pd.ids.get(ref, nil)) }
@@ -52,9 +59,18 @@ func TestSortRecsOrdersLikeTheReferenceSort(t *testing.T) {
 			if tc.presorted {
 				copy(recs, want)
 			}
-			if tc.forceHeap {
+			switch {
+			case tc.gather:
+				var chunks [][]pendRec
+				for rest := recs; len(rest) > 0; {
+					n := min(len(rest), 1+r.IntN(3000))
+					chunks = append(chunks, slices.Clone(rest[:n]))
+					rest = rest[n:]
+				}
+				recs = (&recSorter{pd: &pd}).gather(make([]pendRec, 0, 10), chunks)
+			case tc.forceHeap:
 				heapRecs(&recSorter{pd: &pd}, recs)
-			} else {
+			default:
 				(&recSorter{pd: &pd}).sort(recs)
 			}
 			same := func(x, y pendRec) bool {
@@ -147,7 +163,8 @@ func TestIDStoreGivesBackEveryID(t *testing.T) {
 // TestTrimSpaceTrimsLikeTheStandardLibrary compares the fast trim with strings.TrimSpace.
 func TestTrimSpaceTrimsLikeTheStandardLibrary(t *testing.T) {
 	for _, s := range []string{"", " ", "a", " a", "a ", "\t13800000000\r\n", "交通/停车管理", "\u3000交通\u3000", "交通\u3000",
-		"\u00a0x", "x\u0085", "\u2003", "é", "\xff", "a\xff", "\xffa", "\u200b交通"} {
+		"\u00a0x", "x\u0085", "\u2003", "é", "\xff", "a\xff", "\xffa", "\u200b交通",
+		"交通\u00a0", "交通\u1680", "\u205f交通", "交通\u2029", "\x80", "交\x80", "\x80\x80\x80\x80", "a\xe3\x80", "交通\xe3\x80\x80"} {
 		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
 			t.Errorf("trimSpace(%q) = %q, want %q", s, got, want)
 		}
