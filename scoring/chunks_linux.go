@@ -14,7 +14,7 @@ const canMap = true
 
 // mapChunk maps an empty chunk of capacity chunkLen outside the heap; ok is false when it cannot.
 func mapChunk() (ch []pendRec, ok bool) {
-	mem, err := syscall.Mmap(-1, 0, chunkBytes, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	mem, err := syscall.Mmap(-1, 0, chunkBytes, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE|syscall.MAP_POPULATE)
 	if err != nil {
 		return nil, false
 	}
