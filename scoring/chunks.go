@@ -1,9 +1,9 @@
 package scoring
 
-// chunks owns the chunks of a book's waiting rows, bucket by bucket. A book made by NewBook maps
-// them outside the garbage-collected heap where the system allows it (they hold no pointers): the
-// collector then paces itself on the rest of the heap, which roughly halves the peak memory of a
-// large year. Such chunks are unmapped when Finish has sorted them, or when the book is dropped.
+// chunks owns the chunks of a book's waiting rows (24 bytes a row), bucket by bucket. A book made
+// by NewBook maps them outside the garbage-collected heap on Linux (they hold no pointers): the
+// collector then paces itself on the rest of the heap instead of letting it grow to twice the
+// rows' size. Mapped chunks are unmapped as Finish sorts them, or when the book is dropped.
 type chunks struct {
 	buckets [pendingBuckets][][]pendRec
 	mapped  bool // new chunks are mapped; a chunk that could not be mapped is on the heap
