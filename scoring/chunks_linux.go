@@ -29,3 +29,19 @@ func unmapChunk(ch []pendRec) {
 	}
 	_ = syscall.Munmap(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(ch[:chunkLen]))), chunkBytes))
 }
+
+// mapBytes maps an empty byte block of capacity n outside the heap; ok is false when it cannot.
+func mapBytes(n int) (blk []byte, ok bool) {
+	mem, err := syscall.Mmap(-1, 0, n, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_ANON|syscall.MAP_PRIVATE)
+	if err != nil {
+		return nil, false
+	}
+	return mem[:0], true
+}
+
+// unmapBytes unmaps a block from mapBytes.
+func unmapBytes(blk []byte) {
+	if cap(blk) > 0 {
+		_ = syscall.Munmap(blk[:cap(blk)])
+	}
+}

@@ -8,3 +8,7 @@ const canMap = false
 func mapChunk() ([]pendRec, bool) { return nil, false }
 
 func unmapChunk([]pendRec) {}
+
+func mapBytes(int) ([]byte, bool) { return nil, false }
+
+func unmapBytes([]byte) {}

@@ -15,8 +15,9 @@ type idStore struct {
 	last   []byte   // the id stored last
 }
 
-// store keeps id (at most 65,535 bytes are kept, for ordering) and returns its reference.
-func (s *idStore) store(id string) uint32 {
+// store keeps id (at most 65,535 bytes are kept, for ordering) and returns its reference; new
+// blocks come from own (nil: the heap).
+func (s *idStore) store(id string, own *chunks) uint32 {
 	if len(id) > 0xFFFF {
 		id = id[:0xFFFF]
 	}
@@ -30,7 +31,7 @@ func (s *idStore) store(id string) uint32 {
 	need := 2*binary.MaxVarintLen32 + len(rest)
 	nb := len(s.blocks)
 	if nb == 0 || len(s.blocks[nb-1])+need > arenaBlock {
-		s.blocks = append(s.blocks, make([]byte, 0, max(arenaBlock, need)))
+		s.blocks = append(s.blocks, own.newIDBlock())
 		nb++
 	}
 	blk := &s.blocks[nb-1]

@@ -38,7 +38,10 @@ func (pd *pending) intern(r *row) int32 {
 }
 
 func (pd *pending) add(key uint64, a *Assignment, jid int32) {
-	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.ids.store(a.TicketID)})
+	if pd.set == nil {
+		pd.set = &chunks{}
+	}
+	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.ids.store(a.TicketID, pd.set)})
 }
 
 func (pd *pending) push(r pendRec) {
@@ -69,6 +72,8 @@ func (pd *pending) merge(o *pending) {
 	if pd.set == nil {
 		pd.set = &chunks{mapped: o.set.mapped}
 	}
+	pd.set.idBlocks = append(pd.set.idBlocks, o.set.idBlocks...)
+	o.set.idBlocks = nil // pd owns them now, as the chunks below
 	for b := range o.set.buckets {
 		for _, chunk := range o.set.buckets[b] {
 			for i := range chunk {
@@ -88,7 +93,7 @@ func (pd *pending) merge(o *pending) {
 
 // resolve orders each key's rows by received_at, then ticket id (bytewise), and calls fn for every
 // row with the id of the call it repeats (the row just before it, when at most window seconds
-// earlier), or nil. Buckets are sorted by GOMAXPROCS goroutines a few ahead of fn, which runs on
+// earlier), or nil; it frees the rows and their ids. Buckets are sorted by GOMAXPROCS goroutines a few ahead of fn, which runs on
 // the caller's goroutine, bucket after bucket, in the same order as a serial sort would give.
 func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 	if pd.set == nil {
@@ -144,6 +149,7 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 		free <- all
 	}
 	wg.Wait()
+	set.releaseAll()
 }
 
 // ticketHash hashes an assignment's key (unit, ticket id).

@@ -40,7 +40,7 @@ func TestSortRecsOrdersLikeTheReferenceSort(t *testing.T) {
 					key = key&^(0x3F<<58) | 5<<58
 				}
 				recs[i] = pendRec{key: key, recv: uint32(r.IntN(tc.recvs)),
-					id: pd.ids.store(fmt.Sprintf("T%d", r.IntN(tc.ids))), unit: int32(i)}
+					id: pd.ids.store(fmt.Sprintf("T%d", r.IntN(tc.ids)), nil), unit: int32(i)}
 			}
 			id := func(ref uint32) string { return string(pd.ids.get(ref, nil)) }
 			want := slices.Clone(recs)
@@ -134,7 +134,7 @@ func TestIDStoreGivesBackEveryID(t *testing.T) {
 		for i := range 3000 + 17*s {
 			id := gen(i)
 			want[s] = append(want[s], id)
-			refs[s] = append(refs[s], stores[s].store(id))
+			refs[s] = append(refs[s], stores[s].store(id, nil))
 		}
 	}
 	var all idStore
@@ -150,7 +150,7 @@ func TestIDStoreGivesBackEveryID(t *testing.T) {
 	for i := range 500 { // stores after a merge continue the merged store's last group
 		id := gen(i)
 		wantAll = append(wantAll, id)
-		refsAll = append(refsAll, all.store(id))
+		refsAll = append(refsAll, all.store(id, nil))
 	}
 	var buf []byte
 	for i, ref := range refsAll {
@@ -179,9 +179,9 @@ func TestMergedChunksOutliveTheBookTheyCameFrom(t *testing.T) {
 	o.mapPending()
 	const n = 3*chunkLen + 5
 	for i := range n {
-		o.pend.push(pendRec{key: uint64(i) * 0x9E3779B97F4A7C15, recv: uint32(i), jid: -1, id: o.pend.ids.store(fmt.Sprint(i))})
+		o.pend.push(pendRec{key: uint64(i) * 0x9E3779B97F4A7C15, recv: uint32(i), jid: -1, id: o.pend.ids.store(fmt.Sprint(i), o.pend.set)})
 	}
-	b.pend.push(pendRec{key: 1, recv: 7, jid: -1, id: b.pend.ids.store("own")})
+	b.pend.push(pendRec{key: 1, recv: 7, jid: -1, id: b.pend.ids.store("own", b.pend.set)})
 	b.pend.merge(&o.pend)
 	o = nil
 	for range 3 {
