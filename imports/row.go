@@ -61,6 +61,10 @@ type rowParser struct {
 	ret          words[scoring.ReturnStatus]
 	// texts interns the values of short repetitive text fields (channel, hotline).
 	texts map[string]string
+	// channels and hotlines hold the first few values of those fields, looked up before texts.
+	channels, hotlines fewTexts
+	// strs holds the other texts a row keeps (ticket id, category, caller phone, …).
+	strs strArena
 	// units caches the unit names found only after normalisation (nameKey), and their misses.
 	units map[string]int32
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
@@ -83,10 +87,24 @@ func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed
 }
 
 // intern returns b as a string, shared with earlier equal values while few distinct values were seen.
-func (p *rowParser) intern(b []byte) string {
+func (p *rowParser) intern(few *fewTexts, b []byte) string {
 	if len(b) == 0 {
 		return ""
 	}
+	for i := range few.n {
+		if few.vals[i] == string(b) {
+			return few.vals[i]
+		}
+	}
+	s := p.internMap(b)
+	if few.n < len(few.vals) {
+		few.vals[few.n] = s
+		few.n++
+	}
+	return s
+}
+
+func (p *rowParser) internMap(b []byte) string {
 	if s, ok := p.texts[string(b)]; ok {
 		return s
 	}
@@ -132,7 +150,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 					continue
 				}
 				tid = b
-				a.TicketID = string(b) // kept in lean reads too: errors and repeats name the ticket
+				a.TicketID = p.strs.str(b) // kept in lean reads too: errors and repeats name the ticket
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
@@ -197,16 +215,16 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			p.setTime(a, f, t)
 		case fCategory:
 			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
-				a.Category = string(b)
+				a.Category = p.strs.str(b)
 			}
 		case fExcludeReason:
 			hasReason = len(b) > 0
 			if p.text(c, ln, f, b) && !p.lean && hasReason {
-				a.ExcludeReason = string(b)
+				a.ExcludeReason = p.strs.str(b)
 			}
 		case fCallerPhone:
 			if p.text(c, ln, f, b) && !p.lean && len(b) > 0 {
-				a.CallerPhone = string(b)
+				a.CallerPhone = p.strs.str(b)
 			}
 		default:
 			if d := p.extra(c, ln, f, b, a); d != nil {
@@ -242,16 +260,16 @@ func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.
 		a.Return = v
 	case fDuplicateOf:
 		if p.text(c, ln, f, b) && len(b) > 0 && !p.scientific(c, ln.row, f, b) {
-			a.DuplicateOf = string(b)
+			a.DuplicateOf = p.strs.str(b)
 			return b
 		}
 	case fChannel:
 		if p.text(c, ln, f, b) {
-			a.Channel = p.intern(b)
+			a.Channel = p.intern(&p.channels, b)
 		}
 	case fHotline:
 		if p.text(c, ln, f, b) {
-			a.Hotline = p.intern(b)
+			a.Hotline = p.intern(&p.hotlines, b)
 		}
 	}
 	return nil

@@ -3,6 +3,7 @@ package scoring
 import (
 	"cmp"
 	"fmt"
+	"runtime"
 	"slices"
 )
 
@@ -23,7 +24,7 @@ type Book struct {
 	pend     pending
 	adjs     map[int][]Adjustment        // by pi*units+unit, in input order
 	repeats  [pendingBuckets][]repeatRec // window repeats by the hash's top bits, each sorted by hash, after Finish
-	ids      pending                     // holds only the ticket ids repeats refer to
+	ids      arena                       // holds only the ticket ids repeats refer to
 	finished bool
 }
 
@@ -46,9 +47,16 @@ func NewBook(p *Policy, dir *Directory, periods []Period) (*Book, error) {
 		return nil, errorf(Invalid, "%d periods: at most 32767", len(periods))
 	}
 	b := &Book{p: p, dir: dir, periods: periods, tallies: make([]Tally, len(periods)*dir.Len())}
-	b.pend.init()
+	b.mapPending()
 	b.indexDays()
 	return b, nil
+}
+
+// mapPending has the book's waiting rows kept outside the heap where the system allows it, and
+// freed when the book is dropped unfinished.
+func (b *Book) mapPending() {
+	b.pend.set = &chunks{mapped: canMap}
+	runtime.AddCleanup(b, func(c *chunks) { c.releaseAll() }, b.pend.set)
 }
 
 // Policy returns the book's policy.
@@ -177,15 +185,17 @@ func (b *Book) Finish() error {
 		return nil
 	}
 	b.finished = true
+	var id, eid []byte
 	b.pend.resolve(b.p.Duplicates.windowOr0(), func(r *pendRec, earlier *pendRec) {
 		if r.jid < 0 {
 			return
 		}
 		b.apply(r.unit, &b.pend.rows[r.jid], earlier != nil)
 		if earlier != nil {
-			id := b.pend.id(r.id)
+			id = b.pend.ids.get(r.id, id)
+			eid = b.pend.ids.get(earlier.id, eid)
 			h := b.p.ticketHash(r.unit, string(id))
-			rr := repeatRec{hash: h, unit: r.unit, id: b.ids.store(string(id)), earlier: b.ids.store(string(b.pend.id(earlier.id)))}
+			rr := repeatRec{hash: h, unit: r.unit, id: b.ids.store(string(id)), earlier: b.ids.store(string(eid))}
 			b.repeats[h>>58] = append(b.repeats[h>>58], rr)
 		}
 	})

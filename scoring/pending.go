@@ -1,131 +1,143 @@
 package scoring
 
 import (
-	"bytes"
 	"hash/maphash"
-	"slices"
+	"runtime"
 	"strings"
+	"sync"
+	"unicode/utf8"
 )
 
-// pendingBuckets spreads the waiting rows by key so that Finish sorts small slices one at a time.
+// pendingBuckets spreads the waiting rows by key so that Finish sorts small slices, several at a time.
 const (
 	pendingBuckets = 64
 	chunkLen       = 4096
 	arenaBlock     = 1 << 20
 )
 
-// pendRec is one in-scope row with a complete same-key (SPEC §13.7): 24 bytes, plus its ticket id in the arena.
+// pendRec is one in-scope row with a complete same-key (SPEC §13.7): 24 bytes, plus its ticket id in ids.
 type pendRec struct {
 	key  uint64 // hash of the unit and the same-fields' values
 	recv uint32 // received_at, Unix seconds
 	unit int32
 	jid  int32  // index of its judged row in rows; -1 when its status is known (only an earlier call)
-	id   uint32 // ticket id: block<<20 | offset in the arena, length-prefixed
+	id   uint32 // ticket id: its reference in ids
 }
 
 // pending holds the rows whose repeat status is known only when every row has been added.
 type pending struct {
-	buckets [pendingBuckets][][]pendRec // chunks of chunkLen
-	arena   [][]byte
-	rows    []row
-	index   map[row]int32
+	set   *chunks // nil until a row waits; NewBook maps its chunks outside the heap
+	ids   idStore
+	rows  []row
+	index rowIndex
 }
-
-func (pd *pending) init() { pd.index = map[row]int32{} }
 
 // intern returns the index of a judged row, storing each distinct row once.
 func (pd *pending) intern(r *row) int32 {
-	if i, ok := pd.index[*r]; ok {
-		return i
-	}
-	if pd.index == nil {
-		pd.init()
-	}
-	i := int32(len(pd.rows))
-	pd.rows = append(pd.rows, *r)
-	pd.index[*r] = i
-	return i
+	return pd.index.intern(r, &pd.rows)
 }
 
 func (pd *pending) add(key uint64, a *Assignment, jid int32) {
-	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.store(a.TicketID)})
+	if pd.set == nil {
+		pd.set = &chunks{}
+	}
+	pd.push(pendRec{key: key, recv: uint32(a.Received), unit: a.Unit, jid: jid, id: pd.ids.store(a.TicketID, pd.set)})
 }
 
 func (pd *pending) push(r pendRec) {
-	bk := &pd.buckets[r.key>>58]
+	if pd.set == nil {
+		pd.set = &chunks{}
+	}
+	bk := &pd.set.buckets[r.key>>58]
 	n := len(*bk)
 	if n == 0 || len((*bk)[n-1]) == chunkLen {
-		*bk = append(*bk, make([]pendRec, 0, chunkLen))
+		*bk = append(*bk, pd.set.newChunk())
 		n++
 	}
 	(*bk)[n-1] = append((*bk)[n-1], r)
 }
 
-// store copies a ticket id into the arena (at most 65,535 bytes are kept for ordering).
-func (pd *pending) store(id string) uint32 {
-	if len(id) > 0xFFFF {
-		id = id[:0xFFFF]
-	}
-	n := len(pd.arena)
-	if n == 0 || len(pd.arena[n-1])+len(id)+2 > arenaBlock {
-		pd.arena = append(pd.arena, make([]byte, 0, arenaBlock))
-		n++
-	}
-	blk := &pd.arena[n-1]
-	off := len(*blk)
-	*blk = append(*blk, byte(len(id)>>8), byte(len(id)))
-	*blk = append(*blk, id...)
-	return uint32(n-1)<<20 | uint32(off)
-}
-
-func (pd *pending) id(ref uint32) []byte {
-	blk := pd.arena[ref>>20]
-	off := int(ref & (arenaBlock - 1))
-	n := int(blk[off])<<8 | int(blk[off+1])
-	return blk[off+2 : off+2+n]
-}
-
-// merge moves o's waiting rows into pd.
+// merge moves o's waiting rows into pd without copying them: o's chunks and id blocks are
+// adopted, and its records renumbered in place.
 func (pd *pending) merge(o *pending) {
 	remap := make([]int32, len(o.rows))
 	for i := range o.rows {
 		remap[i] = pd.intern(&o.rows[i])
 	}
-	for b := range o.buckets {
-		for _, chunk := range o.buckets[b] {
-			for _, r := range chunk {
+	shift := pd.ids.merge(&o.ids)
+	if o.set == nil {
+		*o = pending{}
+		return
+	}
+	if pd.set == nil {
+		pd.set = &chunks{mapped: o.set.mapped}
+	}
+	pd.set.idBlocks = append(pd.set.idBlocks, o.set.idBlocks...)
+	o.set.idBlocks = nil // pd owns them now, as the chunks below
+	for b := range o.set.buckets {
+		for _, chunk := range o.set.buckets[b] {
+			for i := range chunk {
+				r := &chunk[i]
 				if r.jid >= 0 {
 					r.jid = remap[r.jid]
 				}
-				r.id = pd.store(string(o.id(r.id)))
-				pd.push(r)
+				r.id += shift
 			}
 		}
-		o.buckets[b] = nil
+		// o's partly filled chunk goes first, so that pd's own last chunk stays the one push fills.
+		pd.set.buckets[b] = append(o.set.buckets[b], pd.set.buckets[b]...)
+		o.set.buckets[b] = nil // pd owns them now: o's clean-up must not free them
 	}
 	*o = pending{}
 }
 
 // resolve orders each key's rows by received_at, then ticket id (bytewise), and calls fn for every
 // row with the id of the call it repeats (the row just before it, when at most window seconds
-// earlier), or nil.
+// earlier), or nil; it frees the rows and their ids. Buckets are sorted by GOMAXPROCS goroutines a few ahead of fn, which runs on
+// the caller's goroutine, bucket after bucket, in the same order as a serial sort would give.
 func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
-	var all []pendRec
-	for b := range pd.buckets {
-		all = all[:0]
-		for _, chunk := range pd.buckets[b] {
-			all = append(all, chunk...)
-		}
-		pd.buckets[b] = nil
-		slices.SortFunc(all, func(x, y pendRec) int {
-			switch {
-			case x.key != y.key:
-				return cmp64(x.key, y.key)
-			case x.recv != y.recv:
-				return cmp64(uint64(x.recv), uint64(y.recv))
+	if pd.set == nil {
+		return
+	}
+	set := pd.set
+	workers := min(runtime.GOMAXPROCS(0), pendingBuckets)
+	sorted := make([][]pendRec, pendingBuckets)
+	ready := make([]chan struct{}, pendingBuckets)
+	for b := range ready {
+		ready[b] = make(chan struct{})
+	}
+	// Buffers for buckets sorted but not yet consumed, reused: no bucket is copied into new memory.
+	free := make(chan []pendRec, workers+1)
+	for range workers + 1 {
+		free <- nil
+	}
+	next := make(chan int, pendingBuckets)
+	for b := range pendingBuckets {
+		next <- b
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			srt := recSorter{pd: pd}
+			for {
+				all := <-free
+				b, ok := <-next
+				if !ok {
+					free <- all
+					return
+				}
+				all = srt.gather(all, set.buckets[b])
+				set.release(b)
+				sorted[b] = all
+				close(ready[b])
 			}
-			return bytes.Compare(pd.id(x.id), pd.id(y.id))
 		})
+	}
+	for b := range pendingBuckets {
+		<-ready[b]
+		all := sorted[b]
+		sorted[b] = nil
 		for i := range all {
 			r := &all[i]
 			var earlier *pendRec
@@ -134,14 +146,10 @@ func (pd *pending) resolve(window int64, fn func(r, earlier *pendRec)) {
 			}
 			fn(r, earlier)
 		}
+		free <- all
 	}
-}
-
-func cmp64(a, b uint64) int {
-	if a < b {
-		return -1
-	}
-	return 1
+	wg.Wait()
+	set.releaseAll()
 }
 
 // ticketHash hashes an assignment's key (unit, ticket id).
@@ -157,24 +165,23 @@ func (p *Policy) ticketHash(unit int32, id string) uint64 {
 // imported, kind normalised); ok is false when one of them is empty (such a row is never a repeat).
 // The hash is seeded per policy: books merge only when built under the same *Policy.
 func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
-	var h maphash.Hash
-	h.SetSeed(p.seed)
-	var u [5]byte
-	u[0], u[1], u[2], u[3] = byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24)
+	var buf [192]byte
+	b := buf[:0]
+	m := p.sameMask
+	var kind byte
+	if m&sameKind != 0 {
+		kind = byte(a.Kind) + 1
+	}
+	b = append(b, byte(a.Unit), byte(a.Unit>>8), byte(a.Unit>>16), byte(a.Unit>>24), kind)
 	field := func(s string) bool {
-		s = strings.TrimSpace(s)
+		s = trimSpace(s)
 		if s == "" {
 			return false
 		}
-		h.WriteString(s)
-		h.WriteByte(0)
+		b = append(b, s...)
+		b = append(b, 0)
 		return true
 	}
-	m := p.sameMask
-	if m&sameKind != 0 {
-		u[4] = byte(a.Kind) + 1
-	}
-	h.Write(u[:])
 	if m&samePhone != 0 && !field(a.CallerPhone) {
 		return 0, false
 	}
@@ -184,5 +191,31 @@ func (p *Policy) sameKey(a *Assignment) (uint64, bool) {
 	if m&sameChannel != 0 && !field(a.Channel) {
 		return 0, false
 	}
-	return h.Sum64(), true
+	return maphash.Bytes(p.seed, b), true
+}
+
+// trimSpace is strings.TrimSpace without its slow path for the common value that starts and ends
+// with a character that cannot be a space (a category in Chinese starts with a multi-byte one).
+func trimSpace(s string) string {
+	if s == "" {
+		return s
+	}
+	i := len(s) - 1
+	for i > 0 && len(s)-i < utf8.UTFMax && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	if maybeSpace(s[0]) || maybeSpace(s[i]) {
+		return strings.TrimSpace(s)
+	}
+	return s
+}
+
+// maybeSpace reports whether a rune starting with byte c may be a space: an ASCII space, or the
+// first byte of U+0085, U+00A0, U+1680, U+2000–U+205F or U+3000.
+func maybeSpace(c byte) bool {
+	return asciiSpace(c) || c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3
+}
+
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
