@@ -118,7 +118,6 @@ ticket_points: [{label: 双否, when: {callback_valid: true, resolved: [unresolv
 	var after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&after)
-	mapped := scoring.MappedBytes(book)
 	b.StartTimer()
 	if err := book.Finish(); err != nil {
 		b.Fatal(err)
@@ -129,6 +128,5 @@ ticket_points: [{label: 双否, when: {callback_valid: true, resolved: [unresolv
 	b.ReportMetric(float64(done.Sys)/1e6, "sys_after_finish_MB")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/1e6, "M_assignments/s")
 	b.ReportMetric(float64(int64(after.HeapInuse)-int64(before.HeapInuse))/float64(b.N), "heap_B/row")
-	b.ReportMetric(float64(mapped)/float64(b.N), "mapped_B/row") // waiting rows kept outside the heap (Linux)
 	b.ReportMetric(float64(after.Sys)/1e6, "sys_MB")
 }

@@ -55,7 +55,7 @@ func NewBook(p *Policy, dir *Directory, periods []Period) (*Book, error) {
 // mapPending has the book's waiting rows kept outside the heap where the system allows it, and
 // freed when the book is dropped unfinished.
 func (b *Book) mapPending() {
-	b.pend.set = &chunks{mapped: canMap}
+	b.pend.set = &chunks{}
 	runtime.AddCleanup(b, func(c *chunks) { c.releaseAll() }, b.pend.set)
 }
 

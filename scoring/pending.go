@@ -70,7 +70,7 @@ func (pd *pending) merge(o *pending) {
 		return
 	}
 	if pd.set == nil {
-		pd.set = &chunks{mapped: o.set.mapped}
+		pd.set = &chunks{}
 	}
 	pd.set.idBlocks = append(pd.set.idBlocks, o.set.idBlocks...)
 	o.set.idBlocks = nil // pd owns them now, as the chunks below
