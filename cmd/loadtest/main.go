@@ -12,6 +12,7 @@
 //
 //	go run ./cmd/loadtest --db sqlite --duration 60s
 //	go run ./cmd/loadtest --db postgres --pg postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+//	go run ./cmd/loadtest --published-reads 64 --duration 20s
 package main
 
 import (
@@ -36,6 +37,8 @@ type config struct {
 	changes                    float64
 	maxConns                   int
 	keep                       bool
+	// reads, when set, runs that many published-edition readers instead of the month-end mix.
+	reads int
 }
 
 func main() {
@@ -58,6 +61,7 @@ func main() {
 	flag.IntVar(&c.correction, "correction", 5000, "rows in the correction file")
 	flag.Float64Var(&c.changes, "changes", 0.1, "share of the correction's rows each upload changes (1: all)")
 	flag.IntVar(&c.maxConns, "db-conns", 0, "the server's --db-conns (0: its default)")
+	flag.IntVar(&c.reads, "published-reads", 0, "instead of the mix: publish once, then this many clients read the published rankings and scorecards without pause")
 	flag.BoolVar(&c.keep, "keep", false, "keep the working directory and the PostgreSQL schema")
 	flag.Parse()
 	c.duration = min(c.duration, 10*time.Minute)

@@ -38,6 +38,9 @@ func run(ctx context.Context, c config, log *slog.Logger) (bool, error) {
 		return false, err
 	}
 	defer srv.stop()
+	if c.reads > 0 {
+		return publishedReads(ctx, c, w, srv, c.reads)
+	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConns: 1000, MaxIdleConnsPerHost: 1000}, Timeout: 60 * time.Second}
 	st := newStats()
 	st.from = time.Now().Add(c.warmup)
