@@ -251,9 +251,10 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return nil, unitNotFound(q.Unit)
 		}
-		// Every row of the unit: rows of other periods count in overdue-open and closure (SPEC §13.6).
+		// Every row of the unit received before the period ends: rows of earlier periods count in
+		// overdue-open, closure and repeats (SPEC §13.6, §13.7); later rows cannot.
 		var rows []scoring.Assignment
-		err = s.db.Stream(ctx, b.Directory(), store.Query{Unit: q.Unit},
+		err = s.db.Stream(ctx, b.Directory(), store.Query{To: per.End, Basis: store.ByReceived, Unit: q.Unit},
 			func(a *scoring.Assignment) error {
 				rows = append(rows, *a)
 				return nil
