@@ -38,6 +38,10 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	if m.LogLevel != nil {
 		m.LogLevel.Set(slog.LevelInfo)
+		// Access logs go out in batches, at most 100 ms late, and in full at shutdown.
+		lb := newLogBuffer(m.Stderr, 100*time.Millisecond)
+		m.closers = append(m.closers, lb.Close)
+		m.Logger = slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: m.LogLevel}))
 	}
 	d, err := store.OpenConfig(ctx, store.Config{DSN: m.dsn(db), Logger: m.Logger, MaxConns: conns})
 	if err != nil {
