@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
+	"sanlv/fixtures/fixturetest"
 	"sanlv/scoring"
 )
 
@@ -88,6 +90,23 @@ func TestWhatIfComparesTheTwoShippedPolicies(t *testing.T) {
 		}
 		if (sa.Rank == nil) != (u.A.Rank == nil) || (sa.Rank != nil && *sa.Rank != *u.A.Rank) || (sb.Rank != nil && *sb.Rank != *u.B.Rank) {
 			t.Errorf("%s: ranks %v/%v, want %v/%v", u.Code, u.A.Rank, u.B.Rank, sa.Rank, sb.Rank)
+		}
+	}
+}
+
+func TestExplainTableSaysWhatTheSecondEditionDidToEachRow(t *testing.T) {
+	dir := fixturetest.NeedV2(t)
+	out, stderr, err := run(t, "explain", "--unit", "D02", "--units", dir+"/units.csv", "--tickets", dir+"/tickets.csv",
+		"--adjustments", dir+"/adjustments.csv", "--policy", dir+"/policy-a.yaml", "--period", "2025-10")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	// D02 under policy-a (expected-policy-a-2025-10.json): returns, a merged repeat, an adjustment and
+	// its revocation, items, final 77.53.
+	for _, want := range []string{"退单通过", "重复诉求（并单），重复T0100136", "超期未办结", "加减分 质量抽检：-1.5", "加减分 撤销：+1.5",
+		"加分项 按时办结（按时办结率）：6.67", "最终得分 77.53"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
 		}
 	}
 }
