@@ -131,39 +131,7 @@ func appendSecondRow(b []byte, r *rand.Rand, cfg Config, loc *time.Location, tic
 	b = append(b, ',')
 	b = append(b, c.category...)
 	b = append(b, ',')
-	redisp := 0
-	if r.IntN(100) < 6 {
-		redisp = 1 + r.IntN(2)
-	}
-	b = strconv.AppendInt(b, int64(redisp), 10)
-	b = append(b, ',')
-	b = appendBool(b, r, cb, mixed)
-	b = append(b, ',')
-	res, sat := 0, 0
-	if cb {
-		b = appendBool(b, r, r.IntN(100) < 95, mixed)
-		res, sat = pick(r, resCum), pick(r, satCum)
-	}
-	b = append(b, ',')
-	b = append(b, choose(mixed, resZH[res], resEN[res])...)
-	b = append(b, ',')
-	b = append(b, choose(mixed, satZH[sat], satEN[sat])...)
-	for _, p := range []int{3, 2} { // supervised, incomplete materials (percent)
-		b = append(b, ',')
-		if r.IntN(100) < p {
-			b = appendBool(b, r, true, mixed)
-		}
-	}
-	b = append(b, ',')
-	if r.IntN(300) == 0 {
-		b = appendBool(b, r, true, mixed)
-	}
-	b = append(b, ',')
-	b = appendBool(b, r, excluded, mixed)
-	b = append(b, ',')
-	if excluded {
-		b = append(b, reasons[r.IntN(len(reasons))]...)
-	}
+	b = appendOutcome(b, r, mixed, cb, cb, excluded)
 	b = append(b, ',')
 	b = append(b, c.phone...)
 	for _, ts := range []int64{accepted, extended} {

@@ -211,39 +211,7 @@ func appendRow(b []byte, r *rand.Rand, cfg Config, loc *time.Location, ticket in
 	b = append(b, ',')
 	b = append(b, cats[r.IntN(len(cats))]...)
 	b = append(b, ',')
-	redisp := 0
-	if r.IntN(100) < 6 {
-		redisp = 1 + r.IntN(2)
-	}
-	b = strconv.AppendInt(b, int64(redisp), 10)
-	b = append(b, ',')
-	b = appendBool(b, r, cb, mixed)
-	b = append(b, ',')
-	res, sat := 0, 0
-	if cb && closed != 0 {
-		b = appendBool(b, r, r.IntN(100) < 95, mixed)
-		res, sat = pick(r, resCum), pick(r, satCum)
-	}
-	b = append(b, ',')
-	b = append(b, choose(mixed, resZH[res], resEN[res])...)
-	b = append(b, ',')
-	b = append(b, choose(mixed, satZH[sat], satEN[sat])...)
-	for _, p := range []int{3, 2} { // supervised, incomplete materials (percent)
-		b = append(b, ',')
-		if r.IntN(100) < p {
-			b = appendBool(b, r, true, mixed)
-		}
-	}
-	b = append(b, ',')
-	if r.IntN(300) == 0 {
-		b = appendBool(b, r, true, mixed)
-	}
-	b = append(b, ',')
-	b = appendBool(b, r, excluded, mixed)
-	b = append(b, ',')
-	if excluded {
-		b = append(b, reasons[r.IntN(len(reasons))]...)
-	}
+	b = appendOutcome(b, r, mixed, cb, cb && closed != 0, excluded)
 	b = append(b, ',')
 	b = append(b, phoneHead[r.IntN(len(phoneHead))]...)
 	b = appendPad(b, r.IntN(100000000), 8)
@@ -306,4 +274,43 @@ func appendTime(b []byte, r *rand.Rand, ts int64, mixed bool, loc *time.Location
 	b = appendPad(b, mi, 2)
 	b = append(b, ':')
 	return appendPad(b, s, 2)
+}
+
+// appendOutcome writes redispatches, the callback (valid, contacted, resolution, satisfaction), the
+// supervision and incident flags and the exclusion; answered says whether the callback has answers.
+func appendOutcome(b []byte, r *rand.Rand, mixed, cb, answered, excluded bool) []byte {
+	redisp := 0
+	if r.IntN(100) < 6 {
+		redisp = 1 + r.IntN(2)
+	}
+	b = strconv.AppendInt(b, int64(redisp), 10)
+	b = append(b, ',')
+	b = appendBool(b, r, cb, mixed)
+	b = append(b, ',')
+	res, sat := 0, 0
+	if answered {
+		b = appendBool(b, r, r.IntN(100) < 95, mixed)
+		res, sat = pick(r, resCum), pick(r, satCum)
+	}
+	b = append(b, ',')
+	b = append(b, choose(mixed, resZH[res], resEN[res])...)
+	b = append(b, ',')
+	b = append(b, choose(mixed, satZH[sat], satEN[sat])...)
+	for _, p := range []int{3, 2} { // supervised, incomplete materials (percent)
+		b = append(b, ',')
+		if r.IntN(100) < p {
+			b = appendBool(b, r, true, mixed)
+		}
+	}
+	b = append(b, ',')
+	if r.IntN(300) == 0 {
+		b = appendBool(b, r, true, mixed)
+	}
+	b = append(b, ',')
+	b = appendBool(b, r, excluded, mixed)
+	b = append(b, ',')
+	if excluded {
+		b = append(b, reasons[r.IntN(len(reasons))]...)
+	}
+	return b
 }
