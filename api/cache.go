@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -17,6 +19,30 @@ type frozen struct {
 	// ranking of one group and the unitCardView of one unit, by group and unit code.
 	scorecards, rankings []byte
 	groups, units        map[string][]byte
+	// gz holds gzip copies of the large answers (scorecards, rankings, each group's ranking), for
+	// clients that accept them, as browsers do.
+	gz map[*byte][]byte
+}
+
+// compressed returns the gzip copy of one of f's answers, or nil.
+func (f *frozen) compressed(raw []byte) []byte {
+	if len(raw) == 0 {
+		return nil
+	}
+	return f.gz[&raw[0]]
+}
+
+// compress keeps a gzip copy of raw when it is large enough for that to pay.
+func (f *frozen) compress(raw []byte) error {
+	if len(raw) < 1400 {
+		return nil
+	}
+	gz, err := gzipped(raw)
+	if err != nil {
+		return err
+	}
+	f.gz[&raw[0]] = gz
+	return nil
 }
 
 func freeze(e store.Edition) (*frozen, error) {
@@ -30,7 +56,7 @@ func freeze(e store.Edition) (*frozen, error) {
 
 // freezeCard serializes the answers of a card once: of edition e, or live (a null edition) when e is nil.
 func freezeCard(c scoring.Card, e *store.Edition) (*frozen, error) {
-	f := &frozen{card: c, groups: map[string][]byte{}, units: map[string][]byte{}}
+	f := &frozen{card: c, groups: map[string][]byte{}, units: map[string][]byte{}, gz: map[*byte][]byte{}}
 	if e != nil {
 		f.edition = *e
 	}
@@ -50,6 +76,11 @@ func freezeCard(c scoring.Card, e *store.Edition) (*frozen, error) {
 			}
 		}
 		if f.units[sc.Code], err = marshal(unitCardView{Period: c.Period, Policy: c.Policy, Edition: info, Unit: *sc}); err != nil {
+			return nil, err
+		}
+	}
+	for _, raw := range append([][]byte{f.scorecards, f.rankings}, slices.Collect(maps.Values(f.groups))...) {
+		if err := f.compress(raw); err != nil {
 			return nil, err
 		}
 	}

@@ -65,7 +65,7 @@ func (s *Server) getEdition(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeRawJSON(w, http.StatusOK, f.scorecards)
+	writeFrozenJSON(w, r, f.scorecards, f.compressed(f.scorecards))
 	return nil
 }
 

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"sanlv/scoring"
 )
@@ -122,6 +125,52 @@ func writeRawJSON(w http.ResponseWriter, status int, b []byte) {
 }
 
 var jsonContentType = []string{"application/json; charset=utf-8"}
+
+// writeFrozenJSON writes a prepared answer, gzipped when the client accepts gzip and gz is set.
+func writeFrozenJSON(w http.ResponseWriter, r *http.Request, raw, gz []byte) {
+	h := w.Header()
+	h["Vary"] = varyEncoding
+	if gz == nil || !acceptsGzip(r.Header.Get("Accept-Encoding")) {
+		writeRawJSON(w, http.StatusOK, raw)
+		return
+	}
+	h["Content-Encoding"] = gzipEncoding
+	writeRawJSON(w, http.StatusOK, gz)
+}
+
+var (
+	varyEncoding = []string{"Accept-Encoding"}
+	gzipEncoding = []string{"gzip"}
+)
+
+// acceptsGzip reports whether an Accept-Encoding header accepts gzip (not with q=0).
+func acceptsGzip(accept string) bool {
+	for part := range strings.SplitSeq(accept, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
+			continue
+		}
+		q := strings.ReplaceAll(params, " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
+}
+
+// gzipped compresses b.
+func gzipped(b []byte) ([]byte, error) {
+	var buf bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&buf, gzip.DefaultCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(b); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
 
 // marshal encodes v without escaping HTML characters, with a final newline.
 func marshal(v any) ([]byte, error) {

@@ -163,7 +163,7 @@ func (s *Server) scorecards(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeRawJSON(w, http.StatusOK, f.scorecards)
+	writeFrozenJSON(w, r, f.scorecards, f.compressed(f.scorecards))
 	return nil
 }
 
@@ -196,7 +196,7 @@ func (s *Server) rankings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeRawJSON(w, http.StatusOK, f.rankings)
+	writeFrozenJSON(w, r, f.rankings, f.compressed(f.rankings))
 	return nil
 }
 
@@ -213,7 +213,7 @@ func (s *Server) groupRanking(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return newError(scoring.NotFound, "group "+q.Group+" not found in period "+q.Period)
 	}
-	writeRawJSON(w, http.StatusOK, b)
+	writeFrozenJSON(w, r, b, f.compressed(b))
 	return nil
 }
 

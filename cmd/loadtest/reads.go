@@ -17,7 +17,7 @@ import (
 
 // publishedReads publishes the period once, then has n clients (unit tokens, no pause) read its
 // published rankings and their own scorecards for c.duration after c.warmup, as units' browsers
-// would: from this process, a separate one from the server. Readers use raw keep-alive connections
+// would (accepting gzip): from this process, a separate one from the server. Readers use raw keep-alive connections
 // with prepared requests, as wrk does, so that the load generator takes little of the machine.
 func publishedReads(ctx context.Context, c config, w *world, srv *server, n int) (bool, error) {
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConns: n, MaxIdleConnsPerHost: n}, Timeout: 10 * time.Second}
@@ -39,7 +39,7 @@ func publishedReads(ctx context.Context, c config, w *world, srv *server, n int)
 	for i := range n {
 		code := w.unitCodes[i%len(w.unitCodes)]
 		get := func(path string) []byte {
-			return []byte("GET /api/v1" + path + " HTTP/1.1\r\nHost: " + u.Host + "\r\nAuthorization: Bearer " + w.unitTokens[code] + "\r\n\r\n")
+			return []byte("GET /api/v1" + path + " HTTP/1.1\r\nHost: " + u.Host + "\r\nAccept-Encoding: gzip, deflate, br\r\nAuthorization: Bearer " + w.unitTokens[code] + "\r\n\r\n")
 		}
 		reqs := [2][]byte{get("/periods/" + c.period + "/rankings"), get("/periods/" + c.period + "/scorecards/" + code)}
 		classes := [2]string{"published rankings", "published scorecard"}
