@@ -19,8 +19,8 @@ type Options struct {
 	Mapping *Mapping
 	// MaxErrors caps the problems kept in the report (0 means 1000); Invalid still counts every row.
 	MaxErrors int
-	// Lean leaves TicketID, Category, ExcludeReason and CallerPhone empty (they are still checked),
-	// so that a scan for scoring allocates nothing per row.
+	// Lean leaves Category, ExcludeReason and CallerPhone empty (they are still checked), so that a
+	// scan for scoring copies less per row; TicketID is kept (errors and repeats name the ticket).
 	Lean bool
 	// Sheet is the sheet of a workbook to read, by name or 1-based number; "" means the first sheet
 	// with a header row (the mapping's sheet when it names one).

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -109,12 +108,7 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 	}
 	add := func(w, row int, a *scoring.Assignment) error {
 		if err := books[w].Add(a); err != nil {
-			if a.TicketID != "" {
-				return fmt.Errorf("%s:%d: %w%s", in.tickets, row, err, calendarHint(p, err))
-			}
-			// A lean read leaves the ticket id out: read it again for the message.
-			msg := strings.TrimPrefix(err.Error(), "ticket : ")
-			return &wrapped{msg: fmt.Sprintf("%s:%d: ticket %s: %s%s", in.tickets, row, ticketAt(in.tickets, row, dir, opt), msg, calendarHint(p, err)), err: err}
+			return fmt.Errorf("%s:%d: %w%s", in.tickets, row, err, calendarHint(p, err))
 		}
 		return nil
 	}
@@ -171,35 +165,6 @@ func (m *Main) fileBook(ctx context.Context, in *inputs, p *scoring.Policy, peri
 		return nil, m.fail(err)
 	}
 	return books[0], nil
-}
-
-// wrapped is an error with its own message that keeps the cause in the chain.
-type wrapped struct {
-	msg string
-	err error
-}
-
-func (w *wrapped) Error() string { return w.msg }
-func (w *wrapped) Unwrap() error { return w.err }
-
-// ticketAt reads the ticket id of a row of the tickets file again (for an error message); "" when it cannot.
-func ticketAt(path string, row int, dir *scoring.Directory, opt imports.Options) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	opt.Lean = false
-	found := ""
-	stop := errors.New("found")
-	imports.Tickets(path, f, dir, opt, func(r int, a *scoring.Assignment) error {
-		if r == row {
-			found = a.TicketID
-			return stop
-		}
-		return nil
-	})
-	return found
 }
 
 // calendarYear finds the year a calendar error says is missing.
