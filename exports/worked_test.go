@@ -94,9 +94,9 @@ func parseTicket(t testing.TB, line int, r map[string]string, dir *scoring.Direc
 		return 0
 	}
 	flag := func(col string) bool {
-		b, err := scoring.ParseBool(r[col])
+		v, err := scoring.ParseTri(r[col])
 		must(col, err)
-		return b
+		return v == scoring.Yes
 	}
 	unit, ok := dir.Lookup(r["unit"])
 	if !ok {

@@ -190,12 +190,6 @@ func ParseReturnStatus(s string) (ReturnStatus, error) {
 // ParseTri parses a boolean cell: true/false, 1/0, 是/否, Y/N; an empty cell is Unknown.
 func ParseTri(s string) (Tri, error) { i, err := triWords.parse(s); return Tri(i), err }
 
-// ParseBool parses a boolean cell whose empty value means false.
-func ParseBool(s string) (bool, error) {
-	t, err := ParseTri(s)
-	return t == Yes, err
-}
-
 func (r Role) String() string         { return roleWords.name(uint8(r)) }
 func (k Kind) String() string         { return kindWords.name(uint8(k)) }
 func (u Urgency) String() string      { return urgencyWords.name(uint8(u)) }

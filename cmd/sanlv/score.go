@@ -71,11 +71,9 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// GroupNames are the Chinese names of the standard groups.
-var groupNames = map[string]string{"street": "街乡镇", "department": "区级部门", "enterprise": "公共服务企业"}
-
+// groupTitle names a group in Chinese with its code: 街乡镇 (street).
 func groupTitle(g string) string {
-	if n, ok := groupNames[g]; ok {
+	if n := exports.GroupLabel(g); n != g {
 		return n + " (" + g + ")"
 	}
 	return g
