@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"sanlv/scoring"
 )
@@ -314,7 +313,7 @@ func (p *rowParser) required(c *collector, row int, f field, b []byte) bool {
 
 // text checks that a text cell is valid UTF-8 (other cells are checked by parsing them).
 func (p *rowParser) text(c *collector, ln *line, f field, b []byte) bool {
-	if ln.raw == nil || utf8.Valid(b) {
+	if ln.raw == nil || validUTF8(b) {
 		return true
 	}
 	c.add(ln.row, p.label[f], "invalid UTF-8 text (is the file in another encoding?)")
