@@ -19,8 +19,8 @@ type clock struct {
 	civilKey  [512]int32
 	civilDays [512]int64
 	// dates caches, by the text of a canonical date (`2025-06-03`), its local midnight, for days
-	// without a zone transition; slot i holds a date whose day digits pick i.
-	dates [32]dateSlot
+	// without a zone transition; slot dateIndex(b) holds the date of b.
+	dates [1024]dateSlot
 }
 
 // dateSlot is one entry of clock.dates: the first 8 bytes of the date, its last 2, and its midnight.
@@ -132,7 +132,7 @@ func (c *clock) parseDatetime(b []byte) (int64, bool) {
 		days := c.date(y, mo, d)
 		t := c.unix(days, sec)
 		if i := days & 511; c.flat[i] {
-			c.dates[(b[8]*10+b[9])&31] = dateSlot{w0: binary.LittleEndian.Uint64(b), w1: uint64(b[8]) | uint64(b[9])<<8, mid: c.mid[i]}
+			c.dates[dateIndex(b)] = dateSlot{w0: binary.LittleEndian.Uint64(b), w1: uint64(b[8]) | uint64(b[9])<<8, mid: c.mid[i]}
 		}
 		return t, true
 	}
@@ -242,13 +242,19 @@ func canonical(b []byte) (y, mo, d int, sec int64, ok bool) {
 	return y, mo, d, int64(h*3600 + mi*60 + s), true
 }
 
+// dateIndex picks the slot of clock.dates for the date of b (at least 10 bytes) from its month and
+// day digits, so that the days of one year do not collide.
+func dateIndex(b []byte) int {
+	return ((int(b[5]&1)*10+int(b[6]&15))*32 + int(b[8]&3)*10 + int(b[9]&15)) & 1023
+}
+
 // cachedDay converts a canonical datetime whose date is in c.dates (so already checked, and
 // without a zone transition) by reading only its time of day; ok is false otherwise.
 func (c *clock) cachedDay(b []byte) (int64, bool) {
 	if len(b) != 19 && len(b) != 16 {
 		return 0, false
 	}
-	e := &c.dates[(b[8]*10+b[9])&31]
+	e := &c.dates[dateIndex(b)]
 	if e.w0 != binary.LittleEndian.Uint64(b) || e.w1 != uint64(b[8])|uint64(b[9])<<8 || e.mid == 0 && e.w0 == 0 {
 		return 0, false
 	}

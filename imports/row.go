@@ -66,6 +66,8 @@ type rowParser struct {
 	strs strArena
 	// units caches the unit names found only after normalisation (nameKey), and their misses.
 	units map[string]int32
+	// unitHits caches units found by Directory.LookupBytes, by packed name (names of up to 16 bytes).
+	unitHits [1024]unitHit
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
 	normUnits map[string]int32
 }
@@ -153,7 +155,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
-				if u, ok := p.dir.LookupBytes(b); ok {
+				if u, ok := p.unit(b); ok {
 					a.Unit, unitOK = u, true
 				} else if u, ok := p.lenientUnit(c, b); ok {
 					a.Unit, unitOK = u, true
@@ -248,6 +250,29 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		return rowInvalid
 	}
 	return rowValid
+}
+
+// unitHit is a unit found by its exact name or code.
+type unitHit struct {
+	key  wordKey
+	unit int32
+}
+
+// unit is Directory.LookupBytes with a per-worker cache of the names met.
+func (p *rowParser) unit(b []byte) (int32, bool) {
+	k, short := keyOf(b)
+	if !short {
+		return p.dir.LookupBytes(b)
+	}
+	h := &p.unitHits[mix(k.lo^k.hi*0x9E3779B97F4A7C15^uint64(k.n))&1023]
+	if h.key == k && h.key.n > 0 {
+		return h.unit, true
+	}
+	u, ok := p.dir.LookupBytes(b)
+	if ok {
+		*h = unitHit{key: k, unit: u}
+	}
+	return u, ok
 }
 
 // extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
