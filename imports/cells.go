@@ -1,12 +1,40 @@
 package imports
 
+import "encoding/binary"
+
 // words caches the parsed value of each spelling met, so that a word costs a few comparisons:
-// a slot picked by length and first byte, else a scan of the spellings met.
+// a slot picked by length and first byte, else a scan of the spellings met. Spellings of up to
+// 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
 type words[T any] struct {
 	slot  [16]int8 // 1 + index into keys, 0 when empty
 	keys  []string
+	packs []wordKey // packs[i] is keyOf(keys[i]); n is -1 for a long key
 	vals  []T
 	parse func(string) (T, error)
+}
+
+// wordKey holds a spelling of up to 16 bytes: its length and two words that cover all its bytes.
+type wordKey struct {
+	n      int
+	lo, hi uint64
+}
+
+// keyOf packs b when it has at most 16 bytes; equal keys of equal length mean equal bytes.
+func keyOf(b []byte) (wordKey, bool) {
+	n := len(b)
+	switch {
+	case n > 16:
+		return wordKey{n: -1}, false
+	case n >= 8:
+		return wordKey{n, binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])}, true
+	case n >= 4:
+		return wordKey{n, uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))}, true
+	}
+	var x uint64
+	for i := range n {
+		x |= uint64(b[i]) << (8 * i)
+	}
+	return wordKey{n: n, lo: x}, true
 }
 
 func (w *words[T]) get(b []byte) (T, error) {
@@ -15,17 +43,27 @@ func (w *words[T]) get(b []byte) (T, error) {
 		h += int(b[0])
 	}
 	h &= 15
-	if i := w.slot[h] - 1; i >= 0 && w.keys[i] == string(b) {
-		return w.vals[i], nil
-	}
-	for i, k := range w.keys {
-		if k == string(b) {
+	k, short := keyOf(b)
+	if short {
+		if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k {
 			return w.vals[i], nil
+		}
+		for i := range w.packs {
+			if w.packs[i] == k {
+				return w.vals[i], nil
+			}
+		}
+	} else {
+		for i, s := range w.keys {
+			if s == string(b) {
+				return w.vals[i], nil
+			}
 		}
 	}
 	v, err := w.parse(string(b))
 	if err == nil && len(w.keys) < 64 {
 		w.keys = append(w.keys, string(b))
+		w.packs = append(w.packs, k)
 		w.vals = append(w.vals, v)
 		if w.slot[h] == 0 {
 			w.slot[h] = int8(len(w.keys))

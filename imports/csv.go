@@ -54,6 +54,9 @@ func splitLine(line []byte, fields [][]byte) [][]byte {
 		var mask uint64
 		if base+64 <= len(line) {
 			mask = commaMask((*[64]byte)(line[base : base+64]))
+		} else if base+64 <= cap(line) {
+			// The bytes past the line's end are readable (the buffer goes on); their bits are dropped.
+			mask = commaMask((*[64]byte)(line[base:base+64])) & (1<<(len(line)-base) - 1)
 		} else {
 			var pad [64]byte
 			n := copy(pad[:], line[base:])

@@ -18,6 +18,15 @@ type clock struct {
 	// civil caches the day number of a civil date, keyed by y<<9|m<<5|d.
 	civilKey  [512]int32
 	civilDays [512]int64
+	// dates caches, by the text of a canonical date (`2025-06-03`), its local midnight, for days
+	// without a zone transition; slot dateIndex(b) holds the date of b.
+	dates [1024]dateSlot
+}
+
+// dateSlot is one entry of clock.dates: the first 8 bytes of the date, its last 2, and its midnight.
+type dateSlot struct {
+	w0, w1 uint64
+	mid    int64
 }
 
 func newClock(loc *time.Location) *clock { return &clock{loc: loc} }
@@ -116,8 +125,16 @@ func digits(b []byte, i, max int) (v, n int) {
 // (`T` separator, fractional seconds truncated, `Z` or ±hh:mm, ±hhmm, ±hh zone). Without a zone the
 // datetime is in the clock's zone.
 func (c *clock) parseDatetime(b []byte) (int64, bool) {
+	if t, ok := c.cachedDay(b); ok {
+		return t, true
+	}
 	if y, mo, d, sec, ok := canonical(b); ok {
-		return c.unix(c.date(y, mo, d), sec), true
+		days := c.date(y, mo, d)
+		t := c.unix(days, sec)
+		if i := days & 511; c.flat[i] {
+			c.dates[dateIndex(b)] = dateSlot{w0: binary.LittleEndian.Uint64(b), w1: uint64(b[8]) | uint64(b[9])<<8, mid: c.mid[i]}
+		}
+		return t, true
 	}
 	y, n := digits(b, 0, 4)
 	if n != 4 || len(b) < 10 {
@@ -223,6 +240,38 @@ func canonical(b []byte) (y, mo, d int, sec int64, ok bool) {
 		return 0, 0, 0, 0, false
 	}
 	return y, mo, d, int64(h*3600 + mi*60 + s), true
+}
+
+// dateIndex picks the slot of clock.dates for the date of b (at least 10 bytes) from its month and
+// day digits, so that the days of one year do not collide.
+func dateIndex(b []byte) int {
+	return ((int(b[5]&1)*10+int(b[6]&15))*32 + int(b[8]&3)*10 + int(b[9]&15)) & 1023
+}
+
+// cachedDay converts a canonical datetime whose date is in c.dates (so already checked, and
+// without a zone transition) by reading only its time of day; ok is false otherwise.
+func (c *clock) cachedDay(b []byte) (int64, bool) {
+	if len(b) != 19 && len(b) != 16 {
+		return 0, false
+	}
+	e := &c.dates[dateIndex(b)]
+	if e.w0 != binary.LittleEndian.Uint64(b) || e.w1 != uint64(b[8])|uint64(b[9])<<8 || e.mid == 0 && e.w0 == 0 {
+		return 0, false
+	}
+	if b[10] != ' ' || b[13] != ':' || b[11]-'0' > 9 || b[12]-'0' > 9 || b[14]-'0' > 9 || b[15]-'0' > 9 {
+		return 0, false
+	}
+	h, mi, s := int(b[11]-'0')*10+int(b[12]-'0'), int(b[14]-'0')*10+int(b[15]-'0'), 0
+	if len(b) == 19 {
+		if b[16] != ':' || b[17]-'0' > 9 || b[18]-'0' > 9 {
+			return 0, false
+		}
+		s = int(b[17]-'0')*10 + int(b[18]-'0')
+	}
+	if h > 23 || mi > 59 || s > 59 {
+		return 0, false
+	}
+	return e.mid + int64(h*3600+mi*60+s), true
 }
 
 // zoneOffset parses Z, ±hh:mm, ±hhmm or ±hh into seconds east of UTC.

@@ -5,7 +5,6 @@ import (
 	"hash/maphash"
 	"slices"
 	"time"
-	"unicode/utf8"
 
 	"sanlv/scoring"
 )
@@ -67,6 +66,8 @@ type rowParser struct {
 	strs strArena
 	// units caches the unit names found only after normalisation (nameKey), and their misses.
 	units map[string]int32
+	// unitHits caches units found by Directory.LookupBytes, by packed name (names of up to 16 bytes).
+	unitHits [1024]unitHit
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
 	normUnits map[string]int32
 }
@@ -154,7 +155,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
-				if u, ok := p.dir.LookupBytes(b); ok {
+				if u, ok := p.unit(b); ok {
 					a.Unit, unitOK = u, true
 				} else if u, ok := p.lenientUnit(c, b); ok {
 					a.Unit, unitOK = u, true
@@ -251,6 +252,29 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	return rowValid
 }
 
+// unitHit is a unit found by its exact name or code.
+type unitHit struct {
+	key  wordKey
+	unit int32
+}
+
+// unit is Directory.LookupBytes with a per-worker cache of the names met.
+func (p *rowParser) unit(b []byte) (int32, bool) {
+	k, short := keyOf(b)
+	if !short {
+		return p.dir.LookupBytes(b)
+	}
+	h := &p.unitHits[mix(k.lo^k.hi*0x9E3779B97F4A7C15^uint64(k.n))&1023]
+	if h.key == k && h.key.n > 0 {
+		return h.unit, true
+	}
+	u, ok := p.dir.LookupBytes(b)
+	if ok {
+		*h = unitHit{key: k, unit: u}
+	}
+	return u, ok
+}
+
 // extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
 func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.Assignment) (dupOf []byte) {
 	switch f {
@@ -314,7 +338,7 @@ func (p *rowParser) required(c *collector, row int, f field, b []byte) bool {
 
 // text checks that a text cell is valid UTF-8 (other cells are checked by parsing them).
 func (p *rowParser) text(c *collector, ln *line, f field, b []byte) bool {
-	if ln.raw == nil || utf8.Valid(b) {
+	if ln.raw == nil || validUTF8(b) {
 		return true
 	}
 	c.add(ln.row, p.label[f], "invalid UTF-8 text (is the file in another encoding?)")

@@ -1,6 +1,9 @@
 package imports
 
-import "unsafe"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // strBlock is the size of the blocks a strArena copies texts into.
 const strBlock = 32 << 10
@@ -30,4 +33,23 @@ func (s *strArena) str(b []byte) string {
 type fewTexts struct {
 	vals [8]string
 	n    int
+}
+
+// validUTF8 reports whether b is valid UTF-8, like utf8.Valid, but skips ASCII bytes and the
+// three-byte sequences of common CJK text (lead E1–EC or EE–EF, two continuation bytes, which
+// are always valid) without the general decoder; anything else goes to utf8.Valid.
+func validUTF8(b []byte) bool {
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c < 0x80 {
+			i++
+			continue
+		}
+		if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(b) && b[i+1]&0xC0 == 0x80 && b[i+2]&0xC0 == 0x80 {
+			i += 3
+			continue
+		}
+		return utf8.Valid(b[i:])
+	}
+	return true
 }

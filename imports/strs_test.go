@@ -1,0 +1,27 @@
+package imports
+
+import (
+	"math/rand/v2"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestValidUTF8AgreesWithStandardLibrary(t *testing.T) {
+	cases := []string{"", "abc", "住房/物业管理/电梯故障", "\xed\xa0\x80", "\xe4\xbd", "a\xe4", "\xef\xbf\xbf", "\xe0\x80\x80", "\xc0\xaf", "\xf0\x9f\x98\x80", "\xff", "中\xed\x9f\xbf文"}
+	for _, c := range cases {
+		if got, want := validUTF8([]byte(c)), utf8.ValidString(c); got != want {
+			t.Errorf("validUTF8(%q) = %v, want %v", c, got, want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []byte{'a', 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC2, 0xE0, 0xE1, 0xE4, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF}
+	for range 200000 {
+		b := make([]byte, r.IntN(8))
+		for i := range b {
+			b[i] = alphabet[r.IntN(len(alphabet))]
+		}
+		if got, want := validUTF8(b), utf8.Valid(b); got != want {
+			t.Fatalf("validUTF8(%q) = %v, want %v", b, got, want)
+		}
+	}
+}
