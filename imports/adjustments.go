@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"sanlv/scoring"
 )
@@ -71,12 +70,7 @@ func ReadAdjustments(r io.Reader, name string) ([]scoring.Adjustment, error) {
 		}
 		c.begin()
 		switch {
-		case t.csv && len(cells) != len(t.header):
-			c.add(row, "", fmt.Sprintf("row has %d fields, the header has %d", len(cells), len(t.header)))
-		case ln.raw != nil && !utf8.Valid(ln.raw):
-			c.add(row, "", "invalid UTF-8 text (is the file in another encoding?)")
-		case ln.malformed > 0:
-			c.add(row, ignoredName(ln.malformed-1, t.header[ln.malformed-1]), "text after the closing quote")
+		case t.shapeProblem(c, ln):
 		default:
 			a := readAdjustment(c, row, cells, col, label)
 			if !c.bad {

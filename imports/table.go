@@ -329,3 +329,19 @@ func (t *table) locateErr(err error) error {
 	}
 	return err
 }
+
+// shapeProblem reports the first problem of a row's shape (field count, encoding, quoting) to c; it
+// returns false when the row's shape is sound and its cells can be read.
+func (t *table) shapeProblem(c *collector, ln *line) bool {
+	switch {
+	case t.csv && len(ln.cells) != len(t.header):
+		c.add(ln.row, "", fmt.Sprintf("row has %d fields, the header has %d", len(ln.cells), len(t.header)))
+	case ln.raw != nil && !utf8.Valid(ln.raw):
+		c.add(ln.row, "", "invalid UTF-8 text (is the file in another encoding?)")
+	case ln.malformed > 0:
+		c.add(ln.row, ignoredName(ln.malformed-1, t.header[ln.malformed-1]), "text after the closing quote")
+	default:
+		return false
+	}
+	return true
+}

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 
 	"sanlv/scoring"
 )
@@ -92,12 +91,7 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 		c.last = row
 		c.begin()
 		switch {
-		case t.csv && len(cells) != len(t.header):
-			c.add(row, "", fmt.Sprintf("row has %d fields, the header has %d", len(cells), len(t.header)))
-		case ln.raw != nil && !utf8.Valid(ln.raw):
-			c.add(row, "", "invalid UTF-8 text (is the file in another encoding?)")
-		case ln.malformed > 0:
-			c.add(row, ignoredName(ln.malformed-1, t.header[ln.malformed-1]), "text after the closing quote")
+		case t.shapeProblem(c, ln):
 		default:
 			u := readUnit(c, row, cells, col, label)
 			if u.Code != "" {
