@@ -46,25 +46,12 @@ func (m *Main) runAdjust(ctx context.Context, args []string) error {
 		"       sanlv adjust list [--period P] [--unit U] [--format table|json] [--db DSN]\n" +
 		"       sanlv adjust revoke ID --reason R [--db DSN]\n" +
 		"       sanlv adjust import FILE [--db DSN]   (CSV or XLSX: unit, period, label, points, reason or 单位, 考核期, 项目, 分值, 原因)"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(m.Stderr, usage)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "add":
-		return m.adjustAdd(ctx, args[1:])
-	case "list":
-		return m.adjustList(ctx, args[1:])
-	case "revoke":
-		return m.adjustRevoke(ctx, args[1:])
-	case "import":
-		return m.adjustImport(ctx, args[1:])
-	}
-	fmt.Fprintln(m.Stderr, usage)
-	return fmt.Errorf("unknown adjust command %q: %w", args[0], errUsage)
+	return m.subcommand(ctx, "adjust", usage, args, map[string]func(context.Context, []string) error{
+		"add":    m.adjustAdd,
+		"list":   m.adjustList,
+		"revoke": m.adjustRevoke,
+		"import": m.adjustImport,
+	})
 }
 
 func dbFlags(fs *flag.FlagSet, dsn, actor *string) {

@@ -10,21 +10,10 @@ import (
 // runCalendar imports and lists the working-day calendars policies may name (SPEC §4).
 func (m *Main) runCalendar(ctx context.Context, args []string) error {
 	usage := "Usage: sanlv calendar import FILE.yaml [--replace] [--db DSN]\n       sanlv calendar list [--format table|json] [--db DSN]"
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintln(m.Stderr, usage)
-		if len(args) == 0 {
-			return errUsage
-		}
-		return nil
-	}
-	switch args[0] {
-	case "import":
-		return m.calendarImport(ctx, args[1:])
-	case "list":
-		return m.calendarList(ctx, args[1:])
-	}
-	fmt.Fprintln(m.Stderr, usage)
-	return fmt.Errorf("unknown calendar command %q: %w", args[0], errUsage)
+	return m.subcommand(ctx, "calendar", usage, args, map[string]func(context.Context, []string) error{
+		"import": m.calendarImport,
+		"list":   m.calendarList,
+	})
 }
 
 func (m *Main) calendarImport(ctx context.Context, args []string) error {

@@ -11,6 +11,16 @@ import (
 func (m *Main) runToken(ctx context.Context, args []string) error {
 	usage := "Usage: sanlv token create --role admin|committee|unit [--unit CODE] --name NAME [--db DSN]\n" +
 		"       sanlv token list [--db DSN]\n       sanlv token revoke --id N [--db DSN]"
+	return m.subcommand(ctx, "token", usage, args, map[string]func(context.Context, []string) error{
+		"create": m.tokenCreate,
+		"list":   m.tokenList,
+		"revoke": m.tokenRevoke,
+	})
+}
+
+// subcommand runs the command of a group (token, adjust, calendar) that args[0] names; without one, or
+// with -h, it prints the group's usage.
+func (m *Main) subcommand(ctx context.Context, group, usage string, args []string, cmds map[string]func(context.Context, []string) error) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintln(m.Stderr, usage)
 		if len(args) == 0 {
@@ -18,16 +28,11 @@ func (m *Main) runToken(ctx context.Context, args []string) error {
 		}
 		return nil
 	}
-	switch args[0] {
-	case "create":
-		return m.tokenCreate(ctx, args[1:])
-	case "list":
-		return m.tokenList(ctx, args[1:])
-	case "revoke":
-		return m.tokenRevoke(ctx, args[1:])
+	if run, ok := cmds[args[0]]; ok {
+		return run(ctx, args[1:])
 	}
 	fmt.Fprintln(m.Stderr, usage)
-	return fmt.Errorf("unknown token command %q: %w", args[0], errUsage)
+	return fmt.Errorf("unknown %s command %q: %w", group, args[0], errUsage)
 }
 
 // cliActor names the command line as the actor of its writes.
