@@ -135,9 +135,18 @@ func (b *Book) findNear(t int64, hint int16) int16 {
 // An approved return belongs, under basis closed, to the period of its returned_at (SPEC §13.3);
 // a row outside the policy's scope belongs to none.
 func (b *Book) PeriodOf(a *Assignment) int {
-	switch {
-	case b.p.scoped && !b.p.inScope(a):
+	if b.p.scoped && !b.p.inScope(a) {
 		return -1
+	}
+	return b.WindowOf(a)
+}
+
+// WindowOf returns the index of the period whose window holds a's basis instant — received_at under a
+// received basis, else returned_at of an approved return (SPEC §13.3), else closed_at — whether or
+// not a is in the policy's scope; -1 when no period holds it. Listings of a period's rows use it, so
+// that an out-of-scope row is listed with its reason.
+func (b *Book) WindowOf(a *Assignment) int {
+	switch {
 	case b.p.BasisReceived:
 		return b.find(a.Received)
 	case a.Return == ReturnApproved:

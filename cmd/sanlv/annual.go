@@ -6,9 +6,9 @@ import (
 	"os"
 	"strings"
 
+	"sanlv/assess"
 	"sanlv/exports"
 	"sanlv/scoring"
-	"sanlv/store"
 )
 
 func (m *Main) runAnnual(ctx context.Context, args []string) error {
@@ -26,26 +26,13 @@ func (m *Main) runAnnual(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	periods, err := p.AnnualPeriods(year)
+	src, err := m.source(ctx, &in)
 	if err != nil {
 		return err
 	}
-	b, err := m.book(ctx, &in, p, periods)
+	a, editions, err := assess.Annual(ctx, src, p, year)
 	if err != nil {
 		return err
-	}
-	a := b.Annual(year)
-	var editions []int
-	if !in.fromFiles() && !p.AnnualPooled {
-		db, err := m.openDB(ctx, in.db)
-		if err != nil {
-			return err
-		}
-		var cards []scoring.Card
-		if cards, editions, err = store.CirculatedCards(ctx, db, b); err != nil {
-			return err
-		}
-		a = b.AnnualOf(year, cards)
 	}
 	if out != "" {
 		if err := writeFile(out, func(f *os.File) error { return exports.WriteAnnualOf(f, a, p, editions) }); err != nil {

@@ -15,12 +15,21 @@ func (m *Main) dsn(flagValue string) string {
 }
 
 // openDB opens (and migrates) the database, creating a SQLite file that does not exist yet, and closes
-// it when Main closes. Commands that only read use openExistingDB.
+// it when Main closes; a command opens each database once, however many steps read it. Commands that
+// only read use openExistingDB.
 func (m *Main) openDB(ctx context.Context, flagValue string) (*store.DB, error) {
-	db, err := store.OpenConfig(ctx, store.Config{DSN: m.dsn(flagValue), Logger: m.Logger})
+	dsn := m.dsn(flagValue)
+	if db, ok := m.dbs[dsn]; ok {
+		return db, nil
+	}
+	db, err := store.OpenConfig(ctx, store.Config{DSN: dsn, Logger: m.Logger})
 	if err != nil {
 		return nil, err
 	}
+	if m.dbs == nil {
+		m.dbs = map[string]*store.DB{}
+	}
+	m.dbs[dsn] = db
 	m.closers = append(m.closers, db.Close)
 	return db, nil
 }

@@ -70,7 +70,7 @@ func (m *Main) runDemo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	xlsx, docx, err := writeBulletin(out, bl, cfg)
+	xlsx, docx, err := writeBulletin(out, bl.Bulletin, cfg)
 	if err != nil {
 		return err
 	}

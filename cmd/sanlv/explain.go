@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 
+	"sanlv/assess"
 	"sanlv/exports"
-	"sanlv/imports"
 	"sanlv/scoring"
-	"sanlv/store"
 )
 
 func (m *Main) runExplain(ctx context.Context, args []string) error {
@@ -26,63 +24,19 @@ func (m *Main) runExplain(ctx context.Context, args []string) error {
 	if unit == "" {
 		return fmt.Errorf("--unit is required: %w", errUsage)
 	}
-	p, b, err := m.scoreBook(ctx, &in, period, "")
+	p, src, b, err := m.scoreBook(ctx, &in, period, "")
 	if err != nil {
 		return err
 	}
-	u, ok := b.Directory().Lookup(unit)
-	if !ok {
-		return fmt.Errorf("unknown unit %q", unit)
-	}
-	rows, err := m.unitRows(ctx, &in, p, b, u)
-	if err != nil {
-		return err
-	}
-	e, err := b.Explain(0, u, rows)
+	e, err := assess.Explain(ctx, src, b, unit)
 	if err != nil {
 		return err
 	}
 	if format == "json" {
-		return writeJSON(m.Stdout, e)
+		return writeJSON(m.Stdout, assess.ExplanationView(e, p))
 	}
 	writeExplanation(m, e)
 	return nil
-}
-
-// unitRows reads every assignment of one unit again, from the database or the tickets file: rows of
-// other periods count in the period's overdue-open and closure figures (SPEC §13.6).
-func (m *Main) unitRows(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, u int32) ([]scoring.Assignment, error) {
-	var rows []scoring.Assignment
-	keep := func(a *scoring.Assignment) error {
-		if a.Unit == u {
-			rows = append(rows, *a)
-		}
-		return nil
-	}
-	if !in.fromFiles() {
-		db, err := m.openDB(ctx, in.db)
-		if err != nil {
-			return nil, err
-		}
-		return rows, db.Stream(ctx, b.Directory(), store.Query{Unit: b.Directory().Unit(u).Code}, keep)
-	}
-	f, err := os.Open(in.tickets)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	opt := imports.Options{Loc: p.Loc}
-	if in.mapping != "" {
-		data, err := os.ReadFile(in.mapping)
-		if err != nil {
-			return nil, err
-		}
-		if opt.Mapping, err = imports.ParseMapping(in.mapping, data); err != nil {
-			return nil, err
-		}
-	}
-	_, err = imports.Tickets(in.tickets, f, b.Directory(), opt, func(_ int, a *scoring.Assignment) error { return keep(a) })
-	return rows, err
 }
 
 // whyLabels are the reasons a row is not eligible, as a reader says them.

@@ -12,7 +12,9 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"sanlv/assess"
 	"sanlv/scoring"
+	"sanlv/store"
 )
 
 func main() {
@@ -79,6 +81,8 @@ type Main struct {
 	LogLevel *slog.LevelVar
 
 	closers []func() error
+	// dbs are the databases the running command opened, by DSN.
+	dbs map[string]*store.DB
 }
 
 // NewMain returns a Main wired to the process's streams.
@@ -95,7 +99,7 @@ func (m *Main) Close() error {
 	for i := len(m.closers) - 1; i >= 0; i-- {
 		errs = append(errs, m.closers[i]())
 	}
-	m.closers = nil
+	m.closers, m.dbs = nil, nil
 	return errors.Join(errs...)
 }
 
@@ -137,7 +141,7 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 	for _, c := range commands {
 		if c.name == args[0] {
 			if err := c.run(m, ctx, args[1:]); !errors.Is(err, errHelp) {
-				return err
+				return m.fail(err)
 			}
 			return nil
 		}
@@ -154,8 +158,14 @@ func (m *Main) usage() {
 	}
 }
 
-// fail prints an application error with its field list and returns errReported.
+// fail prints a read's invalid rows, or an application error with its field list (then returning
+// errReported), once each.
 func (m *Main) fail(err error) error {
+	var re *assess.ReportError
+	if errors.As(err, &re) {
+		m.failReport(re.Report)
+		return err
+	}
 	var se *scoring.Error
 	if errors.As(err, &se) && len(se.Fields) > 0 {
 		fmt.Fprintln(m.Stderr, "sanlv:", se.Message)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"sanlv/assess"
 	"sanlv/exports"
 	"sanlv/scoring"
 )
@@ -38,30 +39,64 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 func (m *Main) runScore(ctx context.Context, args []string) error {
 	var in inputs
 	var period, previous, format string
+	var edition int
 	fs := m.flags("score", "score --units U --tickets T --policy P --period 2025-10 [--previous 2025-09] [--format table|json]")
 	in.register(fs)
 	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
 	fs.StringVar(&previous, "previous", "", "previous period, for each unit's rank change")
 	fs.StringVar(&format, "format", "table", "output: table or json")
+	fs.IntVar(&edition, "edition", 0, "published edition to show (database; default: the latest unless --policy or --previous is given, else scored now)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if format != "table" && format != "json" {
 		return fmt.Errorf("--format must be table or json: %w", errUsage)
 	}
-	p, b, err := m.scoreBook(ctx, &in, period, previous)
+	v, p, err := m.scorecards(ctx, &in, period, previous, edition)
 	if err != nil {
 		return err
 	}
-	c := b.Card(0)
-	if previous != "" {
-		c = b.CardWithTrend(1, 0)
-	}
 	if format == "json" {
-		return writeJSON(m.Stdout, c)
+		return writeJSON(m.Stdout, v)
 	}
-	writeTable(m.Stdout, c, p)
+	writeTable(m.Stdout, v.Card, p)
 	return nil
+}
+
+// scorecards returns the scorecards of a period as the API answers them: from the database, the
+// edition asked for or, unless a policy or a previous period is named, the latest edition; else
+// scored now, with each unit's rank change against the previous period.
+func (m *Main) scorecards(ctx context.Context, in *inputs, period, previous string, edition int) (assess.CardView, *scoring.Policy, error) {
+	if !in.fromFiles() && previous == "" {
+		db, err := m.openExistingDB(ctx, in.db)
+		if err != nil {
+			return assess.CardView{}, nil, err
+		}
+		n, err := assess.Pick(ctx, strings.ToUpper(period), edition, in.policy != "", db.LatestEdition)
+		if err != nil {
+			return assess.CardView{}, nil, err
+		}
+		if n > 0 {
+			e, err := db.Edition(ctx, strings.ToUpper(period), n)
+			if err != nil {
+				return assess.CardView{}, nil, err
+			}
+			p, err := assess.EditionPolicy(ctx, db, &e)
+			if err != nil {
+				return assess.CardView{}, nil, err
+			}
+			c, err := e.Scorecards()
+			return assess.CardView{Card: c, Edition: assess.InfoOf(&e)}, p, err
+		}
+	} else if edition > 0 {
+		return assess.CardView{}, nil, fmt.Errorf("--edition needs the database and no --previous (editions are published there): %w", errUsage)
+	}
+	p, src, b, err := m.scoreBook(ctx, in, period, previous)
+	if err != nil {
+		return assess.CardView{}, nil, err
+	}
+	c, err := assess.Card(ctx, src, b)
+	return assess.CardView{Card: c}, p, err
 }
 
 func writeJSON(w io.Writer, v any) error {

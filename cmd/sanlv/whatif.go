@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"sanlv/assess"
 	"sanlv/exports"
 	"sanlv/scoring"
 )
@@ -21,24 +22,31 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	var cards [2]scoring.Card
-	var policies [2]*scoring.Policy
-	for i, ref := range []string{in.policy, against} { // two passes over the data, each under its own policy's periods
-		if ref == "" {
-			return fmt.Errorf("--policy and --against are both required: %w", errUsage)
-		}
-		in.policy = ref
-		p, b, err := m.scoreBook(ctx, &in, period, "")
-		if err != nil {
-			return err
-		}
-		cards[i], policies[i] = b.Card(0), p
+	if in.policy == "" || against == "" {
+		return fmt.Errorf("--policy and --against are both required: %w", errUsage)
 	}
-	w := scoring.Compare(cards[0], cards[1])
+	if period == "" {
+		return fmt.Errorf("--period is required (2025-10, 2025-Q2 or 2025): %w", errUsage)
+	}
+	pa, err := m.loadPolicy(in.policy, in.calendars)
+	if err != nil {
+		return err
+	}
+	pb, err := m.loadPolicy(against, in.calendars)
+	if err != nil {
+		return err
+	}
+	src, err := m.source(ctx, &in)
+	if err != nil {
+		return err
+	}
+	w, sides, err := assess.WhatIf(ctx, src, pa, pb, period)
+	if err != nil {
+		return err
+	}
 	if out != "" {
 		if err := writeFile(out, func(f *os.File) error {
-			return exports.WriteWhatIf(f, w, exports.WhatIfSides{A: policies[0], B: policies[1],
-				AWindow: cards[0].Period, BWindow: cards[1].Period})
+			return exports.WriteWhatIf(f, w, sides)
 		}); err != nil {
 			return err
 		}

@@ -6,64 +6,13 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
+	"sanlv/assess"
 	"sanlv/exports"
 	"sanlv/fixtures"
-	"sanlv/imports"
 	"sanlv/notice"
 	"sanlv/scoring"
-	"sanlv/store"
 )
-
-// eachRow streams every assignment of the period window (by the policy's basis) from the files or the database;
-// a non-empty unit code lets the database return only that unit's rows.
-func (m *Main) eachRow(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, per scoring.Period, unit string, fn func(*scoring.Assignment) error) error {
-	if !in.fromFiles() {
-		db, err := m.openExistingDB(ctx, in.db)
-		if err != nil {
-			return err
-		}
-		basis := store.ByClosed
-		if p.BasisReceived {
-			basis = store.ByReceived
-		}
-		return db.Stream(ctx, b.Directory(), store.Query{From: per.Start, To: per.End, Basis: basis, Unit: unit}, fn)
-	}
-	f, err := os.Open(in.tickets)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	opt := imports.Options{Loc: p.Loc}
-	if in.mapping != "" {
-		data, err := os.ReadFile(in.mapping)
-		if err != nil {
-			return err
-		}
-		if opt.Mapping, err = imports.ParseMapping(in.mapping, data); err != nil {
-			return err
-		}
-	}
-	_, err = imports.Tickets(in.tickets, f, b.Directory(), opt, func(_ int, a *scoring.Assignment) error {
-		if per.Contains(basisTime(p, a)) {
-			return fn(a)
-		}
-		return nil
-	})
-	return err
-}
-
-// basisTime is the instant that puts a row in a period (an approved return: its returned_at, SPEC §13.3).
-func basisTime(p *scoring.Policy, a *scoring.Assignment) int64 {
-	switch {
-	case p.BasisReceived:
-		return a.Received
-	case a.Return == scoring.ReturnApproved:
-		return a.Returned
-	}
-	return a.Closed
-}
 
 // writeFile creates path, lets write fill it, and removes it again when anything fails.
 func writeFile(path string, write func(f *os.File) error) error {
@@ -108,7 +57,10 @@ func (m *Main) runBulletin(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	xlsx, docx, err := writeBulletin(out, bl, cfg)
+	if bl.PointsOmitted != "" {
+		fmt.Fprintf(m.Stderr, "sanlv: 扣分明细 left out: %s\n", bl.PointsOmitted)
+	}
+	xlsx, docx, err := writeBulletin(out, bl.Bulletin, cfg)
 	if err != nil {
 		return err
 	}
@@ -160,182 +112,41 @@ func writeBulletin(prefix string, bl exports.Bulletin, cfg notice.Config) (xlsx,
 
 // bulletin assembles a period's bulletin: from files a draft; from the database a published edition
 // (the latest, or the one asked for) with its frozen scorecards and 扣分明细, else a draft scored now.
-// A --policy other than the one a published edition went out under is refused: the edition cannot be
-// reprinted under another policy (score it with `sanlv score`, or publish a new edition).
-// The previous period (as circulated) and the category counts come with it for 环比 and 高频问题.
-func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string, edition int) (exports.Bulletin, error) {
-	var bl exports.Bulletin
-	if in.fromFiles() {
-		if edition > 0 {
-			return bl, fmt.Errorf("--edition needs the database (editions are published there): %w", errUsage)
+// A --policy other than the one a published edition went out under is refused.
+func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string, edition int) (assess.Bulletin, error) {
+	if period == "" {
+		return assess.Bulletin{}, fmt.Errorf("--period is required (2025-10, 2025-Q2 or 2025): %w", errUsage)
+	}
+	if !in.fromFiles() {
+		db, err := m.openExistingDB(ctx, in.db)
+		if err != nil {
+			return assess.Bulletin{}, err
 		}
-		if previous == "" {
-			prev, err := scoring.Previous(period)
-			if err != nil {
-				return bl, err
+		n, err := assess.Pick(ctx, strings.ToUpper(period), edition, false, db.LatestEdition)
+		if err != nil {
+			return assess.Bulletin{}, err
+		}
+		if n > 0 {
+			var want *scoring.Policy
+			if in.policy != "" {
+				if want, err = m.loadPolicy(in.policy, in.calendars); err != nil {
+					return assess.Bulletin{}, err
+				}
 			}
-			previous = prev
+			return assess.Published(ctx, db, strings.ToUpper(period), n, want, previous)
 		}
-		p, b, err := m.scoreBook(ctx, in, period, previous)
-		if err != nil {
-			return bl, err
-		}
-		prev := b.Card(0)
-		bl.Policy, bl.Card, bl.Previous = p, b.CardWithTrend(1, 0), &prev
-		bl.Reference = exports.PeriodLabel(prev.Period.ID) + "（按所给数据计算）"
-		bl.Generated = periodEnd(&bl.Card)
-		var cur, before exports.Categories
-		if bl.Points, err = m.pointLines(ctx, in, p, b, 1, &cur); err != nil {
-			return bl, err
-		}
-		if err := m.eachRow(ctx, in, p, b, b.Periods()[0], "", func(a *scoring.Assignment) error { before.Add(a); return nil }); err != nil {
-			return bl, err
-		}
-		bl.Categories, bl.PreviousCategories = cur.Counts(), before.Counts()
-		return bl, nil
+	} else if edition > 0 {
+		return assess.Bulletin{}, fmt.Errorf("--edition needs the database (editions are published there): %w", errUsage)
 	}
-	db, err := m.openExistingDB(ctx, in.db)
+	p, err := m.policyFor(ctx, in)
 	if err != nil {
-		return bl, err
+		return assess.Bulletin{}, err
 	}
-	if edition == 0 {
-		if edition, err = db.LatestEdition(ctx, period); err != nil {
-			return bl, err
-		}
-	}
-	if edition == 0 { // nothing published: a draft
-		if bl.Policy, err = m.policyFor(ctx, in); err != nil {
-			return bl, err
-		}
-		per, err := scoring.ParsePeriod(period, bl.Policy.StartDay, bl.Policy.Loc)
-		if err != nil {
-			return bl, err
-		}
-		b, err := db.Book(ctx, bl.Policy, []scoring.Period{per})
-		if err != nil {
-			return bl, err
-		}
-		if bl.Card, err = db.CardOf(ctx, b); err != nil {
-			return bl, err
-		}
-		bl.Generated = periodEnd(&bl.Card)
-		var cur exports.Categories
-		if bl.Points, err = m.pointLines(ctx, in, bl.Policy, b, 0, &cur); err != nil {
-			return bl, err
-		}
-		bl.Categories = cur.Counts()
-		return bl, m.previousOf(ctx, db, in, &bl)
-	}
-	e, err := db.Edition(ctx, period, edition)
+	src, err := m.source(ctx, in)
 	if err != nil {
-		return bl, err
+		return assess.Bulletin{}, err
 	}
-	if in.policy != "" {
-		p, err := m.loadPolicy(in.policy, in.calendars)
-		if err != nil {
-			return bl, err
-		}
-		if p.Name != e.PolicyName || p.Version != e.PolicyVersion {
-			return bl, m.fail(scoring.Errorf(scoring.Conflict, "%s was published (edition %d) under %s %s, not under --policy %s (%s %s): "+
-				"a published bulletin is printed only under its own policy; drop --policy, or score the other policy with `sanlv score`/`sanlv whatif`",
-				period, e.Number, e.PolicyName, e.PolicyVersion, in.policy, p.Name, p.Version))
-		}
-	}
-	if bl.Policy, _, err = db.Policy(ctx, e.PolicyName, e.PolicyVersion); err != nil {
-		return bl, fmt.Errorf("edition %d of %s was published under %s %s: %w", e.Number, period, e.PolicyName, e.PolicyVersion, err)
-	}
-	if bl.Card, err = e.Scorecards(); err != nil {
-		return bl, err
-	}
-	bl.Edition, bl.Generated = e.Number, e.PublishedAt
-	if len(e.Points) == 0 {
-		return bl, fmt.Errorf("edition %d of %s holds no frozen 扣分明细 (published before they were kept); publish a new edition", e.Number, period)
-	}
-	if bl.Points, err = e.PointLines(); err != nil {
-		return bl, err
-	}
-	// Categories are not frozen with an edition: they are counted from the stored rows of the period.
-	per, err := scoring.ParsePeriod(period, bl.Policy.StartDay, bl.Policy.Loc)
-	if err != nil {
-		return bl, err
-	}
-	dir, err := db.Directory(ctx)
-	if err != nil {
-		return bl, err
-	}
-	b, err := scoring.NewBook(bl.Policy, dir, []scoring.Period{per})
-	if err != nil {
-		return bl, err
-	}
-	var cur exports.Categories
-	if err := m.eachRow(ctx, in, bl.Policy, b, per, "", func(a *scoring.Assignment) error { cur.Add(a); return nil }); err != nil {
-		return bl, err
-	}
-	bl.Categories = cur.Counts()
-	return bl, m.previousOf(ctx, db, in, &bl)
-}
-
-// previousOf sets the previous period of a bulletin from the database, as it was circulated, with
-// its name and its category counts.
-func (m *Main) previousOf(ctx context.Context, db *store.DB, in *inputs, bl *exports.Bulletin) error {
-	id, err := scoring.Previous(bl.Card.Period.ID)
-	if err != nil {
-		return err
-	}
-	prev, err := db.Circulated(ctx, bl.Policy, id)
-	if err != nil {
-		return err
-	}
-	n, err := db.LatestEdition(ctx, id)
-	if err != nil {
-		return err
-	}
-	bl.Previous = &prev
-	bl.Reference = exports.PeriodLabel(id) + fmt.Sprintf("第%d版", n)
-	if n == 0 {
-		bl.Reference = exports.PeriodLabel(id) + "（未发布，按现有数据计算）"
-	}
-	per, err := scoring.ParsePeriod(id, bl.Policy.StartDay, bl.Policy.Loc)
-	if err != nil {
-		return err
-	}
-	dir, err := db.Directory(ctx)
-	if err != nil {
-		return err
-	}
-	b, err := scoring.NewBook(bl.Policy, dir, []scoring.Period{per})
-	if err != nil {
-		return err
-	}
-	var cats exports.Categories
-	if err := m.eachRow(ctx, in, bl.Policy, b, per, "", func(a *scoring.Assignment) error { cats.Add(a); return nil }); err != nil {
-		return err
-	}
-	bl.PreviousCategories = cats.Counts()
-	return nil
-}
-
-// periodEnd is the end of a card's period, the fixed time of a draft.
-func periodEnd(c *scoring.Card) time.Time {
-	t, _ := time.Parse(time.RFC3339, c.Period.End)
-	return t
-}
-
-// pointLines lists the 扣分明细 of period pi of a book, streaming the period's rows, and counts their
-// categories into cats.
-func (m *Main) pointLines(ctx context.Context, in *inputs, p *scoring.Policy, b *scoring.Book, pi int, cats *exports.Categories) ([]scoring.PointLine, error) {
-	var out []scoring.PointLine
-	err := m.eachRow(ctx, in, p, b, b.Periods()[pi], "", func(a *scoring.Assignment) error {
-		cats.Add(a)
-		l, err := b.Line(a)
-		if err != nil {
-			return err
-		}
-		out = scoring.AppendPointLines(out, b.Directory().Unit(a.Unit), &l)
-		return nil
-	})
-	scoring.SortPointLines(out, b.Directory())
-	return out, err
+	return assess.Draft(ctx, src, p, period, previous)
 }
 
 // runPublish freezes a period's scorecards and 扣分明细 as its next edition.
@@ -360,22 +171,13 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var p *scoring.Policy
-	if name == "" {
-		p, err = db.ActivePolicy(ctx)
-	} else {
-		p, _, err = db.Policy(ctx, name, version)
-	}
+	p, err := assess.StoredPolicy(ctx, db, name, version)
 	if err != nil {
-		return m.fail(err)
+		return err
 	}
-	c, err := db.Card(ctx, p, period)
+	e, err := db.PublishLive(ctx, period, p, actor)
 	if err != nil {
-		return m.fail(err)
-	}
-	e, err := db.Publish(ctx, c.Period.ID, p, c, actor)
-	if err != nil {
-		return m.fail(err)
+		return err
 	}
 	fmt.Fprintf(m.Stdout, "published %s edition %d under %s %s (%d input rows, digest %.12s…)\n",
 		e.Period, e.Number, e.PolicyName, e.PolicyVersion, e.InputRows, e.InputDigest)
@@ -395,27 +197,13 @@ func (m *Main) runExport(ctx context.Context, args []string) error {
 	if out == "" {
 		return fmt.Errorf("-o FILE is required: %w", errUsage)
 	}
-	p, b, err := m.scoreBook(ctx, &in, period, "")
+	_, src, b, err := m.scoreBook(ctx, &in, period, "")
 	if err != nil {
 		return err
 	}
 	n := 0
 	err = writeFile(out, func(f *os.File) error {
-		dw, err := exports.NewDetailWriter(f, "12345接诉即办工单明细（"+exports.PeriodLabel(period)+"）", b.Directory(), p.Loc)
-		if err != nil {
-			return err
-		}
-		err = m.eachRow(ctx, &in, p, b, b.Periods()[0], "", func(a *scoring.Assignment) error {
-			l, err := b.Line(a)
-			if err != nil {
-				return err
-			}
-			n++
-			return dw.Add(a, exports.ExtraFromLine(&l, p.Loc))
-		})
-		if cerr := dw.Close(); err == nil {
-			err = cerr
-		}
+		n, err = assess.Detail(ctx, src, f, b, "")
 		return err
 	})
 	if err != nil {
