@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"sanlv/assess"
 	"strings"
 	"time"
 
@@ -144,7 +145,7 @@ func (j *judge) view(a *scoring.Assignment, dir *scoring.Directory, loc *time.Lo
 	} else {
 		jv.Eligible, jv.Why, jv.Callback, jv.Late, jv.PointsTotal = l.Eligible, l.Why, l.Callback, l.Late, l.PointsTotal
 		jv.Counts, jv.Points = l.Counts, l.Points
-		if d := rfc3339(l.Deadline, loc); d != "" {
+		if d := assess.RFC3339(l.Deadline, loc); d != "" {
 			jv.Deadline = &d
 		}
 	}
@@ -282,7 +283,7 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 			if per, err = period(p, q.Period); err != nil {
 				return err
 			}
-			pq.From, pq.To, pq.Basis = per.Start, per.End, basisOf(p)
+			pq.From, pq.To, pq.Basis = per.Start, per.End, store.BasisOf(p)
 		}
 		if q.Rule != "" && !hasRule(p, q.Rule) {
 			return invalidField("rule", "policy "+p.Name+" "+p.Version+" has no rule "+q.Rule+" (rules: "+strings.Join(ruleLabels(p), ", ")+")")

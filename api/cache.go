@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"maps"
+	"sanlv/assess"
 	"slices"
 	"sync"
 	"time"
@@ -15,8 +16,8 @@ import (
 type frozen struct {
 	edition store.Edition
 	card    scoring.Card
-	// scorecards is the cardView; rankings the rankingsView of every group; groups and units the
-	// ranking of one group and the unitCardView of one unit, by group and unit code.
+	// scorecards is the assess.CardView; rankings the rankingsView of every group; groups and units the
+	// ranking of one group and the assess.UnitCardView of one unit, by group and unit code.
 	scorecards, rankings []byte
 	groups, units        map[string][]byte
 	// gz holds gzip copies of the large answers (scorecards, rankings, each group's ranking), for
@@ -60,22 +61,22 @@ func freezeCard(c scoring.Card, e *store.Edition) (*frozen, error) {
 	if e != nil {
 		f.edition = *e
 	}
-	info := infoOf(e)
+	info := assess.InfoOf(e)
 	var err error
-	if f.scorecards, err = marshal(cardView{Card: c, Edition: info}); err != nil {
+	if f.scorecards, err = marshal(assess.CardView{Card: c, Edition: info}); err != nil {
 		return nil, err
 	}
-	if f.rankings, err = marshal(rankingsOf(&c, e, "")); err != nil {
+	if f.rankings, err = marshal(assess.RankingsOf(&c, e, "")); err != nil {
 		return nil, err
 	}
 	for i := range c.Units {
 		sc := &c.Units[i]
 		if _, ok := f.groups[sc.Group]; !ok {
-			if f.groups[sc.Group], err = marshal(rankingsOf(&c, e, sc.Group)); err != nil {
+			if f.groups[sc.Group], err = marshal(assess.RankingsOf(&c, e, sc.Group)); err != nil {
 				return nil, err
 			}
 		}
-		if f.units[sc.Code], err = marshal(unitCardView{Period: c.Period, Policy: c.Policy, Edition: info, Unit: *sc}); err != nil {
+		if f.units[sc.Code], err = marshal(assess.UnitCardView{Period: c.Period, Policy: c.Policy, Edition: info, Unit: *sc}); err != nil {
 			return nil, err
 		}
 	}

@@ -3,20 +3,17 @@ package api
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"io/fs"
 	"net/http"
+	"sanlv/assess"
 	"strconv"
 	"strings"
-	"time"
 
 	"sanlv/exports"
 	"sanlv/fixtures"
 	"sanlv/notice"
 	"sanlv/scoring"
-	"sanlv/store"
 )
 
 // XLSX is the content type of every workbook download.
@@ -163,147 +160,32 @@ func (s *Server) noticeConfig() (notice.Config, error) {
 // bulletinOf assembles the bulletin of a period for a download: the edition (or draft) with its point
 // lines, the previous period as circulated and the category counts of both periods.
 func (s *Server) bulletinOf(w http.ResponseWriter, r *http.Request) (exports.Bulletin, error) {
-	var b exports.Bulletin
 	var q bulletinParams
 	if err := s.decodeParams(r, &q); err != nil {
-		return b, err
+		return exports.Bulletin{}, err
 	}
 	ctx := r.Context()
-	f, c, err := s.periodCard(ctx, q.Period, q.Edition, policyRef{q.Policy, q.Version})
+	id := canonPeriod(q.Period)
+	n, err := assess.Pick(ctx, id, q.Edition, q.Policy != "", func(ctx context.Context, id string) (int, error) {
+		return s.frozen.latest(ctx, s.db, id)
+	})
 	if err != nil {
-		return b, err
+		return exports.Bulletin{}, err
 	}
-	var p *scoring.Policy
-	if f != nil {
-		e := &f.edition
-		if p, err = s.editionPolicy(ctx, e); err != nil {
-			return b, err
-		}
-		b.Card, b.Edition, b.Generated = f.card, e.Number, e.PublishedAt
-		if len(e.Points) > 0 { // frozen with the edition
-			if b.Points, err = e.PointLines(); err != nil {
-				return b, err
-			}
-		} else if same, err := s.sameInputs(ctx, p, e); err != nil {
-			return b, err
-		} else if same { // an edition published before point lines were frozen, inputs unchanged
-			if b.Points, _, err = s.pointLines(ctx, p, e.Period); err != nil {
-				return b, err
-			}
-		} else {
-			// The inputs changed since publication: today's point lines would not add up to the
-			// frozen card, so 扣分明细 is left empty and the header says why.
-			w.Header().Set("X-Sanlv-Points", "omitted: the inputs changed after edition "+strconv.Itoa(e.Number)+" was published")
-		}
-		if b.Categories, err = s.categories(ctx, p, e.Period); err != nil {
-			return b, err
-		}
+	var b assess.Bulletin
+	if n > 0 {
+		b, err = assess.Published(ctx, s.db, id, n, nil, "")
 	} else {
+		var p *scoring.Policy
 		if p, err = s.policy(ctx, q.Policy, q.Version); err != nil {
-			return b, err
+			return exports.Bulletin{}, err
 		}
-		b.Card = *c
-		if end, err := time.Parse(time.RFC3339, c.Period.End); err == nil {
-			b.Generated = end
-		}
-		var cats []exports.CategoryCount
-		if b.Points, cats, err = s.pointLines(ctx, p, c.Period.ID); err != nil {
-			return b, err
-		}
-		b.Categories = cats
+		b, err = assess.Draft(ctx, assess.DB{DB: s.db}, p, id, "")
 	}
-	b.Policy = p
-	prevID, err := scoring.Previous(b.Card.Period.ID)
-	if err != nil {
-		return b, err
+	if b.PointsOmitted != "" {
+		w.Header().Set("X-Sanlv-Points", "omitted: "+b.PointsOmitted)
 	}
-	prev, err := s.db.Circulated(ctx, p, prevID)
-	if err != nil {
-		return b, err
-	}
-	n, err := s.db.LatestEdition(ctx, prevID)
-	if err != nil {
-		return b, err
-	}
-	b.Previous = &prev
-	b.Reference = exports.PeriodLabel(prevID) + "第" + strconv.Itoa(n) + "版"
-	if n == 0 {
-		b.Reference = exports.PeriodLabel(prevID) + "（未发布，按现有数据计算）"
-	}
-	b.PreviousCategories, err = s.categories(ctx, p, prevID)
-	return b, err
-}
-
-// categories counts a period's tickets by category from the stored rows.
-func (s *Server) categories(ctx context.Context, p *scoring.Policy, id string) ([]exports.CategoryCount, error) {
-	per, err := period(p, id)
-	if err != nil {
-		return nil, err
-	}
-	dir, err := s.db.Directory(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var cats exports.Categories
-	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p)}, func(a *scoring.Assignment) error {
-		cats.Add(a)
-		return nil
-	})
-	return cats.Counts(), err
-}
-
-// editionPolicy returns the stored policy an edition was published under.
-func (s *Server) editionPolicy(ctx context.Context, e *store.Edition) (*scoring.Policy, error) {
-	p, _, err := s.db.Policy(ctx, e.PolicyName, e.PolicyVersion)
-	if err != nil {
-		if scoring.ErrorCode(err) == scoring.NotFound {
-			return nil, newError(scoring.Conflict, "edition "+strconv.Itoa(e.Number)+" of "+e.Period+" was published under policy "+
-				e.PolicyName+" "+e.PolicyVersion+", which is not stored: save it to download the bulletin")
-		}
-		return nil, err
-	}
-	return p, nil
-}
-
-// sameInputs reports whether the stored inputs and policy of a period are still those of the edition.
-func (s *Server) sameInputs(ctx context.Context, p *scoring.Policy, e *store.Edition) (bool, error) {
-	sum := sha256.Sum256(p.Source)
-	if hex.EncodeToString(sum[:]) != e.PolicySHA256 {
-		return false, nil
-	}
-	per, err := period(p, e.Period)
-	if err != nil {
-		return false, err
-	}
-	digest, _, err := s.db.DigestPeriod(ctx, per, nil)
-	return digest == e.InputDigest, err
-}
-
-// pointLines builds the bulletin's 扣分明细 of a period in one streamed pass over its rows, counting
-// their categories on the way.
-func (s *Server) pointLines(ctx context.Context, p *scoring.Policy, id string) ([]scoring.PointLine, []exports.CategoryCount, error) {
-	per, err := period(p, id)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := s.db.Book(ctx, p, []scoring.Period{per})
-	if err != nil {
-		return nil, nil, err
-	}
-	dir := b.Directory()
-	var out []scoring.PointLine
-	var cats exports.Categories
-	err = s.db.Stream(ctx, dir, store.Query{From: per.Start, To: per.End, Basis: basisOf(p)}, func(a *scoring.Assignment) error {
-		cats.Add(a)
-		l, err := b.Line(a)
-		if err != nil {
-			return err
-		}
-		out = scoring.AppendPointLines(out, dir.Unit(a.Unit), &l)
-		return nil
-	})
-	scoring.SortPointLines(out, dir)
-	return out, cats.Counts(), err
+	return b.Bulletin, err
 }
 
 // detailXLSX downloads every assignment of a period (a unit token: its own) with what the policy made
@@ -325,14 +207,11 @@ func (s *Server) detailXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	title := "12345接诉即办工单明细"
 	ascii := "detail-" + canonPeriod(q.Period)
 	if q.Unit != "" {
-		i, ok := lookupCode(dir, q.Unit)
-		if !ok {
+		if _, ok := lookupCode(dir, q.Unit); !ok {
 			return unitNotFound(q.Unit)
 		}
-		title += "-" + dir.Unit(i).Name
 		ascii += "-" + q.Unit
 	}
 	p, err := s.policy(ctx, q.Policy, q.Version)
@@ -343,31 +222,13 @@ func (s *Server) detailXLSX(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	j, err := newJudge(p, per)
+	b, err := s.liveBook(ctx, p, per, false)
 	if err != nil {
 		return err
 	}
-	title += "（" + exports.PeriodLabel(per.ID) + "）"
+	title := assess.DetailTitle(dir, per.ID, q.Unit)
 	return sendWorkbook(w, ascii+".xlsx", title+".xlsx", func(out io.Writer) error {
-		dw, err := exports.NewDetailWriter(out, title, dir, p.Loc)
-		if err != nil {
-			return err
-		}
-		err = s.db.Page(ctx, dir, store.PageQuery{From: per.Start, To: per.End, Basis: basisOf(p), Unit: q.Unit},
-			func(a *scoring.Assignment) error {
-				l, err := j.line(a)
-				if err != nil {
-					return err
-				}
-				x := exports.DetailExtra{Judged: true, Why: scoring.WhyOpen}
-				if l != nil {
-					x = exports.ExtraFromLine(l, p.Loc)
-				}
-				return dw.Add(a, x)
-			})
-		if cerr := dw.Close(); err == nil {
-			err = cerr
-		}
+		_, err := assess.Detail(ctx, assess.DB{DB: s.db}, out, b, q.Unit)
 		return err
 	})
 }
@@ -378,26 +239,9 @@ func (s *Server) whatIfXLSX(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	wi, err := s.compare(ctx, q)
+	wi, sides, err := s.compare(ctx, q)
 	if err != nil {
 		return err
-	}
-	var sides exports.WhatIfSides
-	if sides.A, err = s.policy(ctx, q.PolicyA, q.VersionA); err != nil {
-		return err
-	}
-	if sides.B, err = s.policy(ctx, q.PolicyB, q.VersionB); err != nil {
-		return err
-	}
-	for _, x := range []struct {
-		p *scoring.Policy
-		w *scoring.PeriodInfo
-	}{{sides.A, &sides.AWindow}, {sides.B, &sides.BWindow}} {
-		per, err := period(x.p, q.Period)
-		if err != nil {
-			return err
-		}
-		*x.w = per.Info(x.p.Loc)
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteWhatIf(&buf, wi, sides); err != nil {
@@ -415,28 +259,9 @@ func (s *Server) annualXLSX(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	p, err := s.policy(ctx, q.Policy, q.Version)
+	a, editions, p, err := s.yearEnd(ctx, q)
 	if err != nil {
 		return err
-	}
-	periods, err := p.AnnualPeriods(q.Year)
-	if err != nil {
-		return invalidField("year", err.Error())
-	}
-	b, err := s.db.Book(ctx, p, periods)
-	if err != nil {
-		return err
-	}
-	// The months as they went out: each month's latest edition under this policy, else scored now
-	// and marked in the workbook.
-	a := b.Annual(q.Year)
-	var editions []int
-	if !p.AnnualPooled {
-		var cards []scoring.Card
-		if cards, editions, err = store.CirculatedCards(ctx, s.db, b); err != nil {
-			return err
-		}
-		a = b.AnnualOf(q.Year, cards)
 	}
 	var buf bytes.Buffer
 	if err := exports.WriteAnnualOf(&buf, a, p, editions); err != nil {

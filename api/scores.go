@@ -3,9 +3,10 @@ package api
 import (
 	"context"
 	"net/http"
+	"sanlv/assess"
+	"sanlv/exports"
 
 	"sanlv/scoring"
-	"sanlv/store"
 )
 
 // policyRef names a stored policy version; empty is the active policy.
@@ -69,33 +70,7 @@ func (s *Server) policy(ctx context.Context, name, version string) (*scoring.Pol
 	if name == "" {
 		return s.activePolicy(ctx)
 	}
-	if version == "" {
-		// The name's active version, else its newest.
-		recs, err := s.db.Policies(ctx)
-		if err != nil {
-			return nil, err
-		}
-		newest := ""
-		for _, r := range recs { // by name, then age
-			if r.Name == name {
-				newest = r.Version
-				if r.Active {
-					version = r.Version
-				}
-			}
-		}
-		if version == "" {
-			version = newest
-		}
-		if version == "" {
-			return nil, newError(scoring.NotFound, "policy "+name+" not found")
-		}
-	}
-	p, _, err := s.db.Policy(ctx, name, version)
-	if err != nil && scoring.ErrorCode(err) == scoring.NotFound {
-		return nil, newError(scoring.NotFound, "policy "+name+" has no version "+version)
-	}
-	return p, err
+	return assess.StoredPolicy(ctx, s.db, name, version)
 }
 
 // period parses a period id under the policy.
@@ -135,17 +110,14 @@ func (s *Server) periodCard(ctx context.Context, id string, edition int, ref pol
 // latest unless a policy is named — or of the card scored live (edition null), for caller who.
 func (s *Server) periodView(ctx context.Context, who, id string, edition int, ref policyRef) (*frozen, error) {
 	id = canonPeriod(id)
-	if ref.Policy == "" {
-		n := edition
-		if n == 0 {
-			var err error
-			if n, err = s.frozen.latest(ctx, s.db, id); err != nil {
-				return nil, err
-			}
-		}
-		if n > 0 {
-			return s.frozen.get(ctx, s.db, id, n)
-		}
+	n, err := assess.Pick(ctx, id, edition, ref.Policy != "", func(ctx context.Context, id string) (int, error) {
+		return s.frozen.latest(ctx, s.db, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if n > 0 {
+		return s.frozen.get(ctx, s.db, id, n)
 	}
 	p, err := s.policy(ctx, ref.Policy, ref.Version)
 	if err != nil {
@@ -247,26 +219,11 @@ func (s *Server) explanation(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, err
 		}
-		u, ok := lookupCode(b.Directory(), q.Unit)
-		if !ok {
-			return nil, unitNotFound(q.Unit)
-		}
-		// Every row of the unit received before the period ends: rows of earlier periods count in
-		// overdue-open, closure and repeats (SPEC §13.6, §13.7); later rows cannot.
-		var rows []scoring.Assignment
-		err = s.db.Stream(ctx, b.Directory(), store.Query{To: per.End, Basis: store.ByReceived, Unit: q.Unit},
-			func(a *scoring.Assignment) error {
-				rows = append(rows, *a)
-				return nil
-			})
+		e, err := assess.Explain(ctx, assess.DB{DB: s.db}, b, q.Unit)
 		if err != nil {
 			return nil, err
 		}
-		e, err := b.Explain(0, u, rows)
-		if err != nil {
-			return nil, err
-		}
-		return marshal(explanationOf(e, p))
+		return marshal(assess.ExplanationView(e, p))
 	})
 	if err != nil {
 		return err
@@ -290,7 +247,7 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := s.live.get(ctx, callerKey(r), liveKey("whatif", pa, pb.Name, pb.Version, canonPeriod(q.Period)), false, func(ctx context.Context) (any, error) {
-		wi, err := s.compareUnder(ctx, pa, pb, q.Period)
+		wi, _, err := assess.WhatIf(ctx, assess.DB{DB: s.db}, pa, pb, q.Period)
 		if err != nil {
 			return nil, err
 		}
@@ -304,33 +261,16 @@ func (s *Server) whatIf(w http.ResponseWriter, r *http.Request) error {
 }
 
 // compare scores a period under two policies in one pass over the data.
-func (s *Server) compare(ctx context.Context, q whatIfParams) (scoring.WhatIf, error) {
+func (s *Server) compare(ctx context.Context, q whatIfParams) (scoring.WhatIf, exports.WhatIfSides, error) {
 	pa, err := s.policy(ctx, q.PolicyA, q.VersionA)
 	if err != nil {
-		return scoring.WhatIf{}, err
+		return scoring.WhatIf{}, exports.WhatIfSides{}, err
 	}
 	pb, err := s.policy(ctx, q.PolicyB, q.VersionB)
 	if err != nil {
-		return scoring.WhatIf{}, err
+		return scoring.WhatIf{}, exports.WhatIfSides{}, err
 	}
-	return s.compareUnder(ctx, pa, pb, q.Period)
-}
-
-// compareUnder scores a period under pa and pb in one pass over the data.
-func (s *Server) compareUnder(ctx context.Context, pa, pb *scoring.Policy, id string) (scoring.WhatIf, error) {
-	var specs []store.BookSpec
-	for _, p := range []*scoring.Policy{pa, pb} {
-		per, err := period(p, id)
-		if err != nil {
-			return scoring.WhatIf{}, err
-		}
-		specs = append(specs, store.BookSpec{Policy: p, Periods: []scoring.Period{per}})
-	}
-	bs, err := s.db.Books(ctx, specs)
-	if err != nil {
-		return scoring.WhatIf{}, err
-	}
-	return scoring.Compare(bs[0].Card(0), bs[1].Card(0)), nil
+	return assess.WhatIf(ctx, assess.DB{DB: s.db}, pa, pb, q.Period)
 }
 
 func (s *Server) annual(w http.ResponseWriter, r *http.Request) error {
@@ -347,7 +287,7 @@ func (s *Server) annual(w http.ResponseWriter, r *http.Request) error {
 		return invalidField("year", err.Error())
 	}
 	v, err := s.live.get(ctx, callerKey(r), liveKey("annual", p, q.Year), false, func(ctx context.Context) (any, error) {
-		a, _, err := s.yearEnd(ctx, annualParams{Year: q.Year, Policy: p.Name, Version: p.Version})
+		a, _, _, err := s.yearEnd(ctx, annualParams{Year: q.Year, Policy: p.Name, Version: p.Version})
 		if err != nil {
 			return nil, err
 		}
@@ -360,29 +300,18 @@ func (s *Server) annual(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// yearEnd computes the year-end appraisal under the named or active policy.
-func (s *Server) yearEnd(ctx context.Context, q annualParams) (scoring.Annual, *scoring.Policy, error) {
+// yearEnd computes the year-end appraisal under the named or active policy, from the months as
+// they went out; editions[i] is the edition of month i (0: scored now).
+func (s *Server) yearEnd(ctx context.Context, q annualParams) (scoring.Annual, []int, *scoring.Policy, error) {
 	p, err := s.policy(ctx, q.Policy, q.Version)
 	if err != nil {
-		return scoring.Annual{}, nil, err
+		return scoring.Annual{}, nil, nil, err
 	}
-	periods, err := p.AnnualPeriods(q.Year)
-	if err != nil {
-		return scoring.Annual{}, nil, invalidField("year", err.Error())
+	if _, err := p.AnnualPeriods(q.Year); err != nil {
+		return scoring.Annual{}, nil, nil, invalidField("year", err.Error())
 	}
-	b, err := s.db.Book(ctx, p, periods)
-	if err != nil {
-		return scoring.Annual{}, nil, err
-	}
-	return b.Annual(q.Year), p, nil
-}
-
-// basisOf returns the store basis of the policy's period basis.
-func basisOf(p *scoring.Policy) store.Basis {
-	if p.BasisReceived {
-		return store.ByReceived
-	}
-	return store.ByClosed
+	a, eds, err := assess.Annual(ctx, assess.DB{DB: s.db}, p, q.Year)
+	return a, eds, p, err
 }
 
 // lookupCode finds a unit by its code only (Directory.Lookup also accepts names).

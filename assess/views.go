@@ -102,8 +102,8 @@ func RankingsOf(c *scoring.Card, e *store.Edition, group string) RankingsView {
 // lineStamp is the layout of times in scoring.Line.
 const lineStamp = "2006-01-02 15:04:05"
 
-// rfc3339 rewrites a scoring.Line time as RFC 3339 in the zone; "" stays "".
-func rfc3339(s string, loc *time.Location) string {
+// RFC3339 rewrites a scoring.Line time as RFC 3339 in the zone; "" stays "".
+func RFC3339(s string, loc *time.Location) string {
 	if s == "" {
 		return ""
 	}
@@ -118,9 +118,9 @@ func rfc3339(s string, loc *time.Location) string {
 func ExplanationView(e scoring.Explanation, p *scoring.Policy) scoring.Explanation {
 	for i := range e.Lines {
 		l := &e.Lines[i]
-		l.Dispatched = rfc3339(l.Dispatched, p.Loc)
-		l.Closed = rfc3339(l.Closed, p.Loc)
-		l.Deadline = rfc3339(l.Deadline, p.Loc)
+		l.Dispatched = RFC3339(l.Dispatched, p.Loc)
+		l.Closed = RFC3339(l.Closed, p.Loc)
+		l.Deadline = RFC3339(l.Deadline, p.Loc)
 	}
 	return e
 }

@@ -349,3 +349,11 @@ func (db *DB) Count(ctx context.Context) (int64, error) {
 	n, err := db.bun.NewSelect().Table("assignments").Count(ctx)
 	return int64(n), dbError(err, "count assignments")
 }
+
+// BasisOf returns the basis that puts a row in a period under p: received_at or closed_at.
+func BasisOf(p *scoring.Policy) Basis {
+	if p.BasisReceived {
+		return ByReceived
+	}
+	return ByClosed
+}
