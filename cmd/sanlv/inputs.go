@@ -28,7 +28,7 @@ type inputs struct {
 func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.units, "units", "", "units file (CSV or XLSX)")
 	fs.StringVar(&in.tickets, "tickets", "", "tickets file (CSV UTF-8/GB18030 or XLSX)")
-	fs.StringVar(&in.policy, "policy", "", "policy YAML file, or a shipped policy name ("+strings.Join(fixtures.PolicyNames(), ", ")+"); default with --db: the active policy")
+	fs.StringVar(&in.policy, "policy", "", "policy YAML file, or a shipped policy name ("+strings.Join(fixtures.PolicyNames(), ", ")+"), or with --db a stored policy name; default with --db: the active policy")
 	fs.StringVar(&in.mapping, "mapping", "", "column mapping YAML for another platform's export")
 	fs.StringVar(&in.db, "db", "", "score from a database (used when no file is given): SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
 	fs.StringVar(&in.adjustments, "adjustments", "", "adjustments CSV: unit, period, label, points, reason (file mode; with --db record them with sanlv adjust)")
@@ -91,7 +91,7 @@ func (m *Main) source(ctx context.Context, in *inputs) (assess.Source, error) {
 // policyFor returns the --policy, or the database's active policy when scoring from the database.
 func (m *Main) policyFor(ctx context.Context, in *inputs) (*scoring.Policy, error) {
 	if in.policy != "" || in.fromFiles() {
-		return m.loadPolicy(in.policy, in.calendars)
+		return m.policyNamed(ctx, in, in.policy)
 	}
 	db, err := m.openExistingDB(ctx, in.db)
 	if err != nil {
@@ -102,6 +102,23 @@ func (m *Main) policyFor(ctx context.Context, in *inputs) (*scoring.Policy, erro
 		return nil, fmt.Errorf("no --policy given and the database has no active policy: %w", err)
 	}
 	return p, nil
+}
+
+// policyNamed loads the policy ref names: with a database, the stored policy of that name (its
+// active version, else its newest) when one is stored, as the API would; else a YAML file or a
+// shipped policy.
+func (m *Main) policyNamed(ctx context.Context, in *inputs, ref string) (*scoring.Policy, error) {
+	if !in.fromFiles() && ref != "" && !strings.ContainsAny(ref, `/\`) && !strings.HasSuffix(ref, ".yaml") && !strings.HasSuffix(ref, ".yml") {
+		db, err := m.openExistingDB(ctx, in.db)
+		if err != nil {
+			return nil, err
+		}
+		p, err := assess.StoredPolicy(ctx, db, ref, "")
+		if scoring.ErrorCode(err) != scoring.NotFound {
+			return p, err
+		}
+	}
+	return m.loadPolicy(ref, in.calendars)
 }
 
 // scoreBook loads the policy (--policy, or the database's active one) and builds the book of a period,

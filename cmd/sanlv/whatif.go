@@ -15,7 +15,7 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 	var against, period, format, out string
 	fs := m.flags("whatif", "whatif --policy A --against B --period 2025-10 [--units U --tickets T | --db DSN] [--format table|json] [-o FILE.xlsx]")
 	in.register(fs)
-	fs.StringVar(&against, "against", "", "the second policy (file or shipped name)")
+	fs.StringVar(&against, "against", "", "the second policy (file, shipped name, or with --db a stored policy name)")
 	fs.StringVar(&period, "period", "", "period: YYYY-MM, YYYY-Qn or YYYY")
 	fs.StringVar(&format, "format", "table", "output: table or json")
 	fs.StringVar(&out, "o", "", "also write the what-if workbook (.xlsx)")
@@ -28,11 +28,11 @@ func (m *Main) runWhatIf(ctx context.Context, args []string) error {
 	if period == "" {
 		return fmt.Errorf("--period is required (2025-10, 2025-Q2 or 2025): %w", errUsage)
 	}
-	pa, err := m.loadPolicy(in.policy, in.calendars)
+	pa, err := m.policyNamed(ctx, &in, in.policy)
 	if err != nil {
 		return err
 	}
-	pb, err := m.loadPolicy(against, in.calendars)
+	pb, err := m.policyNamed(ctx, &in, against)
 	if err != nil {
 		return err
 	}

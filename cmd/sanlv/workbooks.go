@@ -129,7 +129,7 @@ func (m *Main) bulletin(ctx context.Context, in *inputs, period, previous string
 		if n > 0 {
 			var want *scoring.Policy
 			if in.policy != "" {
-				if want, err = m.loadPolicy(in.policy, in.calendars); err != nil {
+				if want, err = m.policyNamed(ctx, in, in.policy); err != nil {
 					return assess.Bulletin{}, err
 				}
 			}
