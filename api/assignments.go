@@ -94,10 +94,22 @@ type assignmentsView struct {
 // everything is a period covering every instant an assignment can have.
 var everything = scoring.Period{ID: "all", Start: 1, End: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix()}
 
-// judge explains single assignments under a policy, in one period.
+// judge explains single assignments under a policy, in one period: with the period's live book,
+// which knows every row (repeats, windows), or, with no period, with a book of the row alone.
 type judge struct {
 	p *scoring.Policy
 	b *scoring.Book
+	// live marks the period's live book: rows are explained in it as they are.
+	live bool
+}
+
+// periodJudge explains the rows of period per with the period's live book (cached per data version).
+func (s *Server) periodJudge(ctx context.Context, p *scoring.Policy, per scoring.Period) (*judge, error) {
+	b, err := s.liveBook(ctx, p, per, false)
+	if err != nil {
+		return nil, err
+	}
+	return &judge{p: p, b: b, live: true}, nil
 }
 
 func newJudge(p *scoring.Policy, per scoring.Period) (*judge, error) {
@@ -117,6 +129,13 @@ func newJudge(p *scoring.Policy, per scoring.Period) (*judge, error) {
 
 // line explains one assignment; nil when it is outside the judge's period (an open one, by closed_at).
 func (j *judge) line(a *scoring.Assignment) (*scoring.Line, error) {
+	if j.live {
+		if j.b.WindowOf(a) != 0 {
+			return nil, nil
+		}
+		l, err := j.b.Line(a)
+		return &l, err
+	}
 	one := []scoring.Assignment{*a}
 	one[0].Unit = 0
 	e, err := j.b.Explain(0, 0, one)
@@ -288,7 +307,12 @@ func (s *Server) listAssignments(w http.ResponseWriter, r *http.Request) error {
 		if q.Rule != "" && !hasRule(p, q.Rule) {
 			return invalidField("rule", "policy "+p.Name+" "+p.Version+" has no rule "+q.Rule+" (rules: "+strings.Join(ruleLabels(p), ", ")+")")
 		}
-		if j, err = newJudge(p, per); err != nil {
+		if q.Period != "" {
+			if j, err = s.periodJudge(ctx, p, per); err != nil {
+				return err
+			}
+			dir = j.b.Directory() // the rows' unit indexes must be the book's
+		} else if j, err = newJudge(p, per); err != nil {
 			return err
 		}
 	}
@@ -388,7 +412,15 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 	var j *judge
 	if p != nil {
 		loc = p.Loc
-		if j, err = newJudge(p, everything); err != nil {
+		if per, ok := monthOf(p, &a); ok { // judged in its period's book, which knows the other rows
+			if j, err = s.periodJudge(ctx, p, per); err != nil {
+				return err
+			}
+			dir = j.b.Directory() // the row's unit index must be the book's
+			if a, err = s.db.Assignment(ctx, dir, q.Ticket, q.Unit); err != nil {
+				return err
+			}
+		} else if j, err = newJudge(p, everything); err != nil {
 			return err
 		}
 	}
@@ -398,4 +430,28 @@ func (s *Server) getAssignment(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
+}
+
+// monthOf returns the month period of p that holds a's basis instant (received_at, returned_at of an
+// approved return, or closed_at); false for an open row or a policy of other periods.
+func monthOf(p *scoring.Policy, a *scoring.Assignment) (scoring.Period, bool) {
+	t := a.Closed
+	switch {
+	case p.BasisReceived:
+		t = a.Received
+	case a.Return == scoring.ReturnApproved:
+		t = a.Returned
+	}
+	if t == 0 {
+		return scoring.Period{}, false
+	}
+	m := time.Unix(t, 0).In(p.Loc)
+	first := time.Date(m.Year(), m.Month(), 1, 0, 0, 0, 0, p.Loc)
+	for _, d := range []int{0, 1, -1} {
+		per, err := scoring.ParsePeriod(first.AddDate(0, d, 0).Format("2006-01"), p.StartDay, p.Loc)
+		if err == nil && per.Contains(t) {
+			return per, true
+		}
+	}
+	return scoring.Period{}, false
 }

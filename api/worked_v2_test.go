@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -48,6 +49,27 @@ func TestSecondEditionExampleThroughTheAPI(t *testing.T) {
 			e.do("POST", "/api/v1/policies/"+jsonNum(rec["id"])+"/activate", "admin", nil, "").want(t, 200)
 			got := e.get("/api/v1/periods/2025-10/scorecards", "admin").want(t, 200).json(t)
 			fixturetest.SameJSON(t, policy, fixturetest.ExpectedV2(t, policy, "2025-10"), got)
+			checkListedPoints(t, e, policy)
 		}
 	})
+}
+
+// checkListedPoints checks that the points of every unit's listed assignments of the period, each
+// judged in the period's book (repeats, windows), add up to the unit's expected points.
+func checkListedPoints(t *testing.T, e *env, policy string) {
+	t.Helper()
+	want := fixturetest.ExpectedV2(t, policy, "2025-10").(map[string]any)
+	for _, u := range want["units"].([]any) {
+		u := u.(map[string]any)
+		code := u["code"].(string)
+		expected := u["points"].(map[string]any)["total"].(float64)
+		got := e.get("/api/v1/assignments?period=2025-10&limit=1000&unit="+code, "admin").want(t, 200).json(t)
+		sum := 0.0
+		for _, it := range got["items"].([]any) {
+			sum += it.(map[string]any)["judgement"].(map[string]any)["points_total"].(float64)
+		}
+		if math.Abs(sum-expected) > 1e-9 {
+			t.Errorf("%s %s: listed assignments carry %v points, want %v", policy, code, sum, expected)
+		}
+	}
 }
