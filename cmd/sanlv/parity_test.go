@@ -61,17 +61,18 @@ type parityOp struct {
 
 // TestCommandLineAndAPIGiveTheSameResults loads each worked example into one database through the
 // command line, then runs every operation through the command line and through the API over that
-// database, first on a draft and then on the published edition 1, and compares the results: JSON
-// byte for byte after re-encoding, workbooks cell by cell, the 通报 paragraph by paragraph.
+// database — on a draft, on the published edition 1, and on edition 1 once the data changed after it —
+// and compares the results: JSON byte for byte after re-encoding, workbooks cell by cell, the 通报
+// paragraph by paragraph.
 func TestCommandLineAndAPIGiveTheSameResults(t *testing.T) {
 	for _, c := range parityCases(t) {
 		t.Run(c.name, func(t *testing.T) {
 			storetest.EachDatabase(t, func(t *testing.T, dsn string) {
 				token, ids := loadParityCase(t, c, dsn)
-				for _, phase := range []struct{ name, label string }{{"draft", "a draft"}, {"published", "edition 1"}} {
-					if phase.name == "published" {
-						if out, stderr, err := run(t, "publish", "--period", c.period, "--db", dsn); err != nil {
-							t.Fatalf("publish: %v\n%s%s", err, out, stderr)
+				for _, phase := range parityPhases(c, dsn) {
+					for _, step := range phase.steps {
+						if out, stderr, err := run(t, step...); err != nil {
+							t.Fatalf("%v: %v\n%s%s", step, err, out, stderr)
 						}
 					}
 					// A new server per phase: nothing it caches predates the phase's data.
@@ -80,6 +81,7 @@ func TestCommandLineAndAPIGiveTheSameResults(t *testing.T) {
 						t.Run(op.name+" of "+phase.label+" are the same", func(t *testing.T) {
 							cli := runParityCLI(t, op, dsn)
 							got := getParityAPI(t, h, token, op.path)
+							dumpParity(t, op, cli, got)
 							switch op.kind {
 							case "json":
 								sameJSON(t, cli, got)
@@ -93,6 +95,23 @@ func TestCommandLineAndAPIGiveTheSameResults(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// parityPhase is a state of the database the operations run on, reached by running steps on the command line.
+type parityPhase struct {
+	label string
+	steps [][]string
+}
+
+// parityPhases are a draft (nothing published), the published edition 1, and edition 1 after an
+// adjustment recorded later, when the live scores no longer match the edition.
+func parityPhases(c parityCase, dsn string) []parityPhase {
+	return []parityPhase{
+		{label: "a draft"},
+		{label: "edition 1", steps: [][]string{{"publish", "--period", c.period, "--db", dsn}}},
+		{label: "edition 1 after a later adjustment", steps: [][]string{{"adjust", "add", "--unit", "S03", "--period", c.period,
+			"--label", "质量抽检", "--points", "-3", "--reason", "发布后复核", "--db", dsn}}},
 	}
 }
 
@@ -255,4 +274,23 @@ func unitCodes(t *testing.T, path string) []string {
 		codes = append(codes, r[0])
 	}
 	return codes
+}
+
+// dumpParity writes both results of an operation under $SANLV_PARITY_DUMP, when set, named by the
+// subtest (…/NAME.cli.json and …/NAME.api.json), for a look at what differs.
+func dumpParity(t *testing.T, op parityOp, cli, got []byte) {
+	t.Helper()
+	dir := os.Getenv("SANLV_PARITY_DUMP")
+	if dir == "" {
+		return
+	}
+	base := filepath.Join(dir, filepath.FromSlash(t.Name()))
+	if err := os.MkdirAll(filepath.Dir(base), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for side, data := range map[string][]byte{"cli": cli, "api": got} {
+		if err := os.WriteFile(base+"."+side+"."+op.kind, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
