@@ -31,6 +31,8 @@ type parityCase struct {
 	policyA, policyB string
 }
 
+// parityCases are the first edition's worked example under the two shipped policies and the second
+// edition's under its own two, with its adjustments.
 func parityCases(t *testing.T) []parityCase {
 	worked := fixturetest.Need(t)
 	v2 := fixturetest.NeedV2(t)
