@@ -114,13 +114,15 @@ func RFC3339(s string, loc *time.Location) string {
 	return t.Format(time.RFC3339)
 }
 
-// ExplanationView is the explanation with its times in RFC 3339.
+// ExplanationView is the explanation with the times of its lines (the period's and the others) in RFC 3339.
 func ExplanationView(e scoring.Explanation, p *scoring.Policy) scoring.Explanation {
-	for i := range e.Lines {
-		l := &e.Lines[i]
-		l.Dispatched = RFC3339(l.Dispatched, p.Loc)
-		l.Closed = RFC3339(l.Closed, p.Loc)
-		l.Deadline = RFC3339(l.Deadline, p.Loc)
+	for _, ls := range [][]scoring.Line{e.Lines, e.Others} {
+		for i := range ls {
+			l := &ls[i]
+			l.Dispatched = RFC3339(l.Dispatched, p.Loc)
+			l.Closed = RFC3339(l.Closed, p.Loc)
+			l.Deadline = RFC3339(l.Deadline, p.Loc)
+		}
 	}
 	return e
 }
