@@ -61,16 +61,6 @@ type principal struct {
 	actor string
 }
 
-// unit returns the unit code of a unit token, "" for admin and committee.
-func (p *principal) unitCode() string {
-	if p.role == unit {
-		return p.token.Unit
-	}
-	return ""
-}
-
-func (p *principal) staff() bool { return p.role&staff != 0 }
-
 // caller returns the principal of an authenticated request.
 func caller(r *http.Request) *principal {
 	if i := requestInfo(r.Context()); i != nil && i.actor != nil {
