@@ -82,30 +82,6 @@ func period(p *scoring.Policy, id string) (scoring.Period, error) {
 	return per, nil
 }
 
-// liveCard scores a period under p from the stored assignments, with each unit's rank change against
-// the previous period as it was circulated (cached per data version, see liveCache).
-func (s *Server) liveCard(ctx context.Context, p *scoring.Policy, id string) (scoring.Card, error) {
-	f, err := s.liveFrozen(ctx, "", p, id)
-	if err != nil {
-		return scoring.Card{}, err
-	}
-	return f.card, nil
-}
-
-// periodCard returns the frozen edition the request selects — ?edition=N, else the latest unless a policy
-// is named — or nil and the card scored live.
-func (s *Server) periodCard(ctx context.Context, id string, edition int, ref policyRef) (*frozen, *scoring.Card, error) {
-	f, err := s.periodView(ctx, "", id, edition, ref)
-	if err != nil {
-		return nil, nil, err
-	}
-	if f.edition.Number == 0 {
-		c := f.card
-		return nil, &c, nil
-	}
-	return f, nil, nil
-}
-
 // periodView returns the answers of the frozen edition the request selects — ?edition=N, else the
 // latest unless a policy is named — or of the card scored live (edition null), for caller who.
 func (s *Server) periodView(ctx context.Context, who, id string, edition int, ref policyRef) (*frozen, error) {
