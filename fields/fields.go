@@ -145,3 +145,6 @@ func (id ID) String() string {
 	}
 	return "field?"
 }
+
+// Type returns the field's type.
+func (id ID) Type() Type { return table[id].Type }
