@@ -24,13 +24,48 @@ const DetailSheet = "工单明细"
 type detailCol struct {
 	heading string
 	width   float64
-	// field is the column's ticket field, when isField.
-	field   fields.Field
-	isField bool
+	// op says how format fills the column, at position at, from the field's getters num or text.
+	op   detailOp
+	at   int
+	num  func(a *scoring.Assignment) int64
+	text func(a *scoring.Assignment) string
 	// flag marks a column of 是/否 flags, written as 1 or 0.
 	flag bool
-	// words are the Chinese labels of an enum field's values, boxed once so that a row allocates less.
+	// name and words are an enum field's name and the Chinese labels of its values, boxed once so
+	// that a row allocates less.
+	name  string
 	words []any
+}
+
+// detailOp is how a column is filled.
+type detailOp uint8
+
+const (
+	opNone detailOp = iota // a column format leaves to the unit or to the extras
+	opUnit
+	opText
+	opMasked
+	opTime
+	opBool
+	opTri
+	opInt
+	opEnum
+	opSatisfaction // an enum shown only when rated or the callback was valid
+	numOps
+)
+
+// detailOpOf is the op of a field.
+func detailOpOf(f fields.Field) detailOp {
+	switch {
+	case f.ID == fields.Unit:
+		return opUnit
+	case f.ID == fields.Satisfaction:
+		return opSatisfaction
+	case f.Personal:
+		return opMasked
+	}
+	return [...]detailOp{fields.Text: opText, fields.Time: opTime, fields.Deadline: opTime, fields.Bool: opBool,
+		fields.Tri: opTri, fields.Int: opInt, fields.Enum: opEnum}[f.Type]
 }
 
 // The extra columns' positions in detailExtras.
@@ -54,8 +89,8 @@ var detailExtras = [...]detailCol{xEligible: {heading: "是否纳入考核", wid
 var detailLayout, extraAt = func() ([]detailCol, int) {
 	var cols, later []detailCol
 	for _, f := range fields.All() {
-		c := detailCol{heading: f.Heading, width: f.Width, field: f, isField: true,
-			flag: f.Type == fields.Bool || f.Type == fields.Tri, words: boxed(f.Labels)}
+		c := detailCol{heading: f.Heading, width: f.Width, op: detailOpOf(f), num: f.Num, text: f.Text,
+			flag: f.Type == fields.Bool || f.Type == fields.Tri, name: f.Name, words: boxed(f.Labels)}
 		if f.Edition > 1 {
 			later = append(later, c)
 			continue
@@ -81,6 +116,15 @@ func DetailColumns() []string {
 	return out
 }
 
+// detailByOp lists the columns of each op, so that format fills a row op by op without a switch per cell.
+var detailByOp = func() (out [numOps][]detailCol) {
+	for i, c := range detailLayout {
+		c.at = i
+		out[c.op] = append(out[c.op], c)
+	}
+	return out
+}()
+
 // detailLast is the column name of the last detail column.
 var detailLast, _ = excelize.ColumnNumberToName(len(detailLayout))
 
@@ -94,7 +138,7 @@ func boxed(words []string) []any {
 	return out
 }
 
-// DetailExtra is what scoring made of an assignment, for the last columns of the detail export.
+// DetailExtra is what scoring made of an assignment, for the columns after the first edition's ticket fields.
 type DetailExtra struct {
 	// Judged says the fields below are known; when false their cells stay empty.
 	Judged   bool
@@ -285,43 +329,55 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 		}
 		v[i] = &cells[i]
 	}
-	clear(v)
-	for i := range detailLayout {
-		c := &detailLayout[i]
-		if !c.isField {
-			continue
-		}
-		f := &c.field
-		switch f.Type {
-		case fields.Text:
-			if f.ID == fields.Unit {
-				if a.Unit >= 0 && int(a.Unit) < len(d.units) {
-					v[i], v[i+1] = d.units[a.Unit][0], d.units[a.Unit][1]
-				}
-			} else if f.Personal {
-				v[i] = text(scoring.MaskPhone(f.Text(a)))
-			} else {
-				v[i] = text(f.Text(a))
-			}
-		case fields.Time, fields.Deadline:
-			stamp(i, f.Num(a))
-		case fields.Bool:
-			flag(i, f.Num(a) != 0)
-		case fields.Tri:
-			if t := scoring.Tri(f.Num(a)); t != scoring.Unknown {
-				flag(i, t == scoring.Yes)
-			}
-		case fields.Int:
-			v[i] = f.Num(a)
-		case fields.Enum:
-			// An unrated satisfaction shows only when the callback was valid: 未评价 is then an answer.
-			if f.ID != fields.Satisfaction || a.Satisfaction != scoring.Unrated || a.CallbackValid {
-				v[i] = c.word(f.Num(a))
-			}
+	for k, cs := 0, detailByOp[opUnit]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at], v[c.at+1] = nil, nil
+		if a.Unit >= 0 && int(a.Unit) < len(d.units) {
+			v[c.at], v[c.at+1] = d.units[a.Unit][0], d.units[a.Unit][1]
 		}
 	}
+	for k, cs := 0, detailByOp[opText]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = text(c.text(a))
+	}
+	for k, cs := 0, detailByOp[opMasked]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = text(scoring.MaskPhone(c.text(a)))
+	}
+	for k, cs := 0, detailByOp[opTime]; k < len(cs); k++ {
+		c := &cs[k]
+		stamp(c.at, c.num(a))
+	}
+	for k, cs := 0, detailByOp[opBool]; k < len(cs); k++ {
+		c := &cs[k]
+		flag(c.at, c.num(a) != 0)
+	}
+	for k, cs := 0, detailByOp[opTri]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = nil
+		if t := scoring.Tri(c.num(a)); t != scoring.Unknown {
+			flag(c.at, t == scoring.Yes)
+		}
+	}
+	for k, cs := 0, detailByOp[opInt]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = c.num(a)
+	}
+	for k, cs := 0, detailByOp[opEnum]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = c.word(c.num(a))
+	}
+	for k, cs := 0, detailByOp[opSatisfaction]; k < len(cs); k++ {
+		c := &cs[k]
+		v[c.at] = nil
+		// 未评价 is an answer only when the callback was valid.
+		if a.Satisfaction != scoring.Unrated || a.CallbackValid {
+			v[c.at] = c.word(c.num(a))
+		}
+	}
+	x := extraAt
+	clear(v[x : x+len(detailExtras)])
 	if extra.Judged {
-		x := extraAt
 		flag(x+xEligible, extra.Eligible)
 		if extra.Eligible {
 			v[x+xPoints], v[x+xRules] = extra.Points, text(extra.Rules)
@@ -342,7 +398,7 @@ func (c *detailCol) word(v int64) any {
 	if v >= 0 && v < int64(len(c.words)) {
 		return c.words[v]
 	}
-	return c.field.Name + "(" + strconv.FormatInt(v, 10) + ")"
+	return c.name + "(" + strconv.FormatInt(v, 10) + ")"
 }
 
 // Close writes the queued rows, finishes the export and writes the workbook; with no rows it writes the header only.

@@ -28,16 +28,19 @@ func TestDetailExportHasEveryField(t *testing.T) {
 			t.Errorf("%s is %v wide, want %v", c.heading, c.width, widths[i])
 		}
 	}
-	shown := map[fields.ID]int{}
+	shown := map[string]int{}
 	for _, c := range detailLayout {
-		if c.isField {
-			shown[c.field.ID]++
+		if c.op != opNone {
+			shown[c.heading]++
 		}
 	}
 	for _, f := range fields.All() {
-		if shown[f.ID] != 1 {
-			t.Errorf("field %s is in the detail export %d times", f.Name, shown[f.ID])
+		if shown[f.Heading] != 1 {
+			t.Errorf("field %s is in the detail export %d times", f.Name, shown[f.Heading])
 		}
+	}
+	if len(shown) != int(fields.Count) {
+		t.Errorf("%d field columns for %d fields", len(shown), fields.Count)
 	}
 }
 
