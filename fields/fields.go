@@ -2,7 +2,11 @@
 // stored and shown. The readers, the store's column lists and the detail export derive from this table.
 package fields
 
-import "sanlv/scoring"
+import (
+	"slices"
+
+	"sanlv/scoring"
+)
 
 // Type is how a field's value is written in a tickets file and held in an assignment.
 type Type uint8
@@ -114,8 +118,12 @@ func All() []Field {
 	return out
 }
 
-// Get returns field id; the slices it holds are shared and must not be changed.
-func Get(id ID) Field { return table[id] }
+// Get returns field id (a copy the caller may keep).
+func Get(id ID) Field {
+	f := table[id]
+	f.Headers, f.Words, f.Labels = slices.Clone(f.Headers), slices.Clone(f.Words), slices.Clone(f.Labels)
+	return f
+}
 
 // Names returns the English names of the fields of the given editions and earlier, in table order.
 func Names(edition int) []string {

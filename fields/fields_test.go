@@ -90,3 +90,12 @@ func TestLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestCopiesDoNotChangeTheTable checks that a caller changing what All returns leaves the table as declared.
+func TestCopiesDoNotChangeTheTable(t *testing.T) {
+	all := All()
+	all[Kind].Headers[0], all[Kind].Labels[0] = "x", "y"
+	if f := Get(Kind); f.Headers[0] != "诉求类型" || f.Labels[0] != "咨询" {
+		t.Errorf("the table changed: %q %q", f.Headers, f.Labels)
+	}
+}
