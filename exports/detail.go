@@ -24,9 +24,8 @@ const DetailSheet = "工单明细"
 type detailCol struct {
 	heading string
 	width   float64
-	// op says how format fills the column, at position at, from the field's getters num or text.
+	// op says how format fills the column from the field's getters num or text.
 	op   detailOp
-	at   int
 	num  func(a *scoring.Assignment) int64
 	text func(a *scoring.Assignment) string
 	// flag marks a column of 是/否 flags, written as 1 or 0.
@@ -51,7 +50,6 @@ const (
 	opInt
 	opEnum
 	opSatisfaction // an enum shown only when rated or the callback was valid
-	numOps
 )
 
 // detailOpOf is the op of a field.
@@ -115,15 +113,6 @@ func DetailColumns() []string {
 	}
 	return out
 }
-
-// detailByOp lists the columns of each op, so that format fills a row op by op without a switch per cell.
-var detailByOp = func() (out [numOps][]detailCol) {
-	for i, c := range detailLayout {
-		c.at = i
-		out[c.op] = append(out[c.op], c)
-	}
-	return out
-}()
 
 // detailLast is the column name of the last detail column.
 var detailLast, _ = excelize.ColumnNumberToName(len(detailLayout))
@@ -329,50 +318,37 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 		}
 		v[i] = &cells[i]
 	}
-	for k, cs := 0, detailByOp[opUnit]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at], v[c.at+1] = nil, nil
-		if a.Unit >= 0 && int(a.Unit) < len(d.units) {
-			v[c.at], v[c.at+1] = d.units[a.Unit][0], d.units[a.Unit][1]
-		}
-	}
-	for k, cs := 0, detailByOp[opText]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = text(c.text(a))
-	}
-	for k, cs := 0, detailByOp[opMasked]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = text(scoring.MaskPhone(c.text(a)))
-	}
-	for k, cs := 0, detailByOp[opTime]; k < len(cs); k++ {
-		c := &cs[k]
-		stamp(c.at, c.num(a))
-	}
-	for k, cs := 0, detailByOp[opBool]; k < len(cs); k++ {
-		c := &cs[k]
-		flag(c.at, c.num(a) != 0)
-	}
-	for k, cs := 0, detailByOp[opTri]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = nil
-		if t := scoring.Tri(c.num(a)); t != scoring.Unknown {
-			flag(c.at, t == scoring.Yes)
-		}
-	}
-	for k, cs := 0, detailByOp[opInt]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = c.num(a)
-	}
-	for k, cs := 0, detailByOp[opEnum]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = c.word(c.num(a))
-	}
-	for k, cs := 0, detailByOp[opSatisfaction]; k < len(cs); k++ {
-		c := &cs[k]
-		v[c.at] = nil
-		// 未评价 is an answer only when the callback was valid.
-		if a.Satisfaction != scoring.Unrated || a.CallbackValid {
-			v[c.at] = c.word(c.num(a))
+	for i := range detailLayout {
+		c := &detailLayout[i]
+		switch c.op {
+		case opUnit:
+			v[i], v[i+1] = nil, nil
+			if a.Unit >= 0 && int(a.Unit) < len(d.units) {
+				v[i], v[i+1] = d.units[a.Unit][0], d.units[a.Unit][1]
+			}
+		case opText:
+			v[i] = text(c.text(a))
+		case opMasked:
+			v[i] = text(scoring.MaskPhone(c.text(a)))
+		case opTime:
+			stamp(i, c.num(a))
+		case opBool:
+			flag(i, c.num(a) != 0)
+		case opTri:
+			v[i] = nil
+			if t := scoring.Tri(c.num(a)); t != scoring.Unknown {
+				flag(i, t == scoring.Yes)
+			}
+		case opInt:
+			v[i] = c.num(a)
+		case opEnum:
+			v[i] = c.word(c.num(a))
+		case opSatisfaction:
+			v[i] = nil
+			// 未评价 is an answer only when the callback was valid.
+			if a.Satisfaction != scoring.Unrated || a.CallbackValid {
+				v[i] = c.word(c.num(a))
+			}
 		}
 	}
 	x := extraAt
