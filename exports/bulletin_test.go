@@ -14,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"sanlv/fixtures/fixturetest"
 	"sanlv/scoring"
 )
 
@@ -38,7 +39,7 @@ func workedBulletin(t testing.TB, policy string, edition int) ([]byte, *worked) 
 	}
 	scoring.AddTrend(&card, prev)
 	card.Unit("E01").Trend = nil
-	points, err := PointLines(b, 0, w.rows)
+	points, err := fixturetest.PointLines(b, 0, w.rows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"sanlv/fields"
 	"sanlv/scoring"
 )
 
@@ -18,31 +19,103 @@ const MaxRowsPerSheet = 1048576
 // DetailSheet is the name of the detail export's first sheet; later ones are 工单明细2, 工单明细3, ….
 const DetailSheet = "工单明细"
 
-// DetailColumns are the headers of the ticket detail export, in order, on the row under the title. The
-// ticket columns use the Chinese headers of the tickets file (SPEC §3.2) and every flag reads 是 or 否;
-// 承办单位名称 and the columns after 来电号码 are extra: 积分规则 lists each rule's points on the
-// assignment (the per-ticket 扣分明细 of the bulletin).
-var DetailColumns = []string{"工单编号", "承办单位编码", "承办单位名称", "主协办", "受理时间", "派单时间", "联系时间", "办结时间",
-	"办理时限", "诉求类型", "紧急程度", "问题分类", "二次交办次数", "是否有效回访", "是否联系", "是否解决", "满意度",
-	"是否督办", "资料不全", "负面舆情", "是否剔除", "剔除原因", "来电号码", "是否纳入考核", "不纳入原因", "考核时限",
-	"是否超期", "积分", "积分规则"}
+// detailCol is one column of the detail export: a ticket field, the unit's name, or part of what scoring
+// made of the assignment.
+type detailCol struct {
+	heading string
+	width   float64
+	// op says how format fills the column from the field's getters num or text.
+	op   detailOp
+	num  func(a *scoring.Assignment) int64
+	text func(a *scoring.Assignment) string
+	// flag marks a column of 是/否 flags, written as 1 or 0.
+	flag bool
+	// name and words are an enum field's name and the Chinese labels of its values, boxed once so
+	// that a row allocates less.
+	name  string
+	words []any
+}
 
-// detailWidths are the column widths; equal neighbours make one <col> range, which excelize searches per cell.
-var detailWidths = []float64{14, 12, 24, 8, 20, 20, 20, 20, 20, 10, 10, 28, 8, 8, 8, 10, 10, 8, 8, 8, 8, 20, 14, 8, 16, 20, 8, 8, 24}
+// detailOp is how a column is filled.
+type detailOp uint8
+
+const (
+	opNone detailOp = iota // a column format leaves to the unit or to the extras
+	opUnit
+	opText
+	opMasked
+	opTime
+	opBool
+	opTri
+	opInt
+	opEnum
+	opSatisfaction // an enum shown only when rated or the callback was valid
+)
+
+// detailOpOf is the op of a field.
+func detailOpOf(f fields.Field) detailOp {
+	switch {
+	case f.ID == fields.Unit:
+		return opUnit
+	case f.ID == fields.Satisfaction:
+		return opSatisfaction
+	case f.Personal:
+		return opMasked
+	}
+	return [...]detailOp{fields.Text: opText, fields.Time: opTime, fields.Deadline: opTime, fields.Bool: opBool,
+		fields.Tri: opTri, fields.Int: opInt, fields.Enum: opEnum}[f.Type]
+}
+
+// The extra columns' positions in detailExtras.
+const (
+	xEligible = iota
+	xWhy
+	xDeadline
+	xLate
+	xPoints
+	xRules
+)
+
+// detailExtras are the columns of what scoring made of an assignment.
+var detailExtras = [...]detailCol{xEligible: {heading: "是否纳入考核", width: 8, flag: true}, xWhy: {heading: "不纳入原因", width: 16},
+	xDeadline: {heading: "考核时限", width: 20}, xLate: {heading: "是否超期", width: 8, flag: true}, xPoints: {heading: "积分", width: 8},
+	xRules: {heading: "积分规则", width: 24}}
+
+// detailLayout is the columns of the detail export: the first-edition ticket fields in table order with
+// 承办单位名称 after the unit, then detailExtras (whose first position is extraAt), then the fields of
+// later editions, so that a new field adds a column at the end.
+var detailLayout, extraAt = func() ([]detailCol, int) {
+	var cols, later []detailCol
+	for _, f := range fields.All() {
+		c := detailCol{heading: f.Heading, width: f.Width, op: detailOpOf(f), num: f.Num, text: f.Text,
+			flag: f.Type == fields.Bool || f.Type == fields.Tri, name: f.Name, words: boxed(f.Labels)}
+		if f.Edition > 1 {
+			later = append(later, c)
+			continue
+		}
+		cols = append(cols, c)
+		if f.ID == fields.Unit {
+			cols = append(cols, detailCol{heading: "承办单位名称", width: 24})
+		}
+	}
+	at := len(cols)
+	return append(append(cols, detailExtras[:]...), later...), at
+}()
+
+// DetailColumns returns the headers of the ticket detail export, in order, on the row under the title.
+// The ticket columns use the Chinese headers of the tickets file (SPEC §3.2 and §13.1) and every flag
+// reads 是 or 否; 承办单位名称 and 是否纳入考核 … 积分规则 are extra: 积分规则 lists each rule's points on
+// the assignment (the per-ticket 扣分明细 of the bulletin). The fields of SPEC §13.1 come last.
+func DetailColumns() []string {
+	out := make([]string, len(detailLayout))
+	for i, c := range detailLayout {
+		out[i] = c.heading
+	}
+	return out
+}
 
 // detailLast is the column name of the last detail column.
-var detailLast, _ = excelize.ColumnNumberToName(len(DetailColumns))
-
-// Interface values of the fixed words, made once so that formatting a row allocates less.
-var (
-	roleAny    = boxed(roleZh[:])
-	kindAny    = boxed(kindZh[:])
-	urgencyAny = boxed(urgencyZh[:])
-	resAny     = boxed(resZh[:])
-	satAny     = boxed(satZh[:])
-	yesAny     = any("是")
-	noAny      = any("否")
-)
+var detailLast, _ = excelize.ColumnNumberToName(len(detailLayout))
 
 func boxed(words []string) []any {
 	out := make([]any, len(words))
@@ -54,27 +127,7 @@ func boxed(words []string) []any {
 	return out
 }
 
-// word returns words[i], or v's own name when i is out of range.
-func word(words []any, i int, v fmt.Stringer) any {
-	if i >= 0 && i < len(words) {
-		return words[i]
-	}
-	return v.String()
-}
-
-// Columns of the detail export that hold datetimes.
-var detailDates = []int{4, 5, 6, 7, 8, 25}
-
-// flagColumn marks the columns that hold flags (是/否).
-var flagColumn = func() []bool {
-	f := make([]bool, len(DetailColumns))
-	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
-		f[c] = true
-	}
-	return f
-}()
-
-// DetailExtra is what scoring made of an assignment, for the last columns of the detail export.
+// DetailExtra is what scoring made of an assignment, for the columns after the first edition's ticket fields.
 type DetailExtra struct {
 	// Judged says the fields below are known; when false their cells stay empty.
 	Judged   bool
@@ -112,7 +165,7 @@ func ExtraFromLine(l *scoring.Line, loc *time.Location) DetailExtra {
 // batchSize is how many rows Add hands to the writing goroutine at once.
 const batchSize = 256
 
-// batch is formatted rows waiting to be written: row r is vals[r*len(DetailColumns):], and its
+// batch is formatted rows waiting to be written: row r is vals[r*len(detailLayout):], and its
 // datetime cells point into cells.
 type batch struct {
 	n     int
@@ -179,7 +232,7 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 	}
 	// A flag is the number 1 or 0 shown as 是 or 否: every reader shows the words, filters on them,
 	// and the writer spares a string per cell (a million rows hold seven million flags).
-	yesNo := `"是";"是";"否"`
+	yesNo := `"` + scoring.BoolLabel(true) + `";"` + scoring.BoolLabel(true) + `";"` + scoring.BoolLabel(false) + `"`
 	flag, err := s.f.NewStyle(&excelize.Style{CustomNumFmt: &yesNo, Alignment: &excelize.Alignment{Horizontal: "center"}})
 	if err != nil {
 		return nil, err
@@ -191,10 +244,10 @@ func NewDetailWriter(w io.Writer, title string, dir *scoring.Directory, loc *tim
 	d := &DetailWriter{w: w, sheet: s, units: units, loc: loc, queue: make(chan *batch, 4), free: make(chan *batch, 8),
 		errc: make(chan error, 1), done: make(chan struct{})}
 	for range cap(d.free) {
-		b := &batch{vals: make([]any, batchSize*len(DetailColumns)), cells: make([]excelize.Cell, batchSize*len(DetailColumns))}
+		b := &batch{vals: make([]any, batchSize*len(detailLayout)), cells: make([]excelize.Cell, batchSize*len(detailLayout))}
 		for i := range b.cells {
 			b.cells[i].StyleID = date
-			if flagColumn[i%len(DetailColumns)] {
+			if detailLayout[i%len(detailLayout)].flag {
 				b.cells[i].StyleID = flag
 			}
 		}
@@ -210,7 +263,7 @@ func (d *DetailWriter) run() {
 	failed := false
 	for b := range d.queue {
 		for r := 0; r < b.n && !failed; r++ {
-			n := len(DetailColumns)
+			n := len(detailLayout)
 			if err := d.sheet.add(b.vals[r*n : (r+1)*n]); err != nil {
 				d.errc <- fmt.Errorf("detail export: row %d: %w", d.sheet.row, err)
 				failed = true
@@ -236,7 +289,7 @@ func (d *DetailWriter) Add(a *scoring.Assignment, extra DetailExtra) error {
 		}
 		d.cur.n = 0
 	}
-	b, n := d.cur, len(DetailColumns)
+	b, n := d.cur, len(detailLayout)
 	d.format(a, &extra, b.vals[b.n*n:(b.n+1)*n], b.cells[b.n*n:(b.n+1)*n])
 	b.n++
 	if b.n == batchSize {
@@ -246,7 +299,7 @@ func (d *DetailWriter) Add(a *scoring.Assignment, extra DetailExtra) error {
 	return nil
 }
 
-// format fills one row's values; datetimes go through cells so that they carry the date style.
+// format fills one row's values; datetimes and flags go through cells so that they carry their style.
 func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any, cells []excelize.Cell) {
 	stamp := func(i int, t int64) {
 		v[i] = nil
@@ -258,17 +311,6 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 			v[i] = &cells[i]
 		}
 	}
-	v[1], v[2] = nil, nil
-	if a.Unit >= 0 && int(a.Unit) < len(d.units) {
-		v[1], v[2] = d.units[a.Unit][0], d.units[a.Unit][1]
-	}
-	v[0], v[3] = text(a.TicketID), word(roleAny, int(a.Role), a.Role)
-	stamp(4, a.Received)
-	stamp(5, a.Dispatched)
-	stamp(6, a.ContactAt)
-	stamp(7, a.Closed)
-	stamp(8, a.Due)
-	v[9], v[10], v[11] = word(kindAny, int(a.Kind), a.Kind), word(urgencyAny, int(a.Urgency), a.Urgency), text(a.Category)
 	flag := func(i int, b bool) {
 		cells[i].Value = 0
 		if b {
@@ -276,35 +318,63 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 		}
 		v[i] = &cells[i]
 	}
-	v[12], v[14] = a.Redispatches, nil
-	flag(13, a.CallbackValid)
-	if a.Contacted != scoring.Unknown {
-		flag(14, a.Contacted == scoring.Yes)
+	for i := range detailLayout {
+		c := &detailLayout[i]
+		switch c.op {
+		case opUnit:
+			v[i], v[i+1] = nil, nil
+			if a.Unit >= 0 && int(a.Unit) < len(d.units) {
+				v[i], v[i+1] = d.units[a.Unit][0], d.units[a.Unit][1]
+			}
+		case opText:
+			v[i] = text(c.text(a))
+		case opMasked:
+			v[i] = text(scoring.MaskPhone(c.text(a)))
+		case opTime:
+			stamp(i, c.num(a))
+		case opBool:
+			flag(i, c.num(a) != 0)
+		case opTri:
+			v[i] = nil
+			if t := scoring.Tri(c.num(a)); t != scoring.Unknown {
+				flag(i, t == scoring.Yes)
+			}
+		case opInt:
+			v[i] = c.num(a)
+		case opEnum:
+			v[i] = c.word(c.num(a))
+		case opSatisfaction:
+			v[i] = nil
+			// 未评价 is an answer only when the callback was valid.
+			if a.Satisfaction != scoring.Unrated || a.CallbackValid {
+				v[i] = c.word(c.num(a))
+			}
+		}
 	}
-	v[15], v[16] = word(resAny, int(a.Resolution), a.Resolution), nil
-	if a.Satisfaction != scoring.Unrated || a.CallbackValid {
-		v[16] = word(satAny, int(a.Satisfaction), a.Satisfaction)
-	}
-	flag(17, a.Supervised)
-	flag(18, a.IncompleteMaterials)
-	flag(19, a.OpinionIncident)
-	flag(20, a.Excluded)
-	v[21], v[22] = text(a.ExcludeReason), text(scoring.MaskPhone(a.CallerPhone))
-	v[23], v[24], v[25], v[26], v[27], v[28] = nil, nil, nil, nil, nil, nil
+	x := extraAt
+	clear(v[x : x+len(detailExtras)])
 	if extra.Judged {
-		flag(23, extra.Eligible)
+		flag(x+xEligible, extra.Eligible)
 		if extra.Eligible {
-			v[27], v[28] = extra.Points, text(extra.Rules)
-			flag(26, extra.Late)
+			v[x+xPoints], v[x+xRules] = extra.Points, text(extra.Rules)
+			flag(x+xLate, extra.Late)
 		} else if extra.Why != "" {
 			why, ok := whyZh[extra.Why]
 			if !ok {
 				why = extra.Why
 			}
-			v[24] = why
+			v[x+xWhy] = why
 		}
-		stamp(25, extra.Deadline)
+		stamp(x+xDeadline, extra.Deadline)
 	}
+}
+
+// word returns the label of an enum field's value v, or the field's name and the number for a value it does not know.
+func (c *detailCol) word(v int64) any {
+	if v >= 0 && v < int64(len(c.words)) {
+		return c.words[v]
+	}
+	return c.name + "(" + strconv.FormatInt(v, 10) + ")"
 }
 
 // Close writes the queued rows, finishes the export and writes the workbook; with no rows it writes the header only.
@@ -358,12 +428,12 @@ func (d *detailSheet) startSheet() error {
 	d.sw, d.name = sw, name
 	// The stream writer puts each range before the earlier ones: set them last to first, so that the
 	// <col> elements come out in ascending order as Excel requires.
-	for j := len(detailWidths); j > 0; {
+	for j := len(detailLayout); j > 0; {
 		i := j - 1
-		for i > 0 && detailWidths[i-1] == detailWidths[j-1] {
+		for i > 0 && detailLayout[i-1].width == detailLayout[j-1].width {
 			i--
 		}
-		if err := sw.SetColWidth(i+1, j, detailWidths[j-1]); err != nil {
+		if err := sw.SetColWidth(i+1, j, detailLayout[j-1].width); err != nil {
 			return err
 		}
 		j = i
@@ -381,9 +451,9 @@ func (d *detailSheet) startSheet() error {
 	if err := sw.MergeCell("A1", detailLast+"1"); err != nil {
 		return err
 	}
-	head := make([]any, len(DetailColumns))
-	for i, h := range DetailColumns {
-		head[i] = excelize.Cell{StyleID: d.head, Value: h}
+	head := make([]any, len(detailLayout))
+	for i, c := range detailLayout {
+		head[i] = excelize.Cell{StyleID: d.head, Value: c.heading}
 	}
 	d.row = 2
 	return sw.SetRow("A2", head)

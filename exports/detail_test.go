@@ -68,7 +68,7 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	if got := f.GetSheetList(); !slices.Equal(got, []string{"工单明细"}) {
 		t.Fatalf("sheets = %v", got)
 	}
-	checkHeader(t, f, "工单明细", 2, DetailColumns)
+	checkHeader(t, f, "工单明细", 2, DetailColumns())
 	rows, err := f.GetRows("工单明细")
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +97,7 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 				want = time.Unix(at, 0).In(loc).Format("2006-01-02 15:04:05")
 			}
 			if got := shown(t, f, "工单明细", ref(col, r)); got != want {
-				t.Errorf("row %d %s shows %q, want %q", r, DetailColumns[col-1], got, want)
+				t.Errorf("row %d %s shows %q, want %q", r, DetailColumns()[col-1], got, want)
 			}
 		}
 		if a.Closed == 0 && raw(t, f, "工单明细", ref(24, r)) != "" {
@@ -122,7 +122,7 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 	for _, c := range []int{13, 14, 17, 18, 19, 20, 23, 26} {
 		got[c] = raws[2][c]
 		if n, _ := style(t, f, "工单明细", ref(c+1, 3)); n != `"是";"是";"否"` {
-			t.Errorf("%s format %q, want 是 for 1 and 否 for 0", DetailColumns[c], n)
+			t.Errorf("%s format %q, want 是 for 1 and 否 for 0", DetailColumns()[c], n)
 		}
 	}
 	if !slices.Equal(got, want) {
@@ -133,7 +133,7 @@ func TestDetailExportHasEveryAssignmentWithPhonesMasked(t *testing.T) {
 		t.Errorf("title and header rows not frozen: %+v %v", panes, err)
 	}
 	sheet := entries(t, data)["xl/worksheets/sheet1.xml"]
-	last := fmt.Sprintf("AC%d", len(w.rows)+2)
+	last := fmt.Sprintf("AJ%d", len(w.rows)+2)
 	if !strings.Contains(sheet, `<dimension ref="A1:`+last+`">`) {
 		t.Errorf("dimension is not A1:%s: %.200s", last, sheet[strings.Index(sheet, "<dimension"):])
 	}
@@ -207,7 +207,7 @@ func TestDetailExportStartsANewSheetWhenOneIsFull(t *testing.T) {
 		if want := []int{50, 50, 39}[k]; len(rows) != want {
 			t.Errorf("%s has %d rows, want %d", sheet, len(rows), want)
 		}
-		if !slices.Equal(rows[1], DetailColumns) {
+		if !slices.Equal(rows[1], DetailColumns()) {
 			t.Errorf("%s header = %q", sheet, rows[1])
 		}
 		for _, r := range rows[2:] {
@@ -250,7 +250,7 @@ func TestDetailExportWithNoRowsHasTheHeader(t *testing.T) {
 		t.Errorf("Add after Close succeeded")
 	}
 	rows, err := open(t, buf.Bytes()).GetRows("工单明细")
-	if err != nil || len(rows) != 2 || !slices.Equal(rows[1], DetailColumns) {
+	if err != nil || len(rows) != 2 || !slices.Equal(rows[1], DetailColumns()) {
 		t.Errorf("rows = %q (%v), want the title and header only", rows, err)
 	}
 }

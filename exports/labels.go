@@ -128,15 +128,9 @@ func edition(n int) string {
 	return fmt.Sprintf("第%d版", n)
 }
 
-var (
-	roleZh    = [...]string{"主办", "协办"}
-	kindZh    = [...]string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
-	urgencyZh = [...]string{"一般", "紧急", "优先", "复杂"}
-	resZh     = [...]string{"", "已解决", "部分解决", "未解决"}
-	satZh     = [...]string{"未评价", "非常满意", "满意", "基本满意", "不满意", "非常不满意"}
-	whyZh     = map[string]string{scoring.WhyOpen: "未办结", scoring.WhyExcluded: "已剔除",
-		scoring.WhyKindUnscored: "诉求类型不计分", scoring.WhyRoleUnscored: "主协办角色不计分"}
-)
+// whyZh is the Chinese reason of each scoring.Why* code.
+var whyZh = map[string]string{scoring.WhyOpen: "未办结", scoring.WhyExcluded: "已剔除",
+	scoring.WhyKindUnscored: "诉求类型不计分", scoring.WhyRoleUnscored: "主协办角色不计分"}
 
 // PeriodDates shows a period's dates: 2025年9月19日至2025年10月18日 (the end is exclusive).
 func PeriodDates(p scoring.PeriodInfo) string { return periodDates(p) }

@@ -9,6 +9,7 @@ import (
 
 	"sanlv/exports"
 	"sanlv/fixtures"
+	"sanlv/fixtures/fixturetest"
 	"sanlv/imports"
 	"sanlv/notice"
 	"sanlv/scoring"
@@ -48,7 +49,7 @@ func BenchmarkBulletin500WithNotice(b *testing.B) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	points, err := exports.PointLines(book, 1, rows)
+	points, err := fixturetest.PointLines(book, 1, rows)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -87,7 +87,7 @@ func loadWorkedV2With(t testing.TB, path string, withFile bool, extra ...scoring
 // bulletin writes the worked-v2 bulletin of 2025-10 as a draft.
 func (w *workedV2) bulletin(t testing.TB) (Bulletin, []byte) {
 	t.Helper()
-	points, err := PointLines(w.book, 0, w.rows)
+	points, err := fixturetest.PointLines(w.book, 0, w.rows)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,94 +5,63 @@ import (
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
+
+	"sanlv/fields"
 )
 
-// field is one column of the tickets file of SPEC §3.2.
+// field is one column of the tickets file of SPEC §3.2 and §13.1: a position in the fields table.
 type field uint8
 
+// The fields by position in the fields table (a test pins each to its fields.ID).
 const (
-	fTicketID field = iota
-	fUnit
-	fRole
-	fReceived
-	fDispatched
-	fContactAt
-	fClosed
-	fDue
-	fKind
-	fUrgency
-	fCategory
-	fRedispatches
-	fCallbackValid
-	fContacted
-	fResolved
-	fSatisfaction
-	fSupervised
-	fIncomplete
-	fOpinion
-	fExcluded
-	fExcludeReason
-	fCallerPhone
-	fAccepted
-	fExtendedDue
-	fReturnStatus
-	fReturned
-	fDuplicateOf
-	fChannel
-	fHotline
-	numFields
+	fTicketID      = field(fields.TicketID)
+	fUnit          = field(fields.Unit)
+	fRole          = field(fields.Role)
+	fReceived      = field(fields.Received)
+	fDispatched    = field(fields.Dispatched)
+	fContactAt     = field(fields.ContactAt)
+	fClosed        = field(fields.Closed)
+	fDue           = field(fields.Due)
+	fKind          = field(fields.Kind)
+	fUrgency       = field(fields.Urgency)
+	fCategory      = field(fields.Category)
+	fRedispatches  = field(fields.Redispatches)
+	fCallbackValid = field(fields.CallbackValid)
+	fContacted     = field(fields.Contacted)
+	fResolved      = field(fields.Resolved)
+	fSatisfaction  = field(fields.Satisfaction)
+	fSupervised    = field(fields.Supervised)
+	fIncomplete    = field(fields.Incomplete)
+	fOpinion       = field(fields.Opinion)
+	fExcluded      = field(fields.Excluded)
+	fExcludeReason = field(fields.ExcludeReason)
+	fCallerPhone   = field(fields.CallerPhone)
+	fAccepted      = field(fields.Accepted)
+	fExtendedDue   = field(fields.ExtendedDue)
+	fReturnStatus  = field(fields.ReturnStatus)
+	fReturned      = field(fields.Returned)
+	fDuplicateOf   = field(fields.DuplicateOf)
+	fChannel       = field(fields.Channel)
+	fHotline       = field(fields.Hotline)
+	numFields      = field(fields.Count)
 )
 
-// ticketFields names each field and lists the Chinese headers accepted for it (SPEC §3.2).
-var ticketFields = [numFields]struct {
+// ticketFields names each field and lists the Chinese headers accepted for it, from the fields table.
+var ticketFields = func() (out [numFields]struct {
 	name     string
 	chinese  []string
 	required bool
-}{
-	fTicketID:      {"ticket_id", []string{"工单编号"}, true},
-	fUnit:          {"unit", []string{"承办单位", "承办单位编码"}, true},
-	fRole:          {"role", []string{"工单性质", "主协办"}, false},
-	fReceived:      {"received_at", []string{"受理时间", "来电时间", "创建时间"}, true},
-	fDispatched:    {"dispatched_at", []string{"派单时间"}, true},
-	fContactAt:     {"contacted_at", []string{"联系时间", "首次联系时间"}, false},
-	fClosed:        {"closed_at", []string{"办结时间"}, false},
-	fDue:           {"due_at", []string{"办理时限", "截止时间"}, false},
-	fKind:          {"kind", []string{"诉求类型"}, true},
-	fUrgency:       {"urgency", []string{"紧急程度"}, false},
-	fCategory:      {"category", []string{"问题分类"}, false},
-	fRedispatches:  {"redispatches", []string{"二次交办次数"}, false},
-	fCallbackValid: {"callback_valid", []string{"是否有效回访"}, false},
-	fContacted:     {"contacted", []string{"是否联系"}, false},
-	fResolved:      {"resolved", []string{"是否解决"}, false},
-	fSatisfaction:  {"satisfaction", []string{"满意度", "是否满意"}, false},
-	fSupervised:    {"supervised", []string{"是否督办"}, false},
-	fIncomplete:    {"incomplete_materials", []string{"资料不全"}, false},
-	fOpinion:       {"opinion_incident", []string{"负面舆情"}, false},
-	fExcluded:      {"excluded", []string{"是否剔除"}, false},
-	fExcludeReason: {"exclude_reason", []string{"剔除原因"}, false},
-	fCallerPhone:   {"caller_phone", []string{"来电号码"}, false},
-	fAccepted:      {"accepted_at", []string{"签收时间"}, false},
-	fExtendedDue:   {"extended_due_at", []string{"延期截止时间", "延期至"}, false},
-	fReturnStatus:  {"return_status", []string{"退单状态", "退单"}, false},
-	fReturned:      {"returned_at", []string{"退单时间"}, false},
-	fDuplicateOf:   {"duplicate_of", []string{"重复工单", "并单主工单"}, false},
-	fChannel:       {"channel", []string{"来源渠道"}, false},
-	fHotline:       {"hotline", []string{"热线号码", "被叫号码"}, false},
-}
+}) {
+	for _, f := range fields.All() {
+		out[f.ID].name, out[f.ID].chinese, out[f.ID].required = f.Name, f.Headers, f.Required
+	}
+	return out
+}()
 
 func (f field) String() string { return ticketFields[f].name }
 
-// isTime reports whether the field holds a datetime.
-func (f field) isTime() bool {
-	switch f {
-	case fReceived, fDispatched, fContactAt, fClosed, fDue, fAccepted, fExtendedDue, fReturned:
-		return true
-	}
-	return false
-}
-
 // isDeadline reports whether the field is a deadline: a date without a time means the end of that day.
-func (f field) isDeadline() bool { return f == fDue || f == fExtendedDue }
+func (f field) isDeadline() bool { return fields.ID(f).Type() == fields.Deadline }
 
 // fieldByName finds a field by its English name.
 func fieldByName(name string) (field, bool) {

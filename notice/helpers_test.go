@@ -8,6 +8,7 @@ import (
 
 	"sanlv/exports"
 	"sanlv/fixtures"
+	"sanlv/fixtures/fixturetest"
 	"sanlv/imports"
 	"sanlv/scoring"
 	"sanlv/synth"
@@ -66,7 +67,7 @@ func city(t testing.TB, policy string, units []scoring.Unit, tickets func() io.R
 	}); err != nil {
 		t.Fatal(err)
 	}
-	points, err := exports.PointLines(b, 1, rows)
+	points, err := fixturetest.PointLines(b, 1, rows)
 	if err != nil {
 		t.Fatal(err)
 	}

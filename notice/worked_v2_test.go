@@ -64,7 +64,7 @@ func workedV2(t *testing.T, path string) exports.Bulletin {
 	if err := b.AddAdjustments(adjs); err != nil {
 		t.Fatal(err)
 	}
-	points, err := exports.PointLines(b, 0, rows)
+	points, err := fixturetest.PointLines(b, 0, rows)
 	if err != nil {
 		t.Fatal(err)
 	}

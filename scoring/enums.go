@@ -88,17 +88,32 @@ const (
 	numReturnStatuses
 )
 
-// vocabulary maps canonical English names and accepted Chinese spellings onto values.
+// Number of values of each enum, for tables indexed by value.
+const (
+	NumRoles          = int(numRoles)
+	NumKinds          = int(numKinds)
+	NumUrgencies      = int(numUrgencies)
+	NumResolutions    = int(numResolutions)
+	NumSatisfactions  = int(numSatisfactions)
+	NumReturnStatuses = int(numReturnStatuses)
+)
+
+// vocabulary maps canonical English names, Chinese labels and other accepted spellings onto values.
 type vocabulary struct {
-	what  string
-	names []string // canonical English name by value
-	words map[string]uint8
+	what   string
+	names  []string // canonical English name by value
+	labels []string // Chinese label by value, as reports show it
+	words  map[string]uint8
 }
 
-func newVocabulary(what string, names []string, extra map[string]uint8) vocabulary {
-	v := vocabulary{what: what, names: names, words: map[string]uint8{}}
+// newVocabulary accepts each value's name and label, and the extra spellings.
+func newVocabulary(what string, names, labels []string, extra map[string]uint8) vocabulary {
+	v := vocabulary{what: what, names: names, labels: labels, words: map[string]uint8{}}
 	for i, n := range names {
 		v.words[n] = uint8(i)
+	}
+	for i, l := range labels {
+		v.words[l] = uint8(i)
 	}
 	for w, i := range extra {
 		v.words[w] = i
@@ -124,21 +139,30 @@ func (v vocabulary) name(i uint8) string {
 	return fmt.Sprintf("%s(%d)", v.what, i)
 }
 
+func (v vocabulary) label(i uint8) string {
+	if int(i) < len(v.labels) {
+		return v.labels[i]
+	}
+	return v.name(i)
+}
+
+// The vocabularies: English names, then Chinese labels, by value; then other accepted spellings.
 var (
-	roleWords = newVocabulary("role", []string{"lead", "co"}, map[string]uint8{
-		"主办": 0, "主办单位": 0, "co-handler": 1, "协办": 1, "协办单位": 1})
-	kindWords = newVocabulary("kind", []string{"consult", "help", "complaint", "report", "suggestion", "praise"}, map[string]uint8{
-		"咨询": 0, "求助": 1, "投诉": 2, "举报": 3, "建议": 4, "表扬": 5})
-	urgencyWords = newVocabulary("urgency", []string{"normal", "emergency", "priority", "complex"}, map[string]uint8{
-		"一般": 0, "普通": 0, "紧急": 1, "优先": 2, "复杂": 3})
-	resolutionWords = newVocabulary("resolution", []string{"", "resolved", "partial", "unresolved"}, map[string]uint8{
-		"已解决": 1, "解决": 1, "部分解决": 2, "未解决": 3})
-	satisfactionWords = newVocabulary("satisfaction", []string{"unrated", "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"}, map[string]uint8{
-		"": 0, "未评价": 0, "非常满意": 1, "满意": 2, "基本满意": 3, "不满意": 4, "非常不满意": 5})
-	returnWords = newVocabulary("return status", []string{"none", "approved", "rejected"}, map[string]uint8{
-		"": 0, "无": 0, "未退单": 0, "退单通过": 1, "通过": 1, "退单驳回": 2, "驳回": 2})
-	triWords = newVocabulary("boolean", []string{"", "true", "false"}, map[string]uint8{
-		"1": 1, "是": 1, "y": 1, "yes": 1, "0": 2, "否": 2, "n": 2, "no": 2})
+	roleWords = newVocabulary("role", []string{"lead", "co"}, []string{"主办", "协办"},
+		map[string]uint8{"主办单位": 0, "co-handler": 1, "协办单位": 1})
+	kindWords = newVocabulary("kind", []string{"consult", "help", "complaint", "report", "suggestion", "praise"},
+		[]string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}, nil)
+	urgencyWords = newVocabulary("urgency", []string{"normal", "emergency", "priority", "complex"},
+		[]string{"一般", "紧急", "优先", "复杂"}, map[string]uint8{"普通": 0})
+	resolutionWords = newVocabulary("resolution", []string{"", "resolved", "partial", "unresolved"},
+		[]string{"", "已解决", "部分解决", "未解决"}, map[string]uint8{"解决": 1})
+	satisfactionWords = newVocabulary("satisfaction",
+		[]string{"unrated", "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"},
+		[]string{"未评价", "非常满意", "满意", "基本满意", "不满意", "非常不满意"}, map[string]uint8{"": 0})
+	returnWords = newVocabulary("return status", []string{"none", "approved", "rejected"}, []string{"", "退单通过", "退单驳回"},
+		map[string]uint8{"无": 0, "未退单": 0, "通过": 1, "驳回": 2})
+	triWords = newVocabulary("boolean", []string{"", "true", "false"}, []string{"", "是", "否"},
+		map[string]uint8{"1": 1, "y": 1, "yes": 1, "0": 2, "n": 2, "no": 2})
 )
 
 // ParseRole parses lead/co or 主办/协办; an empty string is Lead.
@@ -199,3 +223,32 @@ func (r ReturnStatus) String() string { return returnWords.name(uint8(r)) }
 
 // String returns the canonical name, or "" for ResolutionNone.
 func (r Resolution) String() string { return resolutionWords.name(uint8(r)) }
+
+// Label returns the role in Chinese: 主办 or 协办.
+func (r Role) Label() string { return roleWords.label(uint8(r)) }
+
+// Label returns the kind in Chinese: 咨询, 求助, 投诉, 举报, 建议 or 表扬.
+func (k Kind) Label() string { return kindWords.label(uint8(k)) }
+
+// Label returns the urgency in Chinese: 一般, 紧急, 优先 or 复杂.
+func (u Urgency) Label() string { return urgencyWords.label(uint8(u)) }
+
+// Label returns the answer in Chinese (已解决, 部分解决, 未解决), or "" for ResolutionNone.
+func (r Resolution) Label() string { return resolutionWords.label(uint8(r)) }
+
+// Label returns the level in Chinese: 未评价, 非常满意, 满意, 基本满意, 不满意 or 非常不满意.
+func (s Satisfaction) Label() string { return satisfactionWords.label(uint8(s)) }
+
+// Label returns the state in Chinese (退单通过, 退单驳回), or "" for ReturnNone.
+func (r ReturnStatus) Label() string { return returnWords.label(uint8(r)) }
+
+// Label returns 是 for Yes, 否 for No and "" for Unknown.
+func (t Tri) Label() string { return triWords.label(uint8(t)) }
+
+// BoolLabel returns 是 for true and 否 for false.
+func BoolLabel(v bool) string {
+	if v {
+		return Yes.Label()
+	}
+	return No.Label()
+}

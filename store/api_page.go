@@ -24,7 +24,12 @@ type PageQuery struct {
 }
 
 // ErrStop, returned by the function given to Page, ends the read without an error.
-var ErrStop = errors.New("stop reading")
+const ErrStop = stopError("stop reading")
+
+// stopError is the type of ErrStop, a constant so that no package can replace it.
+type stopError string
+
+func (e stopError) Error() string { return string(e) }
 
 // Page streams the assignments q selects in key order, exclusions and corrections applied, with their
 // unit indexes in dir; the *Assignment passed to fn is reused. Every field is read, caller_phone

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"sanlv/fields"
 	"sanlv/scoring"
 )
 
@@ -19,11 +20,11 @@ const (
 	cTime         // BIGINT Unix seconds, NULL when empty
 )
 
-// column is one stored field of an assignment: the one declaration of a ticket field from which the
-// store's column lists, staging table, COPY and INSERT values, reads, audit and upsert are derived.
+// column is one stored field of an assignment, made from its declaration in the fields table: the
+// store's column lists, staging table, COPY and INSERT values, reads, audit and upsert derive from it.
 // A test checks the table against the migrated schema of both databases.
 type column struct {
-	// id is the column's position in cols (iTicket, iUnit, …).
+	// id is the column's position in cols (iTicket, iUnit, …), the field's fields.ID.
 	id int
 	// field is the field's name in SPEC §3.2 and §13.1 (ImportOptions.Present names fields so).
 	field string
@@ -50,122 +51,38 @@ type column struct {
 	setText func(a *scoring.Assignment, v string)
 }
 
-func enumWords[T interface {
-	~uint8
-	String() string
-}](n int) []string {
-	w := make([]string, n)
-	for i := range w {
-		w[i] = T(i).String()
-	}
-	return w
-}
-
-// Number of values of each scoring enum; a test pins them against the scoring package.
+// Number of values of the enums a correction may set.
 const (
-	nRoles          = 2
-	nKinds          = 6
-	nUrgencies      = 4
-	nResolutions    = 4
-	nSatisfactions  = 6
-	nReturnStatuses = 3
+	nResolutions   = scoring.Resolution(scoring.NumResolutions)
+	nSatisfactions = scoring.Satisfaction(scoring.NumSatisfactions)
 )
 
-func b2i(v bool) int64 {
-	if v {
-		return 1
+// colTypes is the store type of each field type.
+var colTypes = [...]colType{fields.Text: cText, fields.Time: cTime, fields.Deadline: cTime, fields.Enum: cEnum,
+	fields.Tri: cTri, fields.Bool: cBool, fields.Int: cInt}
+
+// cols lists the stored fields of an assignment in store order (storeOrder, then the fields it does not
+// name in table order); the first two are the key.
+var cols = func() []column {
+	var out []column
+	named := map[fields.ID]bool{}
+	for _, id := range storeOrder {
+		named[id] = true
 	}
-	return 0
-}
-
-// textCol declares a text field.
-func textCol(field, name string, get func(*scoring.Assignment) *string) column {
-	return column{field: field, name: name, typ: cText,
-		text:    func(a *scoring.Assignment) string { return *get(a) },
-		setText: func(a *scoring.Assignment, v string) { *get(a) = v }}
-}
-
-// timeCol declares a time field.
-func timeCol(field, name string, get func(*scoring.Assignment) *int64) column {
-	return column{field: field, name: name, typ: cTime,
-		num:    func(a *scoring.Assignment) int64 { return *get(a) },
-		setNum: func(a *scoring.Assignment, v int64) { *get(a) = v }}
-}
-
-// boolCol declares a boolean field.
-func boolCol(field string, get func(*scoring.Assignment) *bool) column {
-	return column{field: field, name: field, typ: cBool, bits: 1,
-		num:    func(a *scoring.Assignment) int64 { return b2i(*get(a)) },
-		setNum: func(a *scoring.Assignment, v int64) { *get(a) = v != 0 }}
-}
-
-// enumCol declares a small-integer field (an enum or a tri-state) of the given width in bits.
-func enumCol[T ~uint8](field, name string, typ colType, bits uint, words []string, get func(*scoring.Assignment) *T) column {
-	return column{field: field, name: name, typ: typ, bits: bits, words: words,
-		num:    func(a *scoring.Assignment) int64 { return int64(*get(a)) },
-		setNum: func(a *scoring.Assignment, v int64) { *get(a) = T(v) }}
-}
-
-// forPolicy returns c marked as read only for a policy's scope or repeat window.
-func (c column) forPolicy() column {
-	c.policyText = true
-	return c
-}
-
-// with returns c with the flags set.
-func (c column) with(override, personal, unscored bool) column {
-	c.override, c.personal, c.unscored = override, personal, unscored
-	return c
-}
-
-type asg = scoring.Assignment
-
-// cols lists the stored fields of an assignment in table order; the first two are the key.
-var cols = numbered([]column{
-	textCol("ticket_id", "ticket_id", func(a *asg) *string { return &a.TicketID }),
-	{field: "unit", name: "unit", typ: cText},
-	enumCol("role", "role", cEnum, 1, enumWords[scoring.Role](nRoles), func(a *asg) *scoring.Role { return &a.Role }),
-	enumCol("kind", "kind", cEnum, 3, enumWords[scoring.Kind](nKinds), func(a *asg) *scoring.Kind { return &a.Kind }),
-	enumCol("urgency", "urgency", cEnum, 2, enumWords[scoring.Urgency](nUrgencies), func(a *asg) *scoring.Urgency { return &a.Urgency }),
-	enumCol("resolved", "resolution", cEnum, 2, enumWords[scoring.Resolution](nResolutions),
-		func(a *asg) *scoring.Resolution { return &a.Resolution }).with(true, false, false),
-	enumCol("satisfaction", "satisfaction", cEnum, 3, enumWords[scoring.Satisfaction](nSatisfactions),
-		func(a *asg) *scoring.Satisfaction { return &a.Satisfaction }).with(true, false, false),
-	enumCol("contacted", "contacted", cTri, 2, nil, func(a *asg) *scoring.Tri { return &a.Contacted }).with(true, false, false),
-	boolCol("callback_valid", func(a *asg) *bool { return &a.CallbackValid }).with(true, false, false),
-	boolCol("supervised", func(a *asg) *bool { return &a.Supervised }),
-	boolCol("incomplete_materials", func(a *asg) *bool { return &a.IncompleteMaterials }),
-	boolCol("opinion_incident", func(a *asg) *bool { return &a.OpinionIncident }),
-	boolCol("excluded", func(a *asg) *bool { return &a.Excluded }).with(true, false, false),
-	textCol("exclude_reason", "exclude_reason", func(a *asg) *string { return &a.ExcludeReason }).with(true, false, true),
-	{field: "redispatches", name: "redispatches", typ: cInt,
-		num:    func(a *asg) int64 { return int64(a.Redispatches) },
-		setNum: func(a *asg, v int64) { a.Redispatches = int32(v) }},
-	timeCol("received_at", "received_at", func(a *asg) *int64 { return &a.Received }),
-	timeCol("dispatched_at", "dispatched_at", func(a *asg) *int64 { return &a.Dispatched }),
-	timeCol("contacted_at", "contacted_at", func(a *asg) *int64 { return &a.ContactAt }),
-	timeCol("closed_at", "closed_at", func(a *asg) *int64 { return &a.Closed }),
-	timeCol("due_at", "due_at", func(a *asg) *int64 { return &a.Due }),
-	textCol("category", "category", func(a *asg) *string { return &a.Category }).forPolicy(),
-	textCol("caller_phone", "caller_phone", func(a *asg) *string { return &a.CallerPhone }).with(false, true, false).forPolicy(),
-	// Second edition (SPEC §13.1).
-	timeCol("accepted_at", "accepted_at", func(a *asg) *int64 { return &a.Accepted }),
-	timeCol("extended_due_at", "extended_due_at", func(a *asg) *int64 { return &a.ExtendedDue }),
-	enumCol("return_status", "return_status", cEnum, 2, enumWords[scoring.ReturnStatus](nReturnStatuses),
-		func(a *asg) *scoring.ReturnStatus { return &a.Return }),
-	timeCol("returned_at", "returned_at", func(a *asg) *int64 { return &a.Returned }),
-	textCol("duplicate_of", "duplicate_of", func(a *asg) *string { return &a.DuplicateOf }),
-	textCol("channel", "channel", func(a *asg) *string { return &a.Channel }).forPolicy(),
-	textCol("hotline", "hotline", func(a *asg) *string { return &a.Hotline }).forPolicy(),
-})
-
-// numbered sets each column's id to its position (before the tables derived from cols are built).
-func numbered(cs []column) []column {
-	for i := range cs {
-		cs[i].id = i
+	order := append([]fields.ID(nil), storeOrder[:]...)
+	for _, f := range fields.All() {
+		if !named[f.ID] {
+			order = append(order, f.ID)
+		}
 	}
-	return cs
-}
+	for i, id := range order {
+		f := fields.Get(id)
+		out = append(out, column{id: i, field: f.Name, name: f.Column, typ: colTypes[f.Type], words: f.Words,
+			override: f.Override, personal: f.Personal, unscored: f.Unscored, policyText: f.PolicyText, bits: f.Bits,
+			num: f.Num, setNum: f.SetNum, text: f.Text, setText: f.SetText})
+	}
+	return out
+}()
 
 // Column positions in cols.
 const (
@@ -198,8 +115,20 @@ const (
 	iDuplicateOf
 	iChannel
 	iHotline
-	nCols
+	nCols = int(fields.Count)
 )
+
+// storeOrder places the fields in the store's column lists. The digest of a published edition's inputs
+// writes the values in this order, so it must not change: a field added to the fields table needs no
+// entry here, it follows in table order.
+var storeOrder = [...]fields.ID{iTicket: fields.TicketID, iUnit: fields.Unit, iRole: fields.Role, iKind: fields.Kind,
+	iUrgency: fields.Urgency, iResolution: fields.Resolved, iSatisfaction: fields.Satisfaction, iContacted: fields.Contacted,
+	iCallbackValid: fields.CallbackValid, iSupervised: fields.Supervised, iIncomplete: fields.Incomplete,
+	iOpinion: fields.Opinion, iExcluded: fields.Excluded, iExcludeReason: fields.ExcludeReason,
+	iRedispatches: fields.Redispatches, iReceived: fields.Received, iDispatched: fields.Dispatched,
+	iContactAt: fields.ContactAt, iClosed: fields.Closed, iDue: fields.Due, iCategory: fields.Category,
+	iPhone: fields.CallerPhone, iAccepted: fields.Accepted, iExtendedDue: fields.ExtendedDue, iReturn: fields.ReturnStatus,
+	iReturned: fields.Returned, iDuplicateOf: fields.DuplicateOf, iChannel: fields.Channel, iHotline: fields.Hotline}
 
 // fieldCols returns the non-key columns whose fields are in present (nil: all of them), in table order.
 func fieldCols(present map[string]bool) []column {

@@ -26,7 +26,7 @@ type caller struct {
 
 // writeSecondEdition writes the tickets with the SPEC §13.1 columns; repeats copy a recent ticket's unit, caller and category.
 func writeSecondEdition(bw *bufio.Writer, r *rand.Rand, sz sizer, us []scoring.Unit, cfg Config, loc *time.Location, start, span int64) error {
-	bw.WriteString(SecondEditionHeader)
+	bw.WriteString(header(2))
 	var recent [4096]caller
 	var buf []byte
 	for n, ticket := 0, 0; n < cfg.Assignments; ticket++ {
@@ -119,15 +119,15 @@ func appendSecondRow(b []byte, r *rand.Rand, cfg Config, loc *time.Location, tic
 	b = append(b, ',')
 	b = append(b, unit...)
 	b = append(b, ',')
-	b = append(b, choose(mixed, rolesZH[role], rolesEN[role])...)
+	b = append(b, word(mixed, scoring.Role(role))...)
 	for _, ts := range []int64{t.received, t.dispatched, contacted, closed, due} {
 		b = append(b, ',')
 		b = appendTime(b, r, ts, mixed, loc)
 	}
 	b = append(b, ',')
-	b = append(b, choose(mixed, kindsZH[kind], kindsEN[kind])...)
+	b = append(b, word(mixed, scoring.Kind(kind))...)
 	b = append(b, ',')
-	b = append(b, choose(mixed, urgZH[urg], urgEN[urg])...)
+	b = append(b, word(mixed, scoring.Urgency(urg))...)
 	b = append(b, ',')
 	b = append(b, c.category...)
 	b = append(b, ',')

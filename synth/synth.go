@@ -9,8 +9,10 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
+	"sanlv/fields"
 	"sanlv/scoring"
 )
 
@@ -66,33 +68,20 @@ func WriteUnits(w io.Writer, us []scoring.Unit) error {
 	return bw.Flush()
 }
 
-// Header is the tickets header the generator writes.
-const Header = "ticket_id,unit,role,received_at,dispatched_at,contacted_at,closed_at,due_at,kind,urgency,category,redispatches,callback_valid,contacted,resolved,satisfaction,supervised,incomplete_materials,opinion_incident,excluded,exclude_reason,caller_phone\n"
-
-// SecondEditionHeader is the header written with Config.SecondEdition: Header plus the SPEC §13.1 columns.
-const SecondEditionHeader = "ticket_id,unit,role,received_at,dispatched_at,contacted_at,closed_at,due_at,kind,urgency,category,redispatches,callback_valid,contacted,resolved,satisfaction,supervised,incomplete_materials,opinion_incident,excluded,exclude_reason,caller_phone,accepted_at,extended_due_at,return_status,returned_at,duplicate_of,channel,hotline\n"
+// header is the tickets header written for the fields of the given edition: the English names of SPEC
+// §3.2, and of §13.1 for the second edition.
+func header(edition int) string { return strings.Join(fields.Names(edition), ",") + "\n" }
 
 var (
-	kindsEN   = []string{"consult", "help", "complaint", "report", "suggestion", "praise"}
-	kindsZH   = []string{"咨询", "求助", "投诉", "举报", "建议", "表扬"}
 	kindCum   = []int{25, 50, 82, 90, 98, 100}
-	urgEN     = []string{"normal", "emergency", "priority", "complex"}
-	urgZH     = []string{"一般", "紧急", "优先", "复杂"}
 	urgCum    = []int{80, 85, 93, 100}
-	resEN     = []string{"", "resolved", "partial", "unresolved"}
-	resZH     = []string{"", "已解决", "部分解决", "未解决"}
 	resCum    = []int{3, 83, 93, 100}
-	satEN     = []string{"", "very_satisfied", "satisfied", "basically_satisfied", "dissatisfied", "very_dissatisfied"}
-	satZH     = []string{"", "非常满意", "满意", "基本满意", "不满意", "非常不满意"}
 	satCum    = []int{8, 55, 78, 90, 97, 100}
 	cats      = []string{"城市管理/市容环境/占道经营", "住房/物业管理/电梯故障", "供水/停水/计划停水", "交通/停车管理/违章停车", "市场监管/消费纠纷/退换货", "环境保护/噪声污染/施工噪声"}
 	reasons   = []string{"无理诉求", "非本单位职责", "不可抗力"}
 	layouts   = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006/1/2 15:04"}
 	boolsEN   = [2]string{"false", "true"}
-	boolsZH   = [2]string{"否", "是"}
 	boolsNum  = [2]string{"0", "1"}
-	rolesEN   = [2]string{"lead", "co"}
-	rolesZH   = [2]string{"主办", "协办"}
 	phoneHead = []string{"138", "139", "135", "186", "159", "177", "150"}
 )
 
@@ -145,7 +134,7 @@ func WriteTickets(w io.Writer, cfg Config) error {
 	if cfg.SecondEdition {
 		return writeSecondEdition(bw, r, sz, us, cfg, loc, start, span)
 	}
-	bw.WriteString(Header)
+	bw.WriteString(header(1))
 	var buf []byte
 	for n, ticket := 0, 0; n < cfg.Assignments; ticket++ {
 		lead := sz.pick(r)
@@ -199,15 +188,15 @@ func appendRow(b []byte, r *rand.Rand, cfg Config, loc *time.Location, ticket in
 	b = append(b, ',')
 	b = append(b, unit...)
 	b = append(b, ',')
-	b = append(b, choose(mixed, rolesZH[role], rolesEN[role])...)
+	b = append(b, word(mixed, scoring.Role(role))...)
 	for _, ts := range []int64{t.received, t.dispatched, contacted, closed, due} {
 		b = append(b, ',')
 		b = appendTime(b, r, ts, mixed, loc)
 	}
 	b = append(b, ',')
-	b = append(b, choose(mixed, kindsZH[kind], kindsEN[kind])...)
+	b = append(b, word(mixed, scoring.Kind(kind))...)
 	b = append(b, ',')
-	b = append(b, choose(mixed, urgZH[urg], urgEN[urg])...)
+	b = append(b, word(mixed, scoring.Urgency(urg))...)
 	b = append(b, ',')
 	b = append(b, cats[r.IntN(len(cats))]...)
 	b = append(b, ',')
@@ -218,11 +207,15 @@ func appendRow(b []byte, r *rand.Rand, cfg Config, loc *time.Location, ticket in
 	return append(b, '\n')
 }
 
-func choose(c bool, a, b string) string {
-	if c {
-		return a
+// word writes an enum value as its Chinese label in a mixed row, else as its English name.
+func word[T interface {
+	String() string
+	Label() string
+}](mixed bool, v T) string {
+	if mixed {
+		return v.Label()
 	}
-	return b
+	return v.String()
 }
 
 func appendBool(b []byte, r *rand.Rand, v bool, mixed bool) []byte {
@@ -234,7 +227,7 @@ func appendBool(b []byte, r *rand.Rand, v bool, mixed bool) []byte {
 		return append(b, boolsEN[i]...)
 	}
 	if r.IntN(2) == 0 {
-		return append(b, boolsZH[i]...)
+		return append(b, scoring.BoolLabel(v)...)
 	}
 	return append(b, boolsNum[i]...)
 }
@@ -293,9 +286,11 @@ func appendOutcome(b []byte, r *rand.Rand, mixed, cb, answered, excluded bool) [
 		res, sat = pick(r, resCum), pick(r, satCum)
 	}
 	b = append(b, ',')
-	b = append(b, choose(mixed, resZH[res], resEN[res])...)
+	b = append(b, word(mixed, scoring.Resolution(res))...)
 	b = append(b, ',')
-	b = append(b, choose(mixed, satZH[sat], satEN[sat])...)
+	if sat > 0 { // an unrated callback leaves the cell empty
+		b = append(b, word(mixed, scoring.Satisfaction(sat))...)
+	}
 	for _, p := range []int{3, 2} { // supervised, incomplete materials (percent)
 		b = append(b, ',')
 		if r.IntN(100) < p {
