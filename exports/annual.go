@@ -45,7 +45,7 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 	if pooled {
 		cols = append(cols, column{"工单量", kInt}, column{"有效回访", kNum})
 		for _, r := range ScoringRates(p) {
-			cols = append(cols, column{RateLabel(r), kPct})
+			cols = append(cols, column{scoring.RateLabel(r), kPct})
 		}
 		if anyThresholds(p) {
 			cols = append(cols, column{"扣分", kScore})
@@ -76,7 +76,7 @@ func WriteAnnualOf(w io.Writer, a scoring.Annual, p *scoring.Policy, editions []
 				rows = append(rows, annualRow(u, p, a.Mode, len(a.Periods)))
 			}
 		}
-		if err := bk.table(sheets[gi], title+"　"+GroupLabel(g), cols, rows, nil); err != nil {
+		if err := bk.table(sheets[gi], title+"　"+scoring.GroupLabel(g), cols, rows, nil); err != nil {
 			return fmt.Errorf("annual sheet %s: %w", sheets[gi], err)
 		}
 		// Names wrap in a narrower column, so that a twelve-month matrix prints large enough to read.
@@ -201,7 +201,7 @@ func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string, 
 	if a.Mode == "pooled" {
 		var rs []string
 		for _, r := range ScoringRates(p) {
-			rs = append(rs, RateLabel(r))
+			rs = append(rs, scoring.RateLabel(r))
 		}
 		mode = "全年工单合并为一个考核期计分，得分由" + strings.Join(rs, "、") + "决定"
 	}
@@ -255,7 +255,7 @@ func annualNotes(a *scoring.Annual, p *scoring.Policy, groups, sheets []string, 
 				n++
 			}
 		}
-		lines = append(lines, [2]any{sheets[i], fmt.Sprintf("%s，%d个单位", GroupLabel(g), n)})
+		lines = append(lines, [2]any{sheets[i], fmt.Sprintf("%s，%d个单位", scoring.GroupLabel(g), n)})
 	}
 	return lines
 }
@@ -272,7 +272,7 @@ func groupSheets(n int, group func(i int) string, reserved ...string) (groups, s
 		if g := group(i); !seen[g] {
 			seen[g] = true
 			groups = append(groups, g)
-			sheets = append(sheets, sheetName(GroupLabel(g), used))
+			sheets = append(sheets, sheetName(scoring.GroupLabel(g), used))
 		}
 	}
 	return groups, sheets

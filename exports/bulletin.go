@@ -74,13 +74,13 @@ type groupSheet struct {
 // count in the final score (each by the group's own rules), 加减分 when adjustments count.
 func RankingColumns(p *scoring.Policy, group string, adjustments bool) []string {
 	sc := p.SchemeOf(group)
-	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", RateLabel(scoring.RateResponse), RateLabel(scoring.RateResolution)}
+	cols := []string{"排名", "标注", "单位编码", "单位", "工单量", "有效回访", scoring.RateLabel(scoring.RateResponse), scoring.RateLabel(scoring.RateResolution)}
 	if p.ShowRaw {
-		cols = append(cols, RawRateLabel(scoring.RateResolution))
+		cols = append(cols, scoring.RawRateLabel(scoring.RateResolution))
 	}
-	cols = append(cols, RateLabel(scoring.RateSatisfaction), RateLabel(scoring.RateOnTime))
+	cols = append(cols, scoring.RateLabel(scoring.RateSatisfaction), scoring.RateLabel(scoring.RateOnTime))
 	for _, r := range SecondEditionRates(p) {
-		cols = append(cols, RateLabel(r))
+		cols = append(cols, scoring.RateLabel(r))
 	}
 	if hasWeights(sc) {
 		cols = append(cols, "综合得分")
@@ -159,7 +159,7 @@ func WriteBulletin(w io.Writer, b Bulletin) error {
 	}
 	first := b.FirstRanking()
 	for _, g := range groups {
-		t := fmt.Sprintf("%s　%s排名（%s）", title, GroupLabel(g.group), short)
+		t := fmt.Sprintf("%s　%s排名（%s）", title, scoring.GroupLabel(g.group), short)
 		rows, marks := rankingRows(&b, g, first)
 		if err := bk.table(g.sheet, t, rankingColumns(g.cols), rows, marks); err != nil {
 			return fmt.Errorf("bulletin sheet %s: %w", g.sheet, err)
@@ -311,11 +311,11 @@ func rankingCell(p *scoring.Policy, s *scoring.Scorecard, col, label, change str
 		return score(s.Final, p.Round)
 	case "排名变化":
 		return cell{change, kCenter}
-	case RawRateLabel(scoring.RateResolution):
+	case scoring.RawRateLabel(scoring.RateResolution):
 		return rate(s.RawRates.Resolution)
 	}
 	for _, name := range scoring.RateNames() {
-		if RateLabel(name) == col {
+		if scoring.RateLabel(name) == col {
 			r, _ := s.Rates.ByName(name)
 			return rate(*r)
 		}
@@ -372,10 +372,10 @@ func score(x *float64, round int) cell {
 func rateColumns(p *scoring.Policy, rates []string) []column {
 	cols := []column{{"分组", kCenter}, {"单位", kText}}
 	for _, r := range rates {
-		l := RateLabel(r)
+		l := scoring.RateLabel(r)
 		cols = append(cols, column{l + "（分子/分母）", kCenter}, column{l, kPct}, column{"环比", kCenter})
 		if _, ok := rawRate(&scoring.Scorecard{}, r); ok && p.ShowRaw {
-			cols = append(cols, column{RawRateLabel(r), kPct})
+			cols = append(cols, column{scoring.RawRateLabel(r), kPct})
 		}
 	}
 	return cols
@@ -392,7 +392,7 @@ func rateRows(b *Bulletin, rates []string) [][]cell {
 		if b.Previous != nil {
 			prev = b.Previous.Unit(s.Code)
 		}
-		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Name, kText}}
+		row := []cell{{scoring.GroupLabel(s.Group), kCenter}, {s.Name, kText}}
 		for _, name := range rates {
 			r, _ := s.Rates.ByName(name)
 			frac := Dash
@@ -491,7 +491,7 @@ func summaryRows(b *Bulletin) [][]cell {
 	var rows [][]cell
 	for i := range c.Units {
 		s := &c.Units[i]
-		row := []cell{{GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}}
+		row := []cell{{scoring.GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}}
 		total, any := 0.0, false
 		for _, rate := range ths {
 			d := 0.0
@@ -535,21 +535,21 @@ func thresholdLabel(p *scoring.Policy, rate string) string {
 			if t.Rate != rate {
 				continue
 			}
-			l := fmt.Sprintf("%s未达基数%s%%", RateLabel(rate), num(t.Baseline*100))
+			l := fmt.Sprintf("%s未达基数%s%%", scoring.RateLabel(rate), num(t.Baseline*100))
 			if t.AtMost {
-				l = fmt.Sprintf("%s超过基数%s%%", RateLabel(rate), num(t.Baseline*100))
+				l = fmt.Sprintf("%s超过基数%s%%", scoring.RateLabel(rate), num(t.Baseline*100))
 			}
 			if label != "" && label != l {
 				if t.AtMost {
-					return RateLabel(rate) + "超过基数"
+					return scoring.RateLabel(rate) + "超过基数"
 				}
-				return RateLabel(rate) + "未达基数"
+				return scoring.RateLabel(rate) + "未达基数"
 			}
 			label = l
 		}
 	}
 	if label == "" {
-		return RateLabel(rate) + "达标扣分"
+		return scoring.RateLabel(rate) + "达标扣分"
 	}
 	return label
 }
@@ -578,7 +578,7 @@ func unrankedRows(b *Bulletin) [][]cell {
 				why += fmt.Sprintf("（有效回访%s件，少于%s件）", count(s.Counts.Callbacks), num(p.MinCallbacks))
 			}
 		}
-		rows = append(rows, []cell{{GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
+		rows = append(rows, []cell{{scoring.GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}, {s.Counts.Assignments, kInt},
 			{s.Counts.Eligible, kNum}, {s.Counts.Callbacks, kNum}, score(s.Final, p.Round), {why, kText}})
 	}
 	return rows
@@ -595,7 +595,7 @@ func axisFloor(lowest, min float64) float64 {
 // bottom N grey, sized and scaled to print on one A4 page.
 func (b *book) chart(bl *Bulletin, g groupSheet) error {
 	p := bl.Policy
-	name := sheetName(GroupLabel(g.group)+SheetChartSuffix, b.used)
+	name := sheetName(scoring.GroupLabel(g.group)+SheetChartSuffix, b.used)
 	if err := b.addSheet(name); err != nil {
 		return err
 	}
@@ -618,7 +618,7 @@ func (b *book) chart(bl *Bulletin, g groupSheet) error {
 			fmt.Fprintf(&points, `<c:dPt><c:idx val="%d"/><c:invertIfNegative val="0"/><c:bubble3D val="0"/><c:spPr><a:solidFill><a:srgbClr val="%s"/></a:solidFill></c:spPr></c:dPt>`, i, colour)
 		}
 	}
-	title := GroupLabel(g.group) + "最终得分"
+	title := scoring.GroupLabel(g.group) + "最终得分"
 	if g.marks {
 		title += fmt.Sprintf("（红色：红榜前%d名；灰色：末位后%d名）", p.Top, p.Bottom)
 	}
@@ -724,7 +724,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 		if dens[k] != 0 {
 			v.v = nums[k] / dens[k]
 		}
-		lines = append(lines, [2]any{RateLabel(name), v})
+		lines = append(lines, [2]any{scoring.RateLabel(name), v})
 	}
 	lines = append(lines, [2]any{"计分方法", nil})
 	lines = append(lines, method(p, adjustmentsCount(b))...)
@@ -735,8 +735,8 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 	}
 	lines = append(lines, [2]any{"工作表", nil})
 	for _, g := range groups {
-		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名，%d个单位；图表见“%s”", GroupLabel(g.group), len(g.units),
-			GroupLabel(g.group)+SheetChartSuffix)})
+		lines = append(lines, [2]any{g.sheet, fmt.Sprintf("%s排名，%d个单位；图表见“%s”", scoring.GroupLabel(g.group), len(g.units),
+			scoring.GroupLabel(g.group)+SheetChartSuffix)})
 	}
 	if p.ShowRaw {
 		lines = append(lines, [2]any{SheetRates, "各单位响应率、解决率、满意率、按时办结率的分子、分母、环比（百分点）及原始值"})
@@ -746,7 +746,7 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 	if second := SecondEditionRates(p); len(second) > 0 {
 		names := make([]string, len(second))
 		for i, r := range second {
-			names[i] = RateLabel(r)
+			names[i] = scoring.RateLabel(r)
 		}
 		lines = append(lines, [2]any{SheetRates2, "各单位" + strings.Join(names, "、") + "的分子、分母、环比（百分点），及退单、重复诉求、超期未办结件数"})
 	}
@@ -776,12 +776,12 @@ func bulletinNotes(b *Bulletin, groups []groupSheet, summary, adjust, unranked b
 func method(p *scoring.Policy, adjusts bool) [][2]any {
 	lines := schemeLines(p, &p.Scheme, "", adjusts)
 	for _, g := range schemes(p)[1:] {
-		lines = append(lines, schemeLines(p, g.s, GroupLabel(g.group), adjusts)...)
+		lines = append(lines, schemeLines(p, g.s, scoring.GroupLabel(g.group), adjusts)...)
 	}
 	lines = append(lines, secondEditionLines(p)...)
 	ties := make([]string, len(p.TieBreakers))
 	for i, t := range p.TieBreakers {
-		ties[i] = RateLabel(t)
+		ties[i] = scoring.RateLabel(t)
 		if scoring.LowerIsBetter(t) {
 			ties[i] += "（低者在前）"
 		}
@@ -805,7 +805,7 @@ func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string, adjusts bo
 	var terms []string
 	for i, name := range scoring.RateNames() {
 		if sc.Weights[i] != 0 {
-			terms = append(terms, RateLabel(name)+"×"+num(sc.Weights[i]))
+			terms = append(terms, scoring.RateLabel(name)+"×"+num(sc.Weights[i]))
 		}
 	}
 	if len(terms) > 0 {
@@ -817,7 +817,7 @@ func schemeLines(p *scoring.Policy, sc *scoring.Scheme, group string, adjusts bo
 			dir = "高于"
 		}
 		lines = append(lines, [2]any{group + "达标基数", fmt.Sprintf("%s%s%s%%时每差1个百分点扣%s分，最多扣%s分",
-			RateLabel(t.Rate), dir, num(t.Baseline*100), num(t.PerPoint), num(t.Cap))})
+			scoring.RateLabel(t.Rate), dir, num(t.Baseline*100), num(t.PerPoint), num(t.Cap))})
 	}
 	for i := range sc.Items {
 		lines = append(lines, [2]any{group + "加分项", itemText(&sc.Items[i])})
@@ -867,5 +867,3 @@ func signed(x float64) string {
 	}
 	return strings.Replace(num(x), "-", "－", 1)
 }
-
-func ptrBool(b bool) *bool { return &b }

@@ -74,7 +74,7 @@ func percent(x float64) string { return num(x*100) + "%" }
 
 // itemText describes an item: 按时办结：按时办结率60%得0分，达到95%得满分10分，其间按比例计分.
 func itemText(it *scoring.Item) string {
-	l := RateLabel(it.Rate)
+	l := scoring.RateLabel(it.Rate)
 	if it.Linear {
 		return fmt.Sprintf("%s：%s为%s时得0分，达到%s得满分%s分，其间按比例计分", it.Label, l, percent(it.Zero), percent(it.Full), num(it.Max))
 	}
@@ -137,9 +137,9 @@ func secondEditionLines(p *scoring.Policy) [][2]any {
 	}
 	if p.HasAcceptance {
 		var ls []string
-		for _, u := range []struct{ key, zh string }{{"emergency", "紧急"}, {"priority", "优先"}, {"normal", "一般"}, {"complex", "复杂"}} {
-			if v, ok := src.Acceptance.Limits[u.key]; ok {
-				ls = append(ls, u.zh+limitText(v))
+		for _, u := range []scoring.Urgency{scoring.Emergency, scoring.Priority, scoring.Normal, scoring.Complex} {
+			if v, ok := src.Acceptance.Limits[u.String()]; ok {
+				ls = append(ls, u.Label()+limitText(v))
 			}
 		}
 		lines = append(lines, [2]any{"签收时限", "派单后在时限内签收的工单占纳入考核工单的比例；签收时限为" + strings.Join(ls, "、") + "，未签收的视为超时"})
@@ -210,7 +210,7 @@ func adjustRows(b *Bulletin) [][]cell {
 		if len(s.Items) == 0 && len(s.Adjustments) == 0 {
 			continue
 		}
-		head := []cell{{GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}}
+		head := []cell{{scoring.GroupLabel(s.Group), kCenter}, {s.Code, kCenter}, {s.Name, kText}}
 		for _, it := range s.Items {
 			r, _ := s.Rates.ByName(it.Rate)
 			note := ""
@@ -218,7 +218,7 @@ func adjustRows(b *Bulletin) [][]cell {
 				note = "指标无数据，最终得分为—"
 			}
 			rows = append(rows, append(slices.Clone(head), cell{"加分项", kCenter}, cell{it.Label, kText},
-				cell{RateLabel(it.Rate), kCenter}, rate(*r), score(it.Points, p.Round), cell{note, kText}))
+				cell{scoring.RateLabel(it.Rate), kCenter}, rate(*r), score(it.Points, p.Round), cell{note, kText}))
 		}
 		if len(s.Adjustments) == 0 {
 			continue

@@ -9,49 +9,6 @@ import (
 	"sanlv/scoring"
 )
 
-// GroupLabel returns the Chinese name of a unit group: 街乡镇, 区级部门, 公共服务企业, or the group itself.
-func GroupLabel(group string) string {
-	switch group {
-	case "street":
-		return "街乡镇"
-	case "department":
-		return "区级部门"
-	case "enterprise":
-		return "公共服务企业"
-	}
-	return group
-}
-
-// RateLabel returns the Chinese name of a rate (响应率 for response).
-func RateLabel(rate string) string {
-	switch rate {
-	case scoring.RateResponse:
-		return "响应率"
-	case scoring.RateResolution:
-		return "解决率"
-	case scoring.RateSatisfaction:
-		return "满意率"
-	case scoring.RateOnTime:
-		return "按时办结率"
-	case scoring.RateRedispatch:
-		return "二次交办率"
-	case scoring.RateCallbackCoverage:
-		return "回访率"
-	case scoring.RateAcceptance:
-		return "及时签收率"
-	case scoring.RateClosure:
-		return "办结率"
-	case scoring.RateReturn:
-		return "退单率"
-	case scoring.RateRepeat:
-		return "重复诉求率"
-	}
-	return rate
-}
-
-// RawRateLabel returns the Chinese name of a raw rate (SPEC §13.8): 原始解决率 for resolution.
-func RawRateLabel(rate string) string { return "原始" + RateLabel(rate) }
-
 // SecondEditionRates returns the second-edition rates policy p uses (SPEC §13), in canonical order:
 // 及时签收率, 办结率, 退单率, 重复诉求率; tables show a column for each.
 func SecondEditionRates(p *scoring.Policy) []string {

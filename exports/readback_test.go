@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"sanlv/scoring"
 )
 
 // open reads a written workbook back.
@@ -215,7 +217,7 @@ type rows map[string]int
 
 // next returns the sheet of a group and the row of its next unit there.
 func (r rows) next(group string) (string, int) {
-	sheet := GroupLabel(group)
+	sheet := scoring.GroupLabel(group)
 	r[sheet]++
 	return sheet, r[sheet] + 2
 }

@@ -49,12 +49,34 @@ var flagWords = map[string][2]string{
 	"accepted_late":        {"签收超时", "按时签收"},
 }
 
-// valueWords are the Chinese words of the listed values.
-var valueWords = map[string]string{
-	"resolved": "已解决", "partial": "部分解决", "unresolved": "未解决",
-	"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议", "praise": "表扬",
-	"emergency": "紧急", "priority": "优先", "normal": "一般", "complex": "复杂",
-	"none": "未退单", "approved": "退单通过", "rejected": "退单被驳回",
+// valueWord returns the Chinese word of a value a rule's condition key lists (scoring's label), or
+// the value itself.
+func valueWord(key, v string) string {
+	label := ""
+	switch key {
+	case "resolved":
+		if r, err := scoring.ParseResolution(v); err == nil {
+			label = r.Label()
+		}
+	case "kind":
+		if k, err := scoring.ParseKind(v); err == nil {
+			label = k.Label()
+		}
+	case "urgency":
+		if u, err := scoring.ParseUrgency(v); err == nil {
+			label = u.Label()
+		}
+	case "return":
+		if r, err := scoring.ParseReturnStatus(v); err == nil {
+			if label = r.Label(); r == scoring.ReturnNone {
+				label = "未退单"
+			}
+		}
+	}
+	if label == "" {
+		return v
+	}
+	return label
 }
 
 func describe(key string, v *yaml.Node) string {
@@ -73,13 +95,11 @@ func describe(key string, v *yaml.Node) string {
 		vals = []string{v.Value}
 	}
 	for i, x := range vals {
-		if w, ok := valueWords[x]; ok {
-			vals[i] = w
-		}
+		vals[i] = valueWord(key, x)
 	}
 	lead := map[string]string{"resolved": "", "kind": "诉求类型为", "urgency": "紧急程度为"}[key]
 	if key == "return" {
-		return strings.Join(vals, "或") // 退单被驳回
+		return strings.Join(vals, "或") // 退单驳回
 	}
 	return lead + strings.Join(vals, "或")
 }

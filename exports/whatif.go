@@ -52,7 +52,7 @@ func WriteWhatIf(w io.Writer, wi scoring.WhatIf, sides WhatIfSides) error {
 	notes = append(notes, [2]any{"得分变化", "方案B得分－方案A得分（各按本方案的小数位数）"},
 		[2]any{"排名变化", "方案B相对方案A：↑上升，↓下降，持平；任一方案未排名为—"}, [2]any{"工作表", nil})
 	for i, g := range groups {
-		notes = append(notes, [2]any{sheets[i], GroupLabel(g)})
+		notes = append(notes, [2]any{sheets[i], scoring.GroupLabel(g)})
 	}
 	if err := bk.notes(SheetNotes, title, notes); err != nil {
 		return fmt.Errorf("what-if %s: %w", SheetNotes, err)
@@ -66,7 +66,7 @@ func WriteWhatIf(w io.Writer, wi scoring.WhatIf, sides WhatIfSides) error {
 				rows = append(rows, whatIfRow(u, ra, rb))
 			}
 		}
-		if err := bk.table(sheets[gi], title+"　"+GroupLabel(g), cols, rows, nil); err != nil {
+		if err := bk.table(sheets[gi], title+"　"+scoring.GroupLabel(g), cols, rows, nil); err != nil {
 			return fmt.Errorf("what-if sheet %s: %w", sheets[gi], err)
 		}
 	}

@@ -249,7 +249,7 @@ func TestWorkedV2BulletinShowsTheSecondEditionColumns(t *testing.T) {
 							u = &want[i]
 						}
 					}
-					if u == nil || !u.ranked || GroupLabel(u.group) != group {
+					if u == nil || !u.ranked || scoring.GroupLabel(u.group) != group {
 						t.Fatalf("%s shows %q, not a ranked unit of the group", group, row["单位编码"])
 					}
 					seen++
@@ -343,7 +343,7 @@ func checkAdjustSheet(t *testing.T, f *excelize.File, want []v2Unit, lo, hi floa
 		}
 		for _, it := range u.items {
 			r := next()
-			if r["单位编码"] != u.code || r["类别"] != "加分项" || r["项目"] != it.label || r["指标"] != RateLabel(it.rate) {
+			if r["单位编码"] != u.code || r["类别"] != "加分项" || r["项目"] != it.label || r["指标"] != scoring.RateLabel(it.rate) {
 				t.Errorf("%s row %d = %v, want item %s of %s", SheetAdjust, k, r, it.label, u.code)
 			}
 			var pts *float64

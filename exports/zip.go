@@ -11,12 +11,9 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// save writes f to w as it is zipped, instead of excelize's default of building the whole file in memory
-// first; entries are deflated at the fastest level on every core, which matters for the million-row
-// detail export.
-func save(f *excelize.File, w io.Writer) error { return savePatched(f, w, nil) }
-
-// savePatched is save with patches: the first write of each named part goes through its function,
+// savePatched writes f to w as it is zipped, instead of excelize's default of building the whole file
+// in memory first; entries are deflated at the fastest level on every core, which matters for the
+// million-row detail export. The first write of each named part goes through its patch function,
 // for what excelize cannot write (a chart's data-point colours, a streamed sheet's dimension). That
 // write may be large (a whole streamed sheet): a patch must not copy it (see replaceFirst).
 func savePatched(f *excelize.File, w io.Writer, patches map[string]func([]byte) [][]byte) error {

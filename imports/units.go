@@ -137,7 +137,7 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 	rep.Notes = append(rep.Notes, t.notes...)
 	groups := map[string]bool{}
 	for _, u := range kept {
-		if !standardGroups[u.Group] && !groups[u.Group] {
+		if !scoring.StandardGroup(u.Group) && !groups[u.Group] {
 			groups[u.Group] = true
 			rep.Notes = append(rep.Notes, fmt.Sprintf("分组 %q 不是标准分组（street 街乡镇、department 区级部门、enterprise 公共服务企业）：按原样保留，政策须为它定义规则", u.Group))
 		}
@@ -156,7 +156,7 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 		}
 		return string(trim(cells[col[j]]))
 	}
-	u := scoring.Unit{Code: get(0), Name: get(1), Group: canonicalGroup(get(2)), Parent: get(3)}
+	u := scoring.Unit{Code: get(0), Name: get(1), Group: scoring.GroupCode(get(2)), Parent: get(3)}
 	for j, v := range []string{u.Code, u.Name, u.Group} {
 		if v == "" {
 			c.add(row, label[j], "missing (required)")
@@ -171,24 +171,6 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 	}
 	return u
 }
-
-// groupNames maps the Chinese names of the standard groups (SPEC §3.1) onto their codes.
-var groupNames = map[string]string{
-	"街乡镇": "street", "街道": "street", "乡镇": "street", "街道乡镇": "street",
-	"区级部门": "department", "部门": "department", "委办局": "department",
-	"公共服务企业": "enterprise", "企业": "enterprise",
-}
-
-// canonicalGroup returns the code of a standard group named in Chinese; any other group is kept as written.
-func canonicalGroup(g string) string {
-	if c, ok := groupNames[g]; ok {
-		return c
-	}
-	return g
-}
-
-// standardGroups are the group codes of SPEC §3.1.
-var standardGroups = map[string]bool{"street": true, "department": true, "enterprise": true}
 
 // unitProbe counts the required unit columns a candidate header row lacks.
 func unitProbe(header []string) int {

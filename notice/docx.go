@@ -67,7 +67,6 @@ type run struct {
 type para struct {
 	style  string
 	align  string // left, center, right, both
-	indent bool   // first line indented two characters; only for style "" (Normal indents by default)
 	noInd  bool   // no first-line indent
 	right  int    // right indent in characters (×100)
 	before int    // space before, twips

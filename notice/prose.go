@@ -169,10 +169,10 @@ func (n *writer) basics() {
 		if !ok {
 			continue
 		}
-		parts = append(parts, exports.RateLabel(name)+pct(v))
+		parts = append(parts, scoring.RateLabel(name)+pct(v))
 		if prev != nil {
 			if pv, ok := prev.rate(name); ok {
-				moves = append(moves, exports.RateLabel(name)+points(v-pv))
+				moves = append(moves, scoring.RateLabel(name)+points(v-pv))
 			}
 		}
 	}
@@ -221,7 +221,7 @@ func (n *writer) results() {
 				}
 			}
 		}
-		label := exports.GroupLabel(g)
+		label := scoring.GroupLabel(g)
 		d.para(para{style: "Heading2", keep: true}, run{text: "（" + ordinal(k) + "）" + label})
 		k++
 		t := sum(c, g)
@@ -332,10 +332,10 @@ func (n *writer) shortfalls(sc *scoring.Scheme, ranked []*scoring.Scorecard, t t
 			if th.AtMost {
 				word = "高于"
 			}
-			base := exports.RateLabel(th.Rate) + word + "基数" + pct(th.Baseline)
+			base := scoring.RateLabel(th.Rate) + word + "基数" + pct(th.Baseline)
 			switch {
 			case len(below) == 0:
-				parts = append(parts, exports.RateLabel(th.Rate)+"均达到基数"+pct(th.Baseline))
+				parts = append(parts, scoring.RateLabel(th.Rate)+"均达到基数"+pct(th.Baseline))
 			case len(below) == len(ranked) && len(below) > 10:
 				parts = append(parts, fmt.Sprintf("%s的为全部%d个单位，相差最多的是%s等", base, len(below), strings.Join(names[:10], "、")))
 			case len(below) > 10:
@@ -359,7 +359,7 @@ func (n *writer) shortfalls(sc *scoring.Scheme, ranked []*scoring.Scorecard, t t
 			r, _ := s.Rates.ByName(name)
 			g, ok := t.rate(name)
 			if r.Value != nil && ok && *r.Value < g {
-				low = append(low, exports.RateLabel(name)+pct(*r.Value))
+				low = append(low, scoring.RateLabel(name)+pct(*r.Value))
 			}
 		}
 		if len(low) > 0 {
@@ -373,7 +373,7 @@ func (n *writer) shortfalls(sc *scoring.Scheme, ranked []*scoring.Scorecard, t t
 	for i, name := range scoring.RateNames() {
 		if sc.Weights[i] != 0 {
 			if g, ok := t.rate(name); ok {
-				group = append(group, exports.RateLabel(name)+pct(g))
+				group = append(group, scoring.RateLabel(name)+pct(g))
 			}
 		}
 	}
@@ -387,7 +387,7 @@ func (n *writer) table(k int, label string, sc *scoring.Scheme, ranked []*scorin
 	widths := []int{5, 14}
 	align := []string{"center", "left"}
 	for _, r := range rates {
-		head = append(head, exports.RateLabel(r))
+		head = append(head, scoring.RateLabel(r))
 		widths = append(widths, 11)
 		align = append(align, "right")
 	}
@@ -581,11 +581,11 @@ func (n *writer) next() {
 			if len(in[th]) < len(groups(c)) {
 				labels := make([]string, len(in[th]))
 				for i, g := range in[th] {
-					labels[i] = exports.GroupLabel(g)
+					labels[i] = scoring.GroupLabel(g)
 				}
 				who = strings.Join(labels, "、") + "中"
 			}
-			items = append(items, fmt.Sprintf("%s%s%s基数%s的%d个单位要针对该项指标制定提升措施。", who, exports.RateLabel(th.rate), word, pct(th.baseline), k))
+			items = append(items, fmt.Sprintf("%s%s%s基数%s的%d个单位要针对该项指标制定提升措施。", who, scoring.RateLabel(th.rate), word, pct(th.baseline), k))
 		}
 	}
 	items = append(items, n.cfg.Requirements...)

@@ -155,7 +155,7 @@ func TestRenderedNoticeAndWorkbooksReadBackFromPDF(t *testing.T) {
 				t.Errorf("120-unit 通报 PDF does not name %q", want)
 			}
 		}
-		title := exports.GroupLabel(g) + "最终得分"
+		title := scoring.GroupLabel(g) + "最终得分"
 		var on []int
 		for i, p := range bigBook {
 			if strings.Contains(p, title) {

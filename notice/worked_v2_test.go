@@ -186,7 +186,7 @@ func TestWorkedV2NoticeNamesUnitsOffEachGroupsBaselines(t *testing.T) {
 				}
 			}
 			for k, group := range []string{"street", "department"} {
-				sec := section(t, text, "（"+[]string{"一", "二"}[k]+"）"+exports.GroupLabel(group))
+				sec := section(t, text, "（"+[]string{"一", "二"}[k]+"）"+scoring.GroupLabel(group))
 				rules := tc.baselines[group]
 				if len(rules) == 0 {
 					if strings.Contains(sec, "达标基数方面") {
@@ -209,7 +209,7 @@ func TestWorkedV2NoticeNamesUnitsOffEachGroupsBaselines(t *testing.T) {
 							offs = append(offs, off{u.name, *v})
 						}
 					}
-					label := exports.RateLabel(rate)
+					label := scoring.RateLabel(rate)
 					if len(offs) == 0 {
 						if w := fmt.Sprintf("%s均达到基数%.2f%%", label, r.base*100); !strings.Contains(sec, w) {
 							t.Errorf("%s: lacks %q in %q", group, w, sec)

@@ -232,7 +232,7 @@ func TestOpenSelectsTheDatabase(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	t.Chdir(dir)
-	db, err := store.Open(ctx, "")
+	db, err := store.OpenConfig(ctx, store.Config{DSN: ""})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,7 +244,7 @@ func TestOpenSelectsTheDatabase(t *testing.T) {
 		t.Errorf("default database: %v", err)
 	}
 	for _, dsn := range []string{"sqlite:" + filepath.Join(dir, "a.db"), "file:" + filepath.Join(dir, "b.db"), filepath.Join(dir, "c.db")} {
-		db, err := store.Open(ctx, dsn)
+		db, err := store.OpenConfig(ctx, store.Config{DSN: dsn})
 		if err != nil {
 			t.Errorf("%s: %v", dsn, err)
 			continue
@@ -268,7 +268,7 @@ func TestOpenSelectsTheDatabase(t *testing.T) {
 		db.Close()
 	}
 	for _, dsn := range []string{"mysql://x", ":memory:", dir} {
-		if _, err := store.Open(ctx, dsn); scoring.ErrorCode(err) != scoring.Invalid {
+		if _, err := store.OpenConfig(ctx, store.Config{DSN: dsn}); scoring.ErrorCode(err) != scoring.Invalid {
 			t.Errorf("%s: got %v, want invalid", dsn, err)
 		}
 	}

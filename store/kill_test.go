@@ -29,7 +29,7 @@ func TestKillChild(t *testing.T) {
 	if dsn == "" {
 		t.Skip("helper process of TestKillDuringImport (runs only as its child)")
 	}
-	db, err := store.Open(context.Background(), dsn)
+	db, err := store.OpenConfig(context.Background(), store.Config{DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestKillDuringImport(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dsn := dsns[name](t)
 			ctx := context.Background()
-			db, err := store.Open(ctx, dsn)
+			db, err := store.OpenConfig(ctx, store.Config{DSN: dsn})
 			if err != nil {
 				t.Fatal(err)
 			}

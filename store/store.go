@@ -96,11 +96,6 @@ type DB struct {
 	parsed sync.Map
 }
 
-// Open opens the database named by dsn (see Config.DSN) and brings its schema up to date.
-func Open(ctx context.Context, dsn string) (*DB, error) {
-	return OpenConfig(ctx, Config{DSN: dsn})
-}
-
 // OpenConfig opens a database with explicit configuration.
 func OpenConfig(ctx context.Context, c Config) (*DB, error) {
 	driver, dsn, pg, err := resolveDSN(c.DSN)

@@ -133,7 +133,7 @@ func maxGap(from, to time.Time, ts []time.Time) time.Duration {
 // converged checks that, once the writes stop, the live scorecards the API serves are those the
 // stored rows give.
 func converged(ctx context.Context, cl *client, w *world, c config) error {
-	db, err := store.Open(ctx, w.dsn)
+	db, err := store.OpenConfig(ctx, store.Config{DSN: w.dsn})
 	if err != nil {
 		return err
 	}

@@ -87,7 +87,7 @@ func prepare(ctx context.Context, c config, log *slog.Logger) (*world, error) {
 		return nil, err
 	}
 	w.correction = newCorrection(tickets.Bytes(), c.correction, c.changes)
-	db, err := store.Open(ctx, w.dsn)
+	db, err := store.OpenConfig(ctx, store.Config{DSN: w.dsn})
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ import (
 
 // verify checks the database against what the server acknowledged and returns every problem found.
 func verify(ctx context.Context, c config, w *world, l *ledger) ([]string, error) {
-	db, err := store.Open(ctx, w.dsn)
+	db, err := store.OpenConfig(ctx, store.Config{DSN: w.dsn})
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"sanlv/assess"
-	"sanlv/exports"
 	"sanlv/scoring"
 )
 
@@ -96,7 +95,7 @@ func writeExplanation(m *Main, e scoring.Explanation) {
 		printAligned(w, lines(e.Others))
 	}
 	for _, it := range s.Items {
-		fmt.Fprintf(w, "加分项 %s（%s）：%s\n", it.Label, exports.RateLabel(it.Rate), num(it.Points, 2))
+		fmt.Fprintf(w, "加分项 %s（%s）：%s\n", it.Label, scoring.RateLabel(it.Rate), num(it.Points, 2))
 	}
 	for _, a := range s.Adjustments {
 		fmt.Fprintf(w, "加减分 %s：%+g（%s）\n", a.Label, a.Points, a.Reason)

@@ -108,7 +108,7 @@ func writeJSON(w io.Writer, v any) error {
 
 // groupTitle names a group in Chinese with its code: 街乡镇 (street).
 func groupTitle(g string) string {
-	if n := exports.GroupLabel(g); n != g {
+	if n := scoring.GroupLabel(g); n != g {
 		return n + " (" + g + ")"
 	}
 	return g
@@ -159,9 +159,10 @@ func writeTable(w io.Writer, c scoring.Card, p *scoring.Policy) {
 	for _, s := range c.Units {
 		adjusted = adjusted || len(s.Adjustments) > 0
 	}
-	header := []string{"排名", "单位", "工单量", "有效回访", "响应率", "解决率", "满意率", "按时办结率"}
+	header := []string{"排名", "单位", "工单量", "有效回访", scoring.RateLabel(scoring.RateResponse), scoring.RateLabel(scoring.RateResolution),
+		scoring.RateLabel(scoring.RateSatisfaction), scoring.RateLabel(scoring.RateOnTime)}
 	for _, name := range extra {
-		header = append(header, exports.RateLabel(name))
+		header = append(header, scoring.RateLabel(name))
 	}
 	header = append(header, "扣分")
 	if items {
