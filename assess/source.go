@@ -17,8 +17,8 @@ type Source interface {
 	// policy's scope or not), in key order from the database or file order from a file; of one unit
 	// when unit (a code) is set. The *Assignment passed to fn may be reused.
 	Rows(ctx context.Context, b *scoring.Book, pi int, unit string, fn func(*scoring.Assignment) error) error
-	// History streams every row of a unit received before the instant to: rows of earlier periods
-	// count in a period's overdue-open, closure and repeats (SPEC §13.6, §13.7).
+	// History streams every row of a unit received before the instant to, in any order: rows of
+	// earlier periods count in a period's overdue-open, closure and repeats (SPEC §13.6, §13.7).
 	History(ctx context.Context, b *scoring.Book, unit string, to int64, fn func(*scoring.Assignment) error) error
 	// Previous returns the card period id went out with and how a bulletin names it; ok is false when
 	// the source keeps no such record (files), and the caller scores the period itself.
@@ -62,9 +62,10 @@ func (d DB) Rows(ctx context.Context, b *scoring.Book, pi int, unit string, fn f
 		})
 }
 
-// History streams the stored rows of a unit received before to, in key order.
+// History streams the stored rows of a unit received before to, in no particular order (an
+// explanation orders its lines by ticket).
 func (d DB) History(ctx context.Context, b *scoring.Book, unit string, to int64, fn func(*scoring.Assignment) error) error {
-	return d.Stream(ctx, b.Directory(), store.Query{To: to, Basis: store.ByReceived, Unit: unit, Ordered: true}, fn)
+	return d.Stream(ctx, b.Directory(), store.Query{To: to, Basis: store.ByReceived, Unit: unit}, fn)
 }
 
 // Previous returns the card period id was published with (its latest edition), else the card its
