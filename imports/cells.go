@@ -79,13 +79,16 @@ type step struct {
 	fixed  []byte // the mapping's default
 	values map[string][]byte
 	star   []byte
+	// plain marks a column cell without value mapping, which parse reads inline.
+	plain bool
 }
 
 // steps lists what to read for each row, in column order.
 func (l *layout) steps() []step {
 	var out []step
 	for _, f := range l.order {
-		out = append(out, step{f: f, col: l.col[f], fixed: l.fixed[f], values: l.values[f], star: l.star[f]})
+		col := l.col[f]
+		out = append(out, step{f: f, col: col, fixed: l.fixed[f], values: l.values[f], star: l.star[f], plain: col >= 0 && l.values[f] == nil})
 	}
 	return out
 }

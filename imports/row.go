@@ -143,7 +143,17 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	unitOK, hasReason := false, false
 	for i := range p.steps {
 		st := &p.steps[i]
-		f, b := st.f, st.cell(cells)
+		var b []byte
+		if st.plain && st.col < len(cells) {
+			// st.cell inlined: a column cell without value mapping, trimmed only when it needs it.
+			b = cells[st.col]
+			if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+				b = trimSlow(b)
+			}
+		} else {
+			b = st.cell(cells)
+		}
+		f := st.f
 		switch f {
 		case fTicketID:
 			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
