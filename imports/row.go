@@ -68,6 +68,7 @@ type rowParser struct {
 	units map[string]int32
 	// unitHits caches units found by Directory.LookupBytes, by packed name (names of up to 16 bytes).
 	unitHits [1024]unitHit
+	unitFill int // slots of unitHits in use
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
 	normUnits map[string]int32
 }
@@ -268,21 +269,29 @@ type unitHit struct {
 	unit int32
 }
 
-// unit is Directory.LookupBytes with a per-worker cache of the names met.
+// unit is Directory.LookupBytes with a per-worker cache of the names met: an open-addressing
+// table probed linearly and filled to at most half, so that names never evict one another.
 func (p *rowParser) unit(b []byte) (int32, bool) {
 	k, short := keyOf(b)
-	if !short {
+	if !short || k.n == 0 {
 		return p.dir.LookupBytes(b)
 	}
-	h := &p.unitHits[mix(k.lo^k.hi*0x9E3779B97F4A7C15^uint64(k.n))&1023]
-	if h.key == k && h.key.n > 0 {
-		return h.unit, true
+	const mask = len(p.unitHits) - 1
+	for i := mix(k.lo ^ k.hi*0x9E3779B97F4A7C15 ^ uint64(k.n)); ; i++ {
+		h := &p.unitHits[i&uint64(mask)]
+		if h.key == k {
+			return h.unit, true
+		}
+		if h.key.n != 0 {
+			continue
+		}
+		u, ok := p.dir.LookupBytes(b)
+		if ok && p.unitFill < len(p.unitHits)/2 {
+			*h = unitHit{key: k, unit: u}
+			p.unitFill++
+		}
+		return u, ok
 	}
-	u, ok := p.dir.LookupBytes(b)
-	if ok {
-		*h = unitHit{key: k, unit: u}
-	}
-	return u, ok
 }
 
 // extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
@@ -311,16 +320,11 @@ func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.
 
 // crossCheck applies the rules between fields of SPEC §3.2.
 func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, hasReason bool) {
-	before := func(f field, t int64, g field, u int64) {
-		if t != 0 && u != 0 && t < u {
-			c.add(row, p.label[f], fmt.Sprintf("before %s (%s < %s)", p.label[g], formatTime(t, p.loc), formatTime(u, p.loc)))
-		}
-	}
-	before(fDispatched, a.Dispatched, fReceived, a.Received)
-	before(fContactAt, a.ContactAt, fDispatched, a.Dispatched)
-	before(fClosed, a.Closed, fDispatched, a.Dispatched)
+	p.before(c, row, fDispatched, a.Dispatched, fReceived, a.Received)
+	p.before(c, row, fContactAt, a.ContactAt, fDispatched, a.Dispatched)
+	p.before(c, row, fClosed, a.Closed, fDispatched, a.Dispatched)
 	if a.Accepted|a.Returned|a.ExtendedDue != 0 || a.Return != scoring.ReturnNone {
-		p.crossCheck2(c, row, a, before)
+		p.crossCheck2(c, row, a)
 	}
 	if a.Excluded && !hasReason {
 		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
@@ -328,13 +332,24 @@ func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, has
 }
 
 // crossCheck2 applies the rules between the second-edition fields (SPEC §13.1).
-func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment, before func(field, int64, field, int64)) {
-	before(fAccepted, a.Accepted, fDispatched, a.Dispatched)
-	before(fReturned, a.Returned, fDispatched, a.Dispatched)
-	before(fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
+func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment) {
+	p.before(c, row, fAccepted, a.Accepted, fDispatched, a.Dispatched)
+	p.before(c, row, fReturned, a.Returned, fDispatched, a.Dispatched)
+	p.before(c, row, fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
 	if a.Return != scoring.ReturnNone && a.Returned == 0 {
 		c.add(row, p.label[fReturned], fmt.Sprintf("required when %s is %s", p.label[fReturnStatus], a.Return))
 	}
+}
+
+// before reports field f's time t when it is earlier than field g's time u (both given).
+func (p *rowParser) before(c *collector, row int, f field, t int64, g field, u int64) {
+	if t != 0 && u != 0 && t < u {
+		p.tooEarly(c, row, f, t, g, u)
+	}
+}
+
+func (p *rowParser) tooEarly(c *collector, row int, f field, t int64, g field, u int64) {
+	c.add(row, p.label[f], fmt.Sprintf("before %s (%s < %s)", p.label[g], formatTime(t, p.loc), formatTime(u, p.loc)))
 }
 
 // required reports an empty required cell; it returns whether the cell has a value.

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -35,11 +36,16 @@ type fewTexts struct {
 	n    int
 }
 
-// validUTF8 reports whether b is valid UTF-8, like utf8.Valid, but skips ASCII bytes and the
-// three-byte sequences of common CJK text (lead E1–EC or EE–EF, two continuation bytes, which
-// are always valid) without the general decoder; anything else goes to utf8.Valid.
+// validUTF8 reports whether b is valid UTF-8, like utf8.Valid, but skips ASCII bytes eight at a
+// time and the three-byte sequences of common CJK text (lead E1–EC or EE–EF, two continuation
+// bytes, which are always valid) without the general decoder; anything else goes to utf8.Valid.
 func validUTF8(b []byte) bool {
-	for i := 0; i < len(b); {
+	i := 0
+	for i < len(b) {
+		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 == 0 {
+			i += 8
+			continue
+		}
 		c := b[i]
 		if c < 0x80 {
 			i++
