@@ -42,13 +42,15 @@ const (
 // rowParser reads rows into assignments. It holds per-worker caches: one per goroutine.
 type rowParser struct {
 	*layout
-	dir      *scoring.Directory
-	clock    *clock
-	seed     maphash.Seed
-	lean     bool
-	csv      bool
-	xlsx     bool
-	date1904 bool
+	dir   *scoring.Directory
+	clock *clock
+	seed  maphash.Seed
+	lean  bool
+	// plainTimes tells that datetimes have no mapping layouts and no Excel serials.
+	plainTimes bool
+	csv        bool
+	xlsx       bool
+	date1904   bool
 
 	steps        []step
 	role         words[scoring.Role]
@@ -76,7 +78,7 @@ type rowParser struct {
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
 	return &rowParser{
 		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: l.steps(),
-		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904,
+		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
 		urgency:      words[scoring.Urgency]{parse: scoring.ParseUrgency},
@@ -217,7 +219,14 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				}
 				continue
 			}
-			t, ok := p.datetime(b)
+			var t int64
+			ok := false
+			if p.plainTimes {
+				t, ok = p.clock.cachedDay(b) // what p.datetime tries first without layouts or workbook serials
+			}
+			if !ok {
+				t, ok = p.datetime(b)
+			}
 			if !ok {
 				if t, ok = p.lenientTime(c, row, f, b); !ok {
 					c.add(row, p.label[f], p.badTime(b))
