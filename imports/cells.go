@@ -3,10 +3,10 @@ package imports
 import "encoding/binary"
 
 // words caches the parsed value of each spelling met, so that a word costs a few comparisons:
-// a slot picked by length and first byte, else a scan of the spellings met. Spellings of up to
-// 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
+// a slot picked by length and first and last bytes, else a scan of the spellings met. Spellings
+// of up to 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
 type words[T any] struct {
-	slot  [16]int8 // 1 + index into keys, 0 when empty
+	slot  [64]int8 // 1 + index into keys, 0 when empty
 	keys  []string
 	packs []wordKey // packs[i] is keyOf(keys[i]); n is -1 for a long key
 	vals  []T
@@ -27,27 +27,44 @@ func keyOf(b []byte) (wordKey, bool) {
 		return wordKey{n: -1}, false
 	case n >= 8:
 		return wordKey{n, binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])}, true
-	case n >= 4:
-		return wordKey{n, uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))}, true
+	}
+	return shortKey(b), true
+}
+
+// shortKey is keyOf for fewer than 8 bytes.
+func shortKey(b []byte) wordKey {
+	n := len(b)
+	if n >= 4 {
+		return wordKey{n, uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))}
 	}
 	var x uint64
 	for i := range n {
 		x |= uint64(b[i]) << (8 * i)
 	}
-	return wordKey{n: n, lo: x}, true
+	return wordKey{n: n, lo: x}
+}
+
+// slotOf picks the slot of a spelling from its length and its first and last bytes.
+func slotOf(b []byte) int {
+	n := len(b)
+	if n == 0 {
+		return 0
+	}
+	return (n*37 + int(b[0])*5 + int(b[n-1])) & 63
 }
 
 func (w *words[T]) get(b []byte) (T, error) {
-	h := len(b)
-	if h > 0 {
-		h += int(b[0])
-	}
-	h &= 15
+	h := slotOf(b)
 	k, short := keyOf(b)
+	if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k && (short || w.keys[i] == string(b)) {
+		return w.vals[i], nil
+	}
+	return w.scan(b, h, k, short)
+}
+
+// scan is get for a spelling not in its slot: a scan of the spellings met, else a parse.
+func (w *words[T]) scan(b []byte, h int, k wordKey, short bool) (T, error) {
 	if short {
-		if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k {
-			return w.vals[i], nil
-		}
 		for i := range w.packs {
 			if w.packs[i] == k {
 				return w.vals[i], nil
