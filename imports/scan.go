@@ -158,9 +158,6 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 			start, row = s.pieces[i-1].end, s.pieces[i-1].next
 		}
 		off, end := int(start-s.nominal(i)), int(pc.end-s.nominal(i))
-		// One check of the whole piece spares the rows their own when it is all valid UTF-8
-		// (cells split at ASCII commas and quotes of valid text are valid too).
-		valid := off >= end || validUTF8(buf[off:end])
 		for off < end {
 			if s.stop.Load() {
 				return
@@ -170,9 +167,6 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 				break // cannot happen: the count found whole records here
 			}
 			ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
-			if valid {
-				ln.raw = nil
-			}
 			if p.parse(c, ln, &a) == rowValid {
 				if err := fn(w, row, &a); err != nil {
 					s.fail(err, true)

@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -36,28 +35,11 @@ type fewTexts struct {
 	n    int
 }
 
-// validUTF8 reports whether b is valid UTF-8, like utf8.Valid, but skips ASCII bytes 32 or eight at a
-// time and the three-byte sequences of common CJK text (lead E1–EC or EE–EF, two continuation
-// bytes, which are always valid) without the general decoder; anything else goes to utf8.Valid.
+// validUTF8 reports whether b is valid UTF-8, like utf8.Valid, but skips ASCII bytes and the
+// three-byte sequences of common CJK text (lead E1–EC or EE–EF, two continuation bytes, which
+// are always valid) without the general decoder; anything else goes to utf8.Valid.
 func validUTF8(b []byte) bool {
-	i := 0
-	const high = 0x8080808080808080
-	for i < len(b) {
-		for i+32 <= len(b) {
-			w := b[i : i+32]
-			if (binary.LittleEndian.Uint64(w)|binary.LittleEndian.Uint64(w[8:])|
-				binary.LittleEndian.Uint64(w[16:])|binary.LittleEndian.Uint64(w[24:]))&high != 0 {
-				break
-			}
-			i += 32
-		}
-		if i == len(b) {
-			break
-		}
-		if i+8 <= len(b) && binary.LittleEndian.Uint64(b[i:])&high == 0 {
-			i += 8
-			continue
-		}
+	for i := 0; i < len(b); {
 		c := b[i]
 		if c < 0x80 {
 			i++
