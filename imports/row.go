@@ -48,9 +48,12 @@ type rowParser struct {
 	lean  bool
 	// plainTimes tells that datetimes have no mapping layouts and no Excel serials.
 	plainTimes bool
-	csv        bool
-	xlsx       bool
-	date1904   bool
+	// fast tells that rows can be read by readFast (see fastLayout); fastCols lists their fields.
+	fast     bool
+	fastCols []fastCol
+	csv      bool
+	xlsx     bool
+	date1904 bool
 
 	steps        []step
 	role         words[scoring.Role]
@@ -76,8 +79,9 @@ type rowParser struct {
 }
 
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
+	steps := l.steps()
 	return &rowParser{
-		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: l.steps(),
+		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps),
 		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
@@ -142,8 +146,35 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		i := ln.malformed - 1
 		c.add(row, ignoredName(i, p.header[i]), "text after the closing quote (a quote inside a quoted field is written \"\")")
 	}
-	var tid, dupOf []byte
-	unitOK, hasReason := false, false
+	var rs rowState
+	if p.fast && len(c.errs)+2*int(numFields)+8 < c.max {
+		p.readFast(c, ln, a, &rs)
+	} else {
+		p.readSteps(c, ln, a, &rs)
+	}
+	tid, dupOf := rs.tid, rs.dupOf
+	p.crossCheck(c, row, a, rs.hasReason)
+	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {
+		c.add(row, p.label[fDuplicateOf], fmt.Sprintf("equals the row's own %s %q", p.label[fTicketID], tid))
+	}
+	if c.bad {
+		// Problems in column order, whole-row problems first.
+		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
+	}
+	var key uint64
+	if tid != nil && rs.unitOK {
+		key = rowKey(mix(maphash.Bytes(p.seed, tid)^(uint64(a.Unit)+1)*0x9E3779B97F4A7C15), c.bad)
+	}
+	c.keys.add(row, key)
+	if c.bad {
+		return rowInvalid
+	}
+	return rowValid
+}
+
+// readSteps reads the fields of a row in column order, step by step.
+func (p *rowParser) readSteps(c *collector, ln *line, a *scoring.Assignment, rs *rowState) {
+	row, cells := ln.row, ln.cells
 	for i := range p.steps {
 		st := &p.steps[i]
 		var b []byte
@@ -163,15 +194,15 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				if len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, f, b) {
 					continue
 				}
-				tid = b
+				rs.tid = b
 				a.TicketID = p.strs.str(b) // kept in lean reads too: errors and repeats name the ticket
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
 				if u, ok := p.unit(b); ok {
-					a.Unit, unitOK = u, true
+					a.Unit, rs.unitOK = u, true
 				} else if u, ok := p.lenientUnit(c, b); ok {
-					a.Unit, unitOK = u, true
+					a.Unit, rs.unitOK = u, true
 				} else {
 					c.add(row, p.label[f], fmt.Sprintf("unknown unit %q", b))
 				}
@@ -239,8 +270,8 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				a.Category = p.strs.str(b)
 			}
 		case fExcludeReason:
-			hasReason = len(b) > 0
-			if p.text(c, ln, f, b) && !p.lean && hasReason {
+			rs.hasReason = len(b) > 0
+			if p.text(c, ln, f, b) && !p.lean && rs.hasReason {
 				a.ExcludeReason = p.strs.str(b)
 			}
 		case fCallerPhone:
@@ -249,27 +280,10 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			}
 		default:
 			if d := p.extra(c, ln, f, b, a); d != nil {
-				dupOf = d
+				rs.dupOf = d
 			}
 		}
 	}
-	p.crossCheck(c, row, a, hasReason)
-	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {
-		c.add(row, p.label[fDuplicateOf], fmt.Sprintf("equals the row's own %s %q", p.label[fTicketID], tid))
-	}
-	if c.bad {
-		// Problems in column order, whole-row problems first.
-		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
-	}
-	var key uint64
-	if tid != nil && unitOK {
-		key = rowKey(mix(maphash.Bytes(p.seed, tid)^(uint64(a.Unit)+1)*0x9E3779B97F4A7C15), c.bad)
-	}
-	c.keys.add(row, key)
-	if c.bad {
-		return rowInvalid
-	}
-	return rowValid
 }
 
 // unitHit is a unit found by its exact name or code.

@@ -1,0 +1,183 @@
+package imports
+
+import (
+	"fmt"
+
+	"sanlv/scoring"
+)
+
+// rowState is what parse keeps of a row's cells for the checks after them.
+type rowState struct {
+	tid, dupOf        []byte
+	unitOK, hasReason bool
+}
+
+// fastLayout reports whether the fields of a CSV layout can be read by readFast: every field read
+// comes from its own column, without value mapping or default, and the labels are distinct, so that
+// reading the fields in field order instead of column order gives the same problems once they are
+// sorted by column.
+func fastLayout(l *layout, steps []step, csv bool) bool {
+	if !csv {
+		return false
+	}
+	cols := map[int]bool{}
+	labels := map[string]bool{}
+	for _, st := range steps {
+		if !st.plain || cols[st.col] || labels[l.label[st.f]] {
+			return false
+		}
+		cols[st.col], labels[l.label[st.f]] = true, true
+	}
+	return true
+}
+
+// fastCol is a field a fast layout reads and its column.
+type fastCol struct {
+	f   field
+	col int
+}
+
+// fastCols lists the fields of the steps with their columns.
+func fastCols(steps []step) []fastCol {
+	out := make([]fastCol, len(steps))
+	for i, st := range steps {
+		out[i] = fastCol{st.f, st.col}
+	}
+	return out
+}
+
+// readFast reads the fields of a row of a fast layout (see fastLayout) in field order, with the
+// same checks as readSteps.
+func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, rs *rowState) {
+	row, cells := ln.row, ln.cells
+	// The trimmed cells by field, first: a tight loop that writes to the stack.
+	var v [numFields][]byte
+	for _, fc := range p.fastCols {
+		b := cells[fc.col]
+		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+			b = trimSlow(b)
+		}
+		v[fc.f] = b
+	}
+	if b, ok := v[fTicketID], p.col[fTicketID] >= 0; ok && p.required(c, row, fTicketID, b) && p.text(c, ln, fTicketID, b) {
+		if !(len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, fTicketID, b)) {
+			rs.tid = b
+			a.TicketID = p.strs.str(b) // kept in lean reads too: errors and repeats name the ticket
+		}
+	}
+	if b, ok := v[fUnit], p.col[fUnit] >= 0; ok && p.required(c, row, fUnit, b) {
+		if u, ok := p.unit(b); ok {
+			a.Unit, rs.unitOK = u, true
+		} else if u, ok := p.lenientUnit(c, b); ok {
+			a.Unit, rs.unitOK = u, true
+		} else {
+			c.add(row, p.label[fUnit], fmt.Sprintf("unknown unit %q", b))
+		}
+	}
+	if b, ok := v[fRole], p.col[fRole] >= 0; ok {
+		v, err := p.role.get(b)
+		p.check(c, row, fRole, err)
+		a.Role = v
+	}
+	a.Received = p.when(c, row, fReceived, v[fReceived], p.col[fReceived] >= 0)
+	a.Dispatched = p.when(c, row, fDispatched, v[fDispatched], p.col[fDispatched] >= 0)
+	a.ContactAt = p.when(c, row, fContactAt, v[fContactAt], p.col[fContactAt] >= 0)
+	a.Closed = p.when(c, row, fClosed, v[fClosed], p.col[fClosed] >= 0)
+	a.Due = p.when(c, row, fDue, v[fDue], p.col[fDue] >= 0)
+	if b, ok := v[fKind], p.col[fKind] >= 0; ok && p.required(c, row, fKind, b) {
+		v, err := p.kind.get(b)
+		p.check(c, row, fKind, err)
+		a.Kind = v
+	}
+	if b, ok := v[fUrgency], p.col[fUrgency] >= 0; ok {
+		v, err := p.urgency.get(b)
+		p.check(c, row, fUrgency, err)
+		a.Urgency = v
+	}
+	if b, ok := v[fCategory], p.col[fCategory] >= 0; ok && p.text(c, ln, fCategory, b) && !p.lean && len(b) > 0 {
+		a.Category = p.strs.str(b)
+	}
+	if b, ok := v[fRedispatches], p.col[fRedispatches] >= 0; ok {
+		if n, ok := parseCount(b); ok {
+			a.Redispatches = n
+		} else {
+			c.add(row, p.label[fRedispatches], fmt.Sprintf("not a whole number ≥ 0: %q", b))
+		}
+	}
+	a.CallbackValid = p.yes(c, row, fCallbackValid, v[fCallbackValid], p.col[fCallbackValid] >= 0)
+	if b, ok := v[fContacted], p.col[fContacted] >= 0; ok {
+		v, err := p.tri.get(b)
+		p.check(c, row, fContacted, err)
+		a.Contacted = v
+	}
+	if b, ok := v[fResolved], p.col[fResolved] >= 0; ok {
+		v, err := p.resolution.get(b)
+		p.check(c, row, fResolved, err)
+		a.Resolution = v
+	}
+	if b, ok := v[fSatisfaction], p.col[fSatisfaction] >= 0; ok {
+		v, err := p.satisfaction.get(b)
+		p.check(c, row, fSatisfaction, err)
+		a.Satisfaction = v
+	}
+	a.Supervised = p.yes(c, row, fSupervised, v[fSupervised], p.col[fSupervised] >= 0)
+	a.IncompleteMaterials = p.yes(c, row, fIncomplete, v[fIncomplete], p.col[fIncomplete] >= 0)
+	a.OpinionIncident = p.yes(c, row, fOpinion, v[fOpinion], p.col[fOpinion] >= 0)
+	a.Excluded = p.yes(c, row, fExcluded, v[fExcluded], p.col[fExcluded] >= 0)
+	if b, ok := v[fExcludeReason], p.col[fExcludeReason] >= 0; ok {
+		rs.hasReason = len(b) > 0
+		if p.text(c, ln, fExcludeReason, b) && !p.lean && rs.hasReason {
+			a.ExcludeReason = p.strs.str(b)
+		}
+	}
+	if b, ok := v[fCallerPhone], p.col[fCallerPhone] >= 0; ok && p.text(c, ln, fCallerPhone, b) && !p.lean && len(b) > 0 {
+		a.CallerPhone = p.strs.str(b)
+	}
+	a.Accepted = p.when(c, row, fAccepted, v[fAccepted], p.col[fAccepted] >= 0)
+	a.ExtendedDue = p.when(c, row, fExtendedDue, v[fExtendedDue], p.col[fExtendedDue] >= 0)
+	a.Returned = p.when(c, row, fReturned, v[fReturned], p.col[fReturned] >= 0)
+	for _, f := range [...]field{fReturnStatus, fDuplicateOf, fChannel, fHotline} {
+		if b, ok := v[f], p.col[f] >= 0; ok {
+			if d := p.extra(c, ln, f, b, a); d != nil {
+				rs.dupOf = d
+			}
+		}
+	}
+}
+
+// yes reads the true/false cell b of field f (ok when the file has the column): whether it says yes (false when the file has no such column).
+func (p *rowParser) yes(c *collector, row int, f field, b []byte, ok bool) bool {
+	if !ok {
+		return false
+	}
+	v, err := p.tri.get(b)
+	p.check(c, row, f, err)
+	return v == scoring.Yes
+}
+
+// when reads the datetime cell b of field f (ok when the file has the column): its Unix time, or 0 when it is empty, bad (reported) or
+// the file has no such column.
+func (p *rowParser) when(c *collector, row int, f field, b []byte, ok bool) int64 {
+	if !ok {
+		return 0
+	}
+	if len(b) == 0 {
+		if f == fReceived || f == fDispatched {
+			p.required(c, row, f, b)
+		}
+		return 0
+	}
+	if p.plainTimes {
+		if t, ok := p.clock.cachedDay(b); ok {
+			return t
+		}
+	}
+	t, ok := p.datetime(b)
+	if !ok {
+		if t, ok = p.lenientTime(c, row, f, b); !ok {
+			c.add(row, p.label[f], p.badTime(b))
+			return 0
+		}
+	}
+	return t
+}
