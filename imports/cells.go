@@ -5,7 +5,9 @@ import "encoding/binary"
 // words caches the parsed value of each spelling met, so that a word costs a few comparisons:
 // a slot picked by length and first and last bytes, else a scan of the spellings met. Spellings
 // of up to 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
-type words[T any] struct {
+type words[T ~uint8] struct {
+	// fast caches the spellings met for lookups with no call (see fastWords).
+	fast  fastWords
 	slot  [64]int8 // 1 + index into keys, 0 when empty
 	keys  []string
 	packs []wordKey // packs[i] is keyOf(keys[i]); n is -1 for a long key
@@ -59,7 +61,19 @@ func (w *words[T]) get(b []byte) (T, error) {
 	if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k && (short || w.keys[i] == string(b)) {
 		return w.vals[i], nil
 	}
-	return w.scan(b, h, k, short)
+	v, err := w.scan(b, h, k, short)
+	if err == nil {
+		w.fast.put(b, uint8(v))
+	}
+	return v, err
+}
+
+// read is get with the fast cache first.
+func (w *words[T]) read(b []byte) (T, error) {
+	if v, ok := w.fast.lookup(b); ok {
+		return T(v), nil
+	}
+	return w.get(b)
 }
 
 // scan is get for a spelling not in its slot: a scan of the spellings met, else a parse.

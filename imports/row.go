@@ -208,33 +208,33 @@ func (p *rowParser) readSteps(c *collector, ln *line, a *scoring.Assignment, rs 
 				}
 			}
 		case fRole:
-			v, err := p.role.get(b)
+			v, err := p.role.read(b)
 			p.check(c, row, f, err)
 			a.Role = v
 		case fKind:
 			if p.required(c, row, f, b) {
-				v, err := p.kind.get(b)
+				v, err := p.kind.read(b)
 				p.check(c, row, f, err)
 				a.Kind = v
 			}
 		case fUrgency:
-			v, err := p.urgency.get(b)
+			v, err := p.urgency.read(b)
 			p.check(c, row, f, err)
 			a.Urgency = v
 		case fResolved:
-			v, err := p.resolution.get(b)
+			v, err := p.resolution.read(b)
 			p.check(c, row, f, err)
 			a.Resolution = v
 		case fSatisfaction:
-			v, err := p.satisfaction.get(b)
+			v, err := p.satisfaction.read(b)
 			p.check(c, row, f, err)
 			a.Satisfaction = v
 		case fContacted:
-			v, err := p.tri.get(b)
+			v, err := p.tri.read(b)
 			p.check(c, row, f, err)
 			a.Contacted = v
 		case fCallbackValid, fSupervised, fIncomplete, fOpinion, fExcluded:
-			v, err := p.tri.get(b)
+			v, err := p.tri.read(b)
 			p.check(c, row, f, err)
 			p.setBool(a, f, v == scoring.Yes)
 		case fRedispatches:
@@ -321,7 +321,7 @@ func (p *rowParser) unit(b []byte) (int32, bool) {
 func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.Assignment) (dupOf []byte) {
 	switch f {
 	case fReturnStatus:
-		v, err := p.ret.get(b)
+		v, err := p.ret.read(b)
 		p.check(c, ln.row, f, err)
 		a.Return = v
 	case fDuplicateOf:

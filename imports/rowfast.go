@@ -75,7 +75,7 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, rs *
 		}
 	}
 	if b, ok := v[fRole], p.col[fRole] >= 0; ok {
-		v, err := p.role.get(b)
+		v, err := p.role.read(b)
 		p.check(c, row, fRole, err)
 		a.Role = v
 	}
@@ -85,12 +85,12 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, rs *
 	a.Closed = p.when(c, row, fClosed, v[fClosed], p.col[fClosed] >= 0)
 	a.Due = p.when(c, row, fDue, v[fDue], p.col[fDue] >= 0)
 	if b, ok := v[fKind], p.col[fKind] >= 0; ok && p.required(c, row, fKind, b) {
-		v, err := p.kind.get(b)
+		v, err := p.kind.read(b)
 		p.check(c, row, fKind, err)
 		a.Kind = v
 	}
 	if b, ok := v[fUrgency], p.col[fUrgency] >= 0; ok {
-		v, err := p.urgency.get(b)
+		v, err := p.urgency.read(b)
 		p.check(c, row, fUrgency, err)
 		a.Urgency = v
 	}
@@ -106,17 +106,17 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, rs *
 	}
 	a.CallbackValid = p.yes(c, row, fCallbackValid, v[fCallbackValid], p.col[fCallbackValid] >= 0)
 	if b, ok := v[fContacted], p.col[fContacted] >= 0; ok {
-		v, err := p.tri.get(b)
+		v, err := p.tri.read(b)
 		p.check(c, row, fContacted, err)
 		a.Contacted = v
 	}
 	if b, ok := v[fResolved], p.col[fResolved] >= 0; ok {
-		v, err := p.resolution.get(b)
+		v, err := p.resolution.read(b)
 		p.check(c, row, fResolved, err)
 		a.Resolution = v
 	}
 	if b, ok := v[fSatisfaction], p.col[fSatisfaction] >= 0; ok {
-		v, err := p.satisfaction.get(b)
+		v, err := p.satisfaction.read(b)
 		p.check(c, row, fSatisfaction, err)
 		a.Satisfaction = v
 	}
@@ -150,7 +150,7 @@ func (p *rowParser) yes(c *collector, row int, f field, b []byte, ok bool) bool 
 	if !ok {
 		return false
 	}
-	v, err := p.tri.get(b)
+	v, err := p.tri.read(b)
 	p.check(c, row, f, err)
 	return v == scoring.Yes
 }
