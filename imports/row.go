@@ -148,10 +148,19 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	}
 	var rs rowState
 	if p.fast && len(c.errs)+2*int(numFields)+8 < c.max {
-		p.readFast(c, ln, a, &rs)
+		var v [numFields][]byte
+		for _, fc := range p.fastCols {
+			v[fc.f] = trimCell(cells[fc.col])
+		}
+		p.readFast(c, ln, a, &v, &rs)
 	} else {
 		p.readSteps(c, ln, a, &rs)
 	}
+	return p.settle(c, row, a, &rs)
+}
+
+// settle applies the checks across fields of a read row, orders its problems and logs its key.
+func (p *rowParser) settle(c *collector, row int, a *scoring.Assignment, rs *rowState) status {
 	tid, dupOf := rs.tid, rs.dupOf
 	p.crossCheck(c, row, a, rs.hasReason)
 	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"fmt"
+	"math/bits"
 
 	"sanlv/scoring"
 )
@@ -47,18 +48,9 @@ func fastCols(steps []step) []fastCol {
 }
 
 // readFast reads the fields of a row of a fast layout (see fastLayout) in field order, with the
-// same checks as readSteps.
-func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, rs *rowState) {
-	row, cells := ln.row, ln.cells
-	// The trimmed cells by field, first: a tight loop that writes to the stack.
-	var v [numFields][]byte
-	for _, fc := range p.fastCols {
-		b := cells[fc.col]
-		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
-			b = trimSlow(b)
-		}
-		v[fc.f] = b
-	}
+// same checks as readSteps;// v holds the trimmed cells by field (nil for a field without column).
+func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *[numFields][]byte, rs *rowState) {
+	row := ln.row
 	if b, ok := v[fTicketID], p.col[fTicketID] >= 0; ok && p.required(c, row, fTicketID, b) && p.text(c, ln, fTicketID, b) {
 		if !(len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, fTicketID, b)) {
 			rs.tid = b
@@ -180,4 +172,72 @@ func (p *rowParser) when(c *collector, row int, f field, b []byte, ok bool) int6
 		}
 	}
 	return t
+}
+
+// trimCell trims a cell when it starts or ends with anything but printable ASCII.
+func trimCell(b []byte) []byte {
+	if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+		return trimSlow(b)
+	}
+	return b
+}
+
+// maxEnds bounds the fields of a line that parseLine reads (255), so that a uint8 indexes ends.
+const maxEnds = 256
+
+// splitEnds records where the fields of a line without quotes end: ends[0] is -1, then come the
+// offsets of its commas, then its length; n counts the entries (fields + 1), and ok is false
+// when the line has more than maxEnds-1 fields.
+func splitEnds(line []byte, ends *[maxEnds]int32) (n int, ok bool) {
+	ends[0], n = -1, 1
+	for base := 0; base < len(line); base += 64 {
+		var mask uint64
+		if base+64 <= len(line) {
+			mask = commaMask((*[64]byte)(line[base : base+64]))
+		} else if base+64 <= cap(line) {
+			// The bytes past the line's end are readable (the buffer goes on); their bits are dropped.
+			mask = commaMask((*[64]byte)(line[base:base+64])) & (1<<(len(line)-base) - 1)
+		} else {
+			var pad [64]byte
+			k := copy(pad[:], line[base:])
+			mask = commaMask(&pad) & (1<<k - 1)
+		}
+		for ; mask != 0; mask &= mask - 1 {
+			if n == maxEnds-1 {
+				return n, false
+			}
+			ends[n] = int32(base + bits.TrailingZeros64(mask))
+			n++
+		}
+	}
+	ends[n] = int32(len(line))
+	return n + 1, true
+}
+
+// parseLine is parse for a line without quotes of a fast layout, split by splitEnds, when the
+// row is neither blank nor a totals line (its ticket_id cell has a value that does not start
+// with a CJK character) and has one field a column; ok is false, with nothing done, otherwise.
+func (p *rowParser) parseLine(c *collector, ln *line, text []byte, ends *[maxEnds]int32, nends int, a *scoring.Assignment) (st status, ok bool) {
+	if nends != len(p.header)+1 || len(c.errs)+2*int(numFields)+8 >= c.max {
+		return 0, false
+	}
+	var v [numFields][]byte
+	for _, fc := range p.fastCols {
+		// ends[k] is where field k-1 ends (ends[0] = -1): field k is between commas k-1 and k.
+		b := text[ends[uint8(fc.col)]+1 : ends[uint8(fc.col+1)]]
+		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+			b = trimSlow(b)
+		}
+		v[fc.f] = b
+	}
+	if t := v[fTicketID]; len(t) == 0 || t[0] == 0xE5 || t[0] == 0xE6 {
+		return 0, false
+	}
+	c.last = ln.row
+	*a = scoring.Assignment{}
+	c.begin()
+	defer c.end()
+	var rs rowState
+	p.readFast(c, ln, a, &v, &rs)
+	return p.settle(c, ln.row, a, &rs), true
 }

@@ -136,6 +136,7 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 	var buf []byte
 	var a scoring.Assignment
 	var rec record
+	var ends [maxEnds]int32
 	ln := &line{}
 	for !s.stop.Load() {
 		i := int(s.taken.Add(1) - 1)
@@ -162,12 +163,32 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 			if s.stop.Load() {
 				return
 			}
-			n, _, _ := nextRecord(buf[off:end], true, &rec)
-			if n == 0 {
-				break // cannot happen: the count found whole records here
+			var st status
+			n, done := 0, false
+			if p.fast {
+				// A line without quotes: its fields' ends, and the row read from them.
+				data := buf[off:end]
+				if i := bytes.IndexByte(data, '\n'); i >= 0 && bytes.IndexByte(data[:i], '"') < 0 {
+					n = i + 1
+					text := data[:i]
+					if i > 0 && text[i-1] == '\r' {
+						text = text[:i-1]
+					}
+					if k, ok := splitEnds(text, &ends); ok {
+						ln.row, ln.cells, ln.raw, ln.malformed = row, nil, data[:n], 0
+						st, done = p.parseLine(c, ln, text, &ends, k, &a)
+					}
+				}
 			}
-			ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
-			if p.parse(c, ln, &a) == rowValid {
+			if !done {
+				n, _, _ = nextRecord(buf[off:end], true, &rec)
+				if n == 0 {
+					break // cannot happen: the count found whole records here
+				}
+				ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
+				st = p.parse(c, ln, &a)
+			}
+			if st == rowValid {
 				if err := fn(w, row, &a); err != nil {
 					s.fail(err, true)
 					return
