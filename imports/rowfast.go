@@ -67,9 +67,13 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *[
 		}
 	}
 	if b, ok := v[fRole], p.col[fRole] >= 0; ok {
-		v, err := p.role.read(b)
-		p.check(c, row, fRole, err)
-		a.Role = v
+		if v, ok := p.role.fast.lookup(b); ok {
+			a.Role = scoring.Role(v)
+		} else {
+			v, err := p.role.get(b)
+			p.check(c, row, fRole, err)
+			a.Role = v
+		}
 	}
 	a.Received = p.when(c, row, fReceived, v[fReceived], p.col[fReceived] >= 0)
 	a.Dispatched = p.when(c, row, fDispatched, v[fDispatched], p.col[fDispatched] >= 0)
@@ -77,14 +81,22 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *[
 	a.Closed = p.when(c, row, fClosed, v[fClosed], p.col[fClosed] >= 0)
 	a.Due = p.when(c, row, fDue, v[fDue], p.col[fDue] >= 0)
 	if b, ok := v[fKind], p.col[fKind] >= 0; ok && p.required(c, row, fKind, b) {
-		v, err := p.kind.read(b)
-		p.check(c, row, fKind, err)
-		a.Kind = v
+		if v, ok := p.kind.fast.lookup(b); ok {
+			a.Kind = scoring.Kind(v)
+		} else {
+			v, err := p.kind.get(b)
+			p.check(c, row, fKind, err)
+			a.Kind = v
+		}
 	}
 	if b, ok := v[fUrgency], p.col[fUrgency] >= 0; ok {
-		v, err := p.urgency.read(b)
-		p.check(c, row, fUrgency, err)
-		a.Urgency = v
+		if v, ok := p.urgency.fast.lookup(b); ok {
+			a.Urgency = scoring.Urgency(v)
+		} else {
+			v, err := p.urgency.get(b)
+			p.check(c, row, fUrgency, err)
+			a.Urgency = v
+		}
 	}
 	if b, ok := v[fCategory], p.col[fCategory] >= 0; ok && p.text(c, ln, fCategory, b) && !p.lean && len(b) > 0 {
 		a.Category = p.strs.str(b)
@@ -98,19 +110,31 @@ func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *[
 	}
 	a.CallbackValid = p.yes(c, row, fCallbackValid, v[fCallbackValid], p.col[fCallbackValid] >= 0)
 	if b, ok := v[fContacted], p.col[fContacted] >= 0; ok {
-		v, err := p.tri.read(b)
-		p.check(c, row, fContacted, err)
-		a.Contacted = v
+		if v, ok := p.tri.fast.lookup(b); ok {
+			a.Contacted = scoring.Tri(v)
+		} else {
+			v, err := p.tri.get(b)
+			p.check(c, row, fContacted, err)
+			a.Contacted = v
+		}
 	}
 	if b, ok := v[fResolved], p.col[fResolved] >= 0; ok {
-		v, err := p.resolution.read(b)
-		p.check(c, row, fResolved, err)
-		a.Resolution = v
+		if v, ok := p.resolution.fast.lookup(b); ok {
+			a.Resolution = scoring.Resolution(v)
+		} else {
+			v, err := p.resolution.get(b)
+			p.check(c, row, fResolved, err)
+			a.Resolution = v
+		}
 	}
 	if b, ok := v[fSatisfaction], p.col[fSatisfaction] >= 0; ok {
-		v, err := p.satisfaction.read(b)
-		p.check(c, row, fSatisfaction, err)
-		a.Satisfaction = v
+		if v, ok := p.satisfaction.fast.lookup(b); ok {
+			a.Satisfaction = scoring.Satisfaction(v)
+		} else {
+			v, err := p.satisfaction.get(b)
+			p.check(c, row, fSatisfaction, err)
+			a.Satisfaction = v
+		}
 	}
 	a.Supervised = p.yes(c, row, fSupervised, v[fSupervised], p.col[fSupervised] >= 0)
 	a.IncompleteMaterials = p.yes(c, row, fIncomplete, v[fIncomplete], p.col[fIncomplete] >= 0)
@@ -142,7 +166,10 @@ func (p *rowParser) yes(c *collector, row int, f field, b []byte, ok bool) bool 
 	if !ok {
 		return false
 	}
-	v, err := p.tri.read(b)
+	if v, ok := p.tri.fast.lookup(b); ok {
+		return scoring.Tri(v) == scoring.Yes
+	}
+	v, err := p.tri.get(b)
 	p.check(c, row, f, err)
 	return v == scoring.Yes
 }
