@@ -67,6 +67,8 @@ type rowParser struct {
 	texts map[string]string
 	// channels and hotlines hold the first few values of those fields, looked up before texts.
 	channels, hotlines fewTexts
+	// valid remembers text values found valid UTF-8.
+	valid validTexts
 	// strs holds the other texts a row keeps (ticket id, category, caller phone, …).
 	strs strArena
 	// units caches the unit names found only after normalisation (nameKey), and their misses.
@@ -395,7 +397,7 @@ func (p *rowParser) required(c *collector, row int, f field, b []byte) bool {
 
 // text checks that a text cell is valid UTF-8 (other cells are checked by parsing them).
 func (p *rowParser) text(c *collector, ln *line, f field, b []byte) bool {
-	if ln.raw == nil || validUTF8(b) {
+	if ln.raw == nil || shortASCII(b) || p.knownText(b) {
 		return true
 	}
 	c.add(ln.row, p.label[f], "invalid UTF-8 text (is the file in another encoding?)")

@@ -43,3 +43,24 @@ func TestValidUTF8AgreesOnLongMixedText(t *testing.T) {
 		}
 	}
 }
+
+func TestKnownTextAndShortASCIIAgreeWithStandardLibrary(t *testing.T) {
+	p := &rowParser{}
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "0123456789", "/", "住", "房", "\xed\xa0\x80", "\xe4\xbd", "\xff", "\x80"}
+	for range 50000 {
+		var b []byte
+		for range r.IntN(12) {
+			b = append(b, pieces[r.IntN(len(pieces))]...)
+		}
+		want := utf8.Valid(b)
+		for range 2 { // the second time from the remembered texts
+			if got := p.knownText(b); got != want {
+				t.Fatalf("knownText(%q) = %v, want %v", b, got, want)
+			}
+		}
+		if shortASCII(b) && !want {
+			t.Fatalf("shortASCII(%q) for invalid text", b)
+		}
+	}
+}
