@@ -58,12 +58,14 @@ func rowKey(h uint64, invalid bool) uint64 {
 // The logs may come from parallel workers: their segments are taken in row order.
 //
 // It finds the keys that occur more than once exactly, partition by partition of the key space
-// (on parallel goroutines): a partition's keys are gathered and radix-sorted, so that equal keys
-// meet, in buffers that stay in cache. A last pass in row order finds the rows of those keys.
+// (on parallel goroutines): a partition's keys (at most 2M, 16 MB) are gathered and radix-sorted
+// a byte at a time, so that equal keys meet with sequential memory accesses instead of random
+// ones. Each gather reads every key, so partitions are few. A last pass in row order finds the
+// rows of the repeated keys.
 func findDuplicates(logs []*keyLog, dup func(row, first int, invalid bool)) {
 	n := keyCount(logs)
 	parts := 1
-	for parts < 64 && n/parts > 1<<20 {
+	for parts < 64 && n/parts > 1<<21 {
 		parts *= 2
 	}
 	findDuplicatesIn(logs, parts, dup)

@@ -32,17 +32,19 @@ func fastLayout(l *layout, steps []step, csv bool) bool {
 	return true
 }
 
-// fastCol is a field a fast layout reads and its column.
+// fastCol is a field a fast layout reads and its column; lo and hi index the column's bounds
+// in the ends of splitEnds (col and col+1; the fast path takes at most maxEnds-1 columns).
 type fastCol struct {
-	f   field
-	col int
+	f      field
+	col    int
+	lo, hi uint8
 }
 
 // fastCols lists the fields of the steps with their columns.
 func fastCols(steps []step) []fastCol {
 	out := make([]fastCol, len(steps))
 	for i, st := range steps {
-		out[i] = fastCol{st.f, st.col}
+		out[i] = fastCol{f: st.f, col: st.col, lo: uint8(st.col), hi: uint8(st.col + 1)}
 	}
 	return out
 }
@@ -251,7 +253,7 @@ func (p *rowParser) parseLine(c *collector, ln *line, text []byte, ends *[maxEnd
 	var v [numFields][]byte
 	for _, fc := range p.fastCols {
 		// ends[k] is where field k-1 ends (ends[0] = -1): field k is between commas k-1 and k.
-		b := text[ends[uint8(fc.col)]+1 : ends[uint8(fc.col+1)]]
+		b := text[ends[fc.lo]+1 : ends[fc.hi]]
 		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
 			b = trimSlow(b)
 		}
