@@ -51,6 +51,7 @@ type rowParser struct {
 	// fast tells that rows can be read by readFast (see fastLayout); fastCols lists their fields.
 	fast     bool
 	fastCols []fastCol
+	fieldOf  *[maxCells]uint8 // the field of each column, for splitCells
 	csv      bool
 	xlsx     bool
 	date1904 bool
@@ -83,7 +84,7 @@ type rowParser struct {
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
 	steps := l.steps()
 	return &rowParser{
-		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps),
+		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps), fieldOf: fieldsOf(fastCols(steps)),
 		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
@@ -150,7 +151,7 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	}
 	var rs rowState
 	if p.fast && len(c.errs)+2*int(numFields)+8 < c.max {
-		var v [numFields][]byte
+		var v byField
 		for _, fc := range p.fastCols {
 			v[fc.f] = trimCell(cells[fc.col])
 		}

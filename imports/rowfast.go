@@ -32,26 +32,24 @@ func fastLayout(l *layout, steps []step, csv bool) bool {
 	return true
 }
 
-// fastCol is a field a fast layout reads and its column; lo and hi index the column's bounds
-// in the ends of splitEnds (col and col+1; the fast path takes at most maxEnds-1 columns).
+// fastCol is a field a fast layout reads and its column.
 type fastCol struct {
-	f      field
-	col    int
-	lo, hi uint8
+	f   field
+	col int
 }
 
 // fastCols lists the fields of the steps with their columns.
 func fastCols(steps []step) []fastCol {
 	out := make([]fastCol, len(steps))
 	for i, st := range steps {
-		out[i] = fastCol{f: st.f, col: st.col, lo: uint8(st.col), hi: uint8(st.col + 1)}
+		out[i] = fastCol{f: st.f, col: st.col}
 	}
 	return out
 }
 
 // readFast reads the fields of a row of a fast layout (see fastLayout) in field order, with the
 // same checks as readSteps;// v holds the trimmed cells by field (nil for a field without column).
-func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *[numFields][]byte, rs *rowState) {
+func (p *rowParser) readFast(c *collector, ln *line, a *scoring.Assignment, v *byField, rs *rowState) {
 	row := ln.row
 	if b, ok := v[fTicketID], p.col[fTicketID] >= 0; ok && p.required(c, row, fTicketID, b) && p.text(c, ln, fTicketID, b) {
 		if !(len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, fTicketID, b)) {
@@ -211,14 +209,33 @@ func trimCell(b []byte) []byte {
 	return b
 }
 
-// maxEnds bounds the fields of a line that parseLine reads (255), so that a uint8 indexes ends.
-const maxEnds = 256
+// byField holds a row's trimmed cells by field; the last entry takes the cells of columns no
+// field reads.
+type byField [numFields + 1][]byte
 
-// splitEnds records where the fields of a line without quotes end: ends[0] is -1, then come the
-// offsets of its commas, then its length; n counts the entries (fields + 1), and ok is false
-// when the line has more than maxEnds-1 fields.
-func splitEnds(line []byte, ends *[maxEnds]int32) (n int, ok bool) {
-	ends[0], n = -1, 1
+// maxCells bounds the fields of a line that splitCells reads (255), so that a uint8 numbers them.
+const maxCells = 256
+
+// fieldsOf returns, for each column, the field it feeds (numFields for none), as splitCells uses it.
+func fieldsOf(fcs []fastCol) *[maxCells]uint8 {
+	var out [maxCells]uint8
+	for i := range out {
+		out[i] = uint8(numFields)
+	}
+	for _, fc := range fcs {
+		if fc.col >= 0 && fc.col < maxCells {
+			out[fc.col] = uint8(fc.f)
+		}
+	}
+	return &out
+}
+
+// splitCells splits a line without quotes at its commas, storing each cell, trimmed, in v by
+// the field of its column; n counts the cells, and ok is false when there are more than
+// maxCells-1 (v is then incomplete).
+func (p *rowParser) splitCells(line []byte, v *byField) (n int, ok bool) {
+	to := p.fieldOf
+	start := 0
 	for base := 0; base < len(line); base += 64 {
 		var mask uint64
 		if base+64 <= len(line) {
@@ -232,32 +249,29 @@ func splitEnds(line []byte, ends *[maxEnds]int32) (n int, ok bool) {
 			mask = commaMask(&pad) & (1<<k - 1)
 		}
 		for ; mask != 0; mask &= mask - 1 {
-			if n == maxEnds-1 {
+			if n == maxCells-1 {
 				return n, false
 			}
-			ends[n] = int32(base + bits.TrailingZeros64(mask))
+			j := base + bits.TrailingZeros64(mask)
+			b := line[start:j]
+			if k := len(b); k > 0 && (b[0]-0x21 > 0x5E || b[k-1]-0x21 > 0x5E) {
+				b = trimSlow(b)
+			}
+			v[to[uint8(n)]] = b
+			start = j + 1
 			n++
 		}
 	}
-	ends[n] = int32(len(line))
+	v[to[uint8(n)]] = trimCell(line[start:])
 	return n + 1, true
 }
 
-// parseLine is parse for a line without quotes of a fast layout, split by splitEnds, when the
-// row is neither blank nor a totals line (its ticket_id cell has a value that does not start
-// with a CJK character) and has one field a column; ok is false, with nothing done, otherwise.
-func (p *rowParser) parseLine(c *collector, ln *line, text []byte, ends *[maxEnds]int32, nends int, a *scoring.Assignment) (st status, ok bool) {
-	if nends != len(p.header)+1 || len(c.errs)+2*int(numFields)+8 >= c.max {
+// parseLine is parse for a line without quotes of a fast layout, its cells split by splitCells,
+// when the row is neither blank nor a totals line (its ticket_id cell has a value that does not
+// start with a CJK character) and has one field a column; ok is false, with nothing done, otherwise.
+func (p *rowParser) parseLine(c *collector, ln *line, v *byField, ncells int, a *scoring.Assignment) (st status, ok bool) {
+	if ncells != len(p.header) || len(c.errs)+2*int(numFields)+8 >= c.max {
 		return 0, false
-	}
-	var v [numFields][]byte
-	for _, fc := range p.fastCols {
-		// ends[k] is where field k-1 ends (ends[0] = -1): field k is between commas k-1 and k.
-		b := text[ends[fc.lo]+1 : ends[fc.hi]]
-		if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
-			b = trimSlow(b)
-		}
-		v[fc.f] = b
 	}
 	if t := v[fTicketID]; len(t) == 0 || t[0] == 0xE5 || t[0] == 0xE6 {
 		return 0, false
@@ -267,6 +281,6 @@ func (p *rowParser) parseLine(c *collector, ln *line, text []byte, ends *[maxEnd
 	c.begin()
 	defer c.end()
 	var rs rowState
-	p.readFast(c, ln, a, &v, &rs)
+	p.readFast(c, ln, a, v, &rs)
 	return p.settle(c, ln.row, a, &rs), true
 }

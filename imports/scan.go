@@ -136,7 +136,7 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 	var buf []byte
 	var a scoring.Assignment
 	var rec record
-	var ends [maxEnds]int32
+	var cells byField
 	ln := &line{}
 	for !s.stop.Load() {
 		i := int(s.taken.Add(1) - 1)
@@ -166,7 +166,7 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 			var st status
 			n, done := 0, false
 			if p.fast {
-				// A line without quotes: its fields' ends, and the row read from them.
+				// A line without quotes: its cells by field, and the row read from them.
 				data := buf[off:end]
 				if i := bytes.IndexByte(data, '\n'); i >= 0 && bytes.IndexByte(data[:i], '"') < 0 {
 					n = i + 1
@@ -174,9 +174,9 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 					if i > 0 && text[i-1] == '\r' {
 						text = text[:i-1]
 					}
-					if k, ok := splitEnds(text, &ends); ok {
+					if k, ok := p.splitCells(text, &cells); ok {
 						ln.row, ln.cells, ln.raw, ln.malformed = row, nil, data[:n], 0
-						st, done = p.parseLine(c, ln, text, &ends, k, &a)
+						st, done = p.parseLine(c, ln, &cells, k, &a)
 					}
 				}
 			}
