@@ -3,10 +3,12 @@ package imports
 import "encoding/binary"
 
 // words caches the parsed value of each spelling met, so that a word costs a few comparisons:
-// a slot picked by length and first byte, else a scan of the spellings met. Spellings of up to
-// 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
-type words[T any] struct {
-	slot  [16]int8 // 1 + index into keys, 0 when empty
+// a slot picked by length and first and last bytes, else a scan of the spellings met. Spellings
+// of up to 16 bytes are compared as a wordKey (two loads, no call); longer ones as strings.
+type words[T ~uint8] struct {
+	// fast caches the spellings met for lookups with no call (see fastWords).
+	fast  fastWords
+	slot  [64]int8 // 1 + index into keys, 0 when empty
 	keys  []string
 	packs []wordKey // packs[i] is keyOf(keys[i]); n is -1 for a long key
 	vals  []T
@@ -27,27 +29,56 @@ func keyOf(b []byte) (wordKey, bool) {
 		return wordKey{n: -1}, false
 	case n >= 8:
 		return wordKey{n, binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[n-8:])}, true
-	case n >= 4:
-		return wordKey{n, uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))}, true
+	}
+	return shortKey(b), true
+}
+
+// shortKey is keyOf for fewer than 8 bytes.
+func shortKey(b []byte) wordKey {
+	n := len(b)
+	if n >= 4 {
+		return wordKey{n, uint64(binary.LittleEndian.Uint32(b)), uint64(binary.LittleEndian.Uint32(b[n-4:]))}
 	}
 	var x uint64
 	for i := range n {
 		x |= uint64(b[i]) << (8 * i)
 	}
-	return wordKey{n: n, lo: x}, true
+	return wordKey{n: n, lo: x}
+}
+
+// slotOf picks the slot of a spelling from its length and its first and last bytes.
+func slotOf(b []byte) int {
+	n := len(b)
+	if n == 0 {
+		return 0
+	}
+	return (n*37 + int(b[0])*5 + int(b[n-1])) & 63
 }
 
 func (w *words[T]) get(b []byte) (T, error) {
-	h := len(b)
-	if h > 0 {
-		h += int(b[0])
-	}
-	h &= 15
+	h := slotOf(b)
 	k, short := keyOf(b)
+	if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k && (short || w.keys[i] == string(b)) {
+		return w.vals[i], nil
+	}
+	v, err := w.scan(b, h, k, short)
+	if err == nil {
+		w.fast.put(b, uint8(v))
+	}
+	return v, err
+}
+
+// read is get with the fast cache first.
+func (w *words[T]) read(b []byte) (T, error) {
+	if v, ok := w.fast.lookup(b); ok {
+		return T(v), nil
+	}
+	return w.get(b)
+}
+
+// scan is get for a spelling not in its slot: a scan of the spellings met, else a parse.
+func (w *words[T]) scan(b []byte, h int, k wordKey, short bool) (T, error) {
 	if short {
-		if i := w.slot[h] - 1; i >= 0 && w.packs[i] == k {
-			return w.vals[i], nil
-		}
 		for i := range w.packs {
 			if w.packs[i] == k {
 				return w.vals[i], nil
@@ -79,13 +110,16 @@ type step struct {
 	fixed  []byte // the mapping's default
 	values map[string][]byte
 	star   []byte
+	// plain marks a column cell without value mapping, which parse reads inline.
+	plain bool
 }
 
 // steps lists what to read for each row, in column order.
 func (l *layout) steps() []step {
 	var out []step
 	for _, f := range l.order {
-		out = append(out, step{f: f, col: l.col[f], fixed: l.fixed[f], values: l.values[f], star: l.star[f]})
+		col := l.col[f]
+		out = append(out, step{f: f, col: col, fixed: l.fixed[f], values: l.values[f], star: l.star[f], plain: col >= 0 && l.values[f] == nil})
 	}
 	return out
 }

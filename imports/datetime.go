@@ -258,20 +258,38 @@ func (c *clock) cachedDay(b []byte) (int64, bool) {
 	if e.w0 != binary.LittleEndian.Uint64(b) || e.w1 != uint64(b[8])|uint64(b[9])<<8 || e.mid == 0 && e.w0 == 0 {
 		return 0, false
 	}
+	if len(b) == 19 {
+		// hh:mm:ss as one word: separators at bytes 2 and 5, digits elsewhere.
+		const (
+			sepMask = 0x0000FF0000FF0000
+			seps    = 0x00003A00003A0000 // ':' ':'
+			zeros   = 0x3030303030303030
+		)
+		w := binary.LittleEndian.Uint64(b[11:])
+		if b[10] != ' ' || w&sepMask != seps {
+			return 0, false
+		}
+		w = w&^sepMask | zeros&sepMask
+		if ((w+0x4646464646464646)|(w-zeros))&0x8080808080808080 != 0 {
+			return 0, false
+		}
+		w -= zeros
+		h := int(w&0xFF)*10 + int(w>>8&0xFF)
+		mi := int(w>>24&0xFF)*10 + int(w>>32&0xFF)
+		s := int(w>>48&0xFF)*10 + int(w>>56)
+		if h > 23 || mi > 59 || s > 59 {
+			return 0, false
+		}
+		return e.mid + int64(h*3600+mi*60+s), true
+	}
 	if b[10] != ' ' || b[13] != ':' || b[11]-'0' > 9 || b[12]-'0' > 9 || b[14]-'0' > 9 || b[15]-'0' > 9 {
 		return 0, false
 	}
-	h, mi, s := int(b[11]-'0')*10+int(b[12]-'0'), int(b[14]-'0')*10+int(b[15]-'0'), 0
-	if len(b) == 19 {
-		if b[16] != ':' || b[17]-'0' > 9 || b[18]-'0' > 9 {
-			return 0, false
-		}
-		s = int(b[17]-'0')*10 + int(b[18]-'0')
-	}
-	if h > 23 || mi > 59 || s > 59 {
+	h, mi := int(b[11]-'0')*10+int(b[12]-'0'), int(b[14]-'0')*10+int(b[15]-'0')
+	if h > 23 || mi > 59 {
 		return 0, false
 	}
-	return e.mid + int64(h*3600+mi*60+s), true
+	return e.mid + int64(h*3600+mi*60), true
 }
 
 // zoneOffset parses Z, ±hh:mm, ±hhmm or ±hh into seconds east of UTC.

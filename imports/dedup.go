@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 )
 
 // keyLog records, in row order, a 64-bit key per row for duplicate detection: 8 bytes a row.
@@ -56,16 +57,16 @@ func rowKey(h uint64, invalid bool) uint64 {
 // row number of the first occurrence and whether the duplicate row is otherwise invalid.
 // The logs may come from parallel workers: their segments are taken in row order.
 //
-// It makes two passes over the keys: a blocked Bloom filter of 16 bits a key finds the candidate
-// keys (those maybe seen before), then a map of the candidates alone finds their first rows. The
-// key space is split into partitions handled by parallel goroutines, since the filter's random
-// accesses are cache misses.
+// It finds the keys that occur more than once exactly, partition by partition of the key space
+// (on parallel goroutines): a partition's keys (at most 2M, 16 MB) are gathered and radix-sorted
+// a byte at a time, so that equal keys meet with sequential memory accesses instead of random
+// ones. Each gather reads every key, so partitions are few. A last pass in row order finds the
+// rows of the repeated keys.
 func findDuplicates(logs []*keyLog, dup func(row, first int, invalid bool)) {
+	n := keyCount(logs)
 	parts := 1
-	if keyCount(logs) >= 1<<20 {
-		for parts*2 <= min(runtime.GOMAXPROCS(0), 8) {
-			parts *= 2
-		}
+	for parts < 64 && n/parts > 1<<21 {
+		parts *= 2
 	}
 	findDuplicatesIn(logs, parts, dup)
 }
@@ -94,37 +95,35 @@ func findDuplicatesIn(logs []*keyLog, parts int, dup func(row, first int, invali
 		return
 	}
 	slices.SortFunc(segs, func(a, b keySeg) int { return a.first - b.first })
-	found := make([][]duplicate, parts)
+	repeated := make([][]uint64, parts)
+	var next atomic.Int64
 	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Go(func() { found[p] = partition(segs, n, p, parts) })
+	for range max(1, min(runtime.GOMAXPROCS(0), parts)) {
+		wg.Go(func() {
+			// Partitions hold about n/parts keys each: room for a little more spares regrowing.
+			buf := make([]uint64, 0, n/parts+n/parts/16+1024)
+			var tmp []uint64
+			for {
+				p := int(next.Add(1) - 1)
+				if p >= parts {
+					return
+				}
+				buf = gather(segs, p, parts, buf[:0])
+				tmp = slices.Grow(tmp[:0], len(buf))[:len(buf)]
+				radixSort(buf, tmp, 55-bits.Len(uint(parts-1))) // keys k>>1: bit 63 clear, then the partition bits
+				repeated[p] = repeats(tmp)
+			}
+		})
 	}
 	wg.Wait()
-	all := slices.Concat(found...)
-	slices.SortFunc(all, func(a, b duplicate) int { return a.row - b.row })
-	for _, d := range all {
-		dup(d.row, d.first, d.invalid)
-	}
-}
-
-// duplicate is a row whose key an earlier row has.
-type duplicate struct {
-	row, first int
-	invalid    bool
-}
-
-// partition finds the duplicates among the keys k with k>>56 & (parts-1) == p.
-func partition(segs []keySeg, n, p, parts int) []duplicate {
-	sel := partSel{mask: uint64(parts - 1), p: uint64(p)}
-	words := 1 << bits.Len(uint(n/parts/4)) // ≥ 16 bits a key
-	filter := make([]uint64, words)
-	mask := uint64(words - 1)
 	candidates := map[uint64]int{}
-	for _, s := range segs {
-		bloomAdd(filter, mask, s.keys, sel, candidates)
+	for _, ks := range repeated {
+		for _, k := range ks {
+			candidates[k] = 0
+		}
 	}
 	if len(candidates) == 0 {
-		return nil
+		return
 	}
 	// A small one-bit filter of the candidates spares most keys the map lookup.
 	var quick [1 << 10]uint64
@@ -132,11 +131,10 @@ func partition(segs []keySeg, n, p, parts int) []duplicate {
 		h := mix(k) >> 48
 		quick[h>>6] |= 1 << (h & 63)
 	}
-	var out []duplicate
 	for _, s := range segs {
 		for i, k := range s.keys {
 			h := mix(k>>1) >> 48
-			if quick[h>>6]&(1<<(h&63)) == 0 || !sel.in(k) {
+			if quick[h>>6]&(1<<(h&63)) == 0 || k == 0 {
 				continue
 			}
 			first, ok := candidates[k>>1]
@@ -145,58 +143,81 @@ func partition(segs []keySeg, n, p, parts int) []duplicate {
 			case first == 0:
 				candidates[k>>1] = s.first + i
 			default:
-				out = append(out, duplicate{row: s.first + i, first: first, invalid: k&1 == 1})
+				dup(s.first+i, first, k&1 == 1)
 			}
+		}
+	}
+}
+
+// gather appends to buf the keys of partition p of parts (by their top bits), without their
+// invalid bit (k>>1); rows without a key are left out. It writes every key and advances only
+// past those it keeps, so that the choice costs no branch.
+func gather(segs []keySeg, p, parts int, buf []uint64) []uint64 {
+	shift := uint(64 - bits.Len(uint(parts-1))) // 64 for one partition: k>>64 is 0
+	j := len(buf)
+	for _, s := range segs {
+		buf = slices.Grow(buf[:j], len(s.keys))
+		out := buf[:cap(buf)]
+		for _, k := range s.keys {
+			out[j] = k >> 1
+			same := k>>shift ^ uint64(p)
+			// keep is 1 when the key is in the partition and is not 0 (a row without key).
+			keep := (same|-same)>>63 ^ 1
+			keep &= (k | -k) >> 63
+			j += int(keep)
+		}
+	}
+	return buf[:j]
+}
+
+// radixSort sorts the keys of buf into tmp (of the same length) by their bits from shift+8 down,
+// a byte at a time, using buf as scratch; the bits above shift+8 must be equal (the partition's).
+// Buckets of a few keys are finished by insertion sort.
+func radixSort(buf, tmp []uint64, shift int) {
+	if shift < 0 {
+		shift = 0
+	}
+	var cnt [257]int
+	for _, k := range buf {
+		cnt[(k>>shift)&255+1]++
+	}
+	for i := 1; i < len(cnt); i++ {
+		cnt[i] += cnt[i-1]
+	}
+	pos := cnt
+	for _, k := range buf {
+		d := (k >> shift) & 255
+		tmp[pos[d]] = k
+		pos[d]++
+	}
+	for d := range 256 {
+		lo, hi := cnt[d], cnt[d+1]
+		if hi-lo > 32 && shift > 0 {
+			radixSort(tmp[lo:hi], buf[lo:hi], shift-8)
+			copy(tmp[lo:hi], buf[lo:hi])
+			continue
+		}
+		insertionSort(tmp[lo:hi])
+	}
+}
+
+func insertionSort(s []uint64) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// repeats returns each key that occurs more than once in sorted keys, once.
+func repeats(sorted []uint64) []uint64 {
+	var out []uint64
+	for i := 1; i < len(sorted); i++ {
+		if sorted[i] == sorted[i-1] && (i == 1 || sorted[i-2] != sorted[i]) {
+			out = append(out, sorted[i])
 		}
 	}
 	return out
-}
-
-// partSel selects the keys of one partition.
-type partSel struct{ mask, p uint64 }
-
-func (s partSel) in(k uint64) bool { return k != 0 && (k>>56)&s.mask == s.p }
-
-// bloomAdd adds keys to the filter and marks as candidates those whose bits were all set.
-// It computes and loads the slots of eight keys before using them, so that their cache
-// misses overlap instead of following one another.
-func bloomAdd(filter []uint64, mask uint64, keys []uint64, sel partSel, candidates map[uint64]int) uint64 {
-	var touched uint64
-	for len(keys) > 0 {
-		n := min(len(keys), 8)
-		var w [8]int
-		var m [8]uint64
-		for j := range n {
-			if sel.in(keys[j]) {
-				w[j], m[j] = bloomSlot(keys[j], mask)
-				touched |= filter[w[j]] // a load issued early, like a prefetch
-			}
-		}
-		for j := range n {
-			if !sel.in(keys[j]) {
-				continue
-			}
-			if filter[w[j]]&m[j] == m[j] {
-				candidates[keys[j]>>1] = 0
-			}
-			filter[w[j]] |= m[j]
-		}
-		keys = keys[n:]
-	}
-	return touched
-}
-
-// bloomSlot picks a word of the filter and five bits in it from a key.
-func bloomSlot(k uint64, mask uint64) (int, uint64) {
-	h := mix(k >> 1)
-	w := int(h & mask)
-	h >>= 32
-	var m uint64
-	for range 5 {
-		m |= 1 << (h & 63)
-		h >>= 6
-	}
-	return w, m
 }
 
 // mix is the splitmix64 finalizer: a bijection that spreads every input bit.

@@ -42,10 +42,16 @@ const (
 // rowParser reads rows into assignments. It holds per-worker caches: one per goroutine.
 type rowParser struct {
 	*layout
-	dir      *scoring.Directory
-	clock    *clock
-	seed     maphash.Seed
-	lean     bool
+	dir   *scoring.Directory
+	clock *clock
+	seed  maphash.Seed
+	lean  bool
+	// plainTimes tells that datetimes have no mapping layouts and no Excel serials.
+	plainTimes bool
+	// fast tells that rows can be read by readFast (see fastLayout); fastCols lists their fields.
+	fast     bool
+	fastCols []fastCol
+	fieldOf  *[maxCells]uint8 // the field of each column, for splitCells
 	csv      bool
 	xlsx     bool
 	date1904 bool
@@ -62,20 +68,24 @@ type rowParser struct {
 	texts map[string]string
 	// channels and hotlines hold the first few values of those fields, looked up before texts.
 	channels, hotlines fewTexts
+	// valid remembers text values found valid UTF-8.
+	valid validTexts
 	// strs holds the other texts a row keeps (ticket id, category, caller phone, …).
 	strs strArena
 	// units caches the unit names found only after normalisation (nameKey), and their misses.
 	units map[string]int32
 	// unitHits caches units found by Directory.LookupBytes, by packed name (names of up to 16 bytes).
 	unitHits [1024]unitHit
+	unitFill int // slots of unitHits in use
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
 	normUnits map[string]int32
 }
 
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
+	steps := l.steps()
 	return &rowParser{
-		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: l.steps(),
-		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904,
+		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps), fieldOf: fieldsOf(fastCols(steps)),
+		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
 		urgency:      words[scoring.Urgency]{parse: scoring.ParseUrgency},
@@ -139,58 +149,104 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		i := ln.malformed - 1
 		c.add(row, ignoredName(i, p.header[i]), "text after the closing quote (a quote inside a quoted field is written \"\")")
 	}
-	var tid, dupOf []byte
-	unitOK, hasReason := false, false
+	var rs rowState
+	if p.fast && len(c.errs)+2*int(numFields)+8 < c.max {
+		var v byField
+		for _, fc := range p.fastCols {
+			v[fc.f] = trimCell(cells[fc.col])
+		}
+		p.readFast(c, ln, a, &v, &rs)
+	} else {
+		p.readSteps(c, ln, a, &rs)
+	}
+	return p.settle(c, row, a, &rs)
+}
+
+// settle applies the checks across fields of a read row, orders its problems and logs its key.
+func (p *rowParser) settle(c *collector, row int, a *scoring.Assignment, rs *rowState) status {
+	tid, dupOf := rs.tid, rs.dupOf
+	p.crossCheck(c, row, a, rs.hasReason)
+	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {
+		c.add(row, p.label[fDuplicateOf], fmt.Sprintf("equals the row's own %s %q", p.label[fTicketID], tid))
+	}
+	if c.bad {
+		// Problems in column order, whole-row problems first.
+		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
+	}
+	var key uint64
+	if tid != nil && rs.unitOK {
+		key = rowKey(mix(maphash.Bytes(p.seed, tid)^(uint64(a.Unit)+1)*0x9E3779B97F4A7C15), c.bad)
+	}
+	c.keys.add(row, key)
+	if c.bad {
+		return rowInvalid
+	}
+	return rowValid
+}
+
+// readSteps reads the fields of a row in column order, step by step.
+func (p *rowParser) readSteps(c *collector, ln *line, a *scoring.Assignment, rs *rowState) {
+	row, cells := ln.row, ln.cells
 	for i := range p.steps {
 		st := &p.steps[i]
-		f, b := st.f, st.cell(cells)
+		var b []byte
+		if st.plain && st.col < len(cells) {
+			// st.cell inlined: a column cell without value mapping, trimmed only when it needs it.
+			b = cells[st.col]
+			if n := len(b); n > 0 && (b[0]-0x21 > 0x5E || b[n-1]-0x21 > 0x5E) {
+				b = trimSlow(b)
+			}
+		} else {
+			b = st.cell(cells)
+		}
+		f := st.f
 		switch f {
 		case fTicketID:
 			if p.required(c, row, f, b) && p.text(c, ln, f, b) {
 				if len(b) > 2 && b[0]-'0' <= 9 && (b[1] == '.' || b[1]|0x20 == 'e') && p.scientific(c, row, f, b) {
 					continue
 				}
-				tid = b
+				rs.tid = b
 				a.TicketID = p.strs.str(b) // kept in lean reads too: errors and repeats name the ticket
 			}
 		case fUnit:
 			if p.required(c, row, f, b) {
 				if u, ok := p.unit(b); ok {
-					a.Unit, unitOK = u, true
+					a.Unit, rs.unitOK = u, true
 				} else if u, ok := p.lenientUnit(c, b); ok {
-					a.Unit, unitOK = u, true
+					a.Unit, rs.unitOK = u, true
 				} else {
 					c.add(row, p.label[f], fmt.Sprintf("unknown unit %q", b))
 				}
 			}
 		case fRole:
-			v, err := p.role.get(b)
+			v, err := p.role.read(b)
 			p.check(c, row, f, err)
 			a.Role = v
 		case fKind:
 			if p.required(c, row, f, b) {
-				v, err := p.kind.get(b)
+				v, err := p.kind.read(b)
 				p.check(c, row, f, err)
 				a.Kind = v
 			}
 		case fUrgency:
-			v, err := p.urgency.get(b)
+			v, err := p.urgency.read(b)
 			p.check(c, row, f, err)
 			a.Urgency = v
 		case fResolved:
-			v, err := p.resolution.get(b)
+			v, err := p.resolution.read(b)
 			p.check(c, row, f, err)
 			a.Resolution = v
 		case fSatisfaction:
-			v, err := p.satisfaction.get(b)
+			v, err := p.satisfaction.read(b)
 			p.check(c, row, f, err)
 			a.Satisfaction = v
 		case fContacted:
-			v, err := p.tri.get(b)
+			v, err := p.tri.read(b)
 			p.check(c, row, f, err)
 			a.Contacted = v
 		case fCallbackValid, fSupervised, fIncomplete, fOpinion, fExcluded:
-			v, err := p.tri.get(b)
+			v, err := p.tri.read(b)
 			p.check(c, row, f, err)
 			p.setBool(a, f, v == scoring.Yes)
 		case fRedispatches:
@@ -206,7 +262,14 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				}
 				continue
 			}
-			t, ok := p.datetime(b)
+			var t int64
+			ok := false
+			if p.plainTimes {
+				t, ok = p.clock.cachedDay(b) // what p.datetime tries first without layouts or workbook serials
+			}
+			if !ok {
+				t, ok = p.datetime(b)
+			}
 			if !ok {
 				if t, ok = p.lenientTime(c, row, f, b); !ok {
 					c.add(row, p.label[f], p.badTime(b))
@@ -219,8 +282,8 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 				a.Category = p.strs.str(b)
 			}
 		case fExcludeReason:
-			hasReason = len(b) > 0
-			if p.text(c, ln, f, b) && !p.lean && hasReason {
+			rs.hasReason = len(b) > 0
+			if p.text(c, ln, f, b) && !p.lean && rs.hasReason {
 				a.ExcludeReason = p.strs.str(b)
 			}
 		case fCallerPhone:
@@ -229,27 +292,10 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 			}
 		default:
 			if d := p.extra(c, ln, f, b, a); d != nil {
-				dupOf = d
+				rs.dupOf = d
 			}
 		}
 	}
-	p.crossCheck(c, row, a, hasReason)
-	if dupOf != nil && tid != nil && string(dupOf) == string(tid) {
-		c.add(row, p.label[fDuplicateOf], fmt.Sprintf("equals the row's own %s %q", p.label[fTicketID], tid))
-	}
-	if c.bad {
-		// Problems in column order, whole-row problems first.
-		slices.SortStableFunc(c.errs[c.first:], func(x, y RowError) int { return p.pos[x.Column] - p.pos[y.Column] })
-	}
-	var key uint64
-	if tid != nil && unitOK {
-		key = rowKey(mix(maphash.Bytes(p.seed, tid)^(uint64(a.Unit)+1)*0x9E3779B97F4A7C15), c.bad)
-	}
-	c.keys.add(row, key)
-	if c.bad {
-		return rowInvalid
-	}
-	return rowValid
 }
 
 // unitHit is a unit found by its exact name or code.
@@ -258,28 +304,36 @@ type unitHit struct {
 	unit int32
 }
 
-// unit is Directory.LookupBytes with a per-worker cache of the names met.
+// unit is Directory.LookupBytes with a per-worker cache of the names met: an open-addressing
+// table probed linearly and filled to at most half, so that names never evict one another.
 func (p *rowParser) unit(b []byte) (int32, bool) {
 	k, short := keyOf(b)
-	if !short {
+	if !short || k.n == 0 {
 		return p.dir.LookupBytes(b)
 	}
-	h := &p.unitHits[mix(k.lo^k.hi*0x9E3779B97F4A7C15^uint64(k.n))&1023]
-	if h.key == k && h.key.n > 0 {
-		return h.unit, true
+	const mask = len(p.unitHits) - 1
+	for i := mix(k.lo ^ k.hi*0x9E3779B97F4A7C15 ^ uint64(k.n)); ; i++ {
+		h := &p.unitHits[i&uint64(mask)]
+		if h.key == k {
+			return h.unit, true
+		}
+		if h.key.n != 0 {
+			continue
+		}
+		u, ok := p.dir.LookupBytes(b)
+		if ok && p.unitFill < len(p.unitHits)/2 {
+			*h = unitHit{key: k, unit: u}
+			p.unitFill++
+		}
+		return u, ok
 	}
-	u, ok := p.dir.LookupBytes(b)
-	if ok {
-		*h = unitHit{key: k, unit: u}
-	}
-	return u, ok
 }
 
 // extra reads the second-edition text fields (SPEC §13.1) and returns the duplicate_of cell when it is valid.
 func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.Assignment) (dupOf []byte) {
 	switch f {
 	case fReturnStatus:
-		v, err := p.ret.get(b)
+		v, err := p.ret.read(b)
 		p.check(c, ln.row, f, err)
 		a.Return = v
 	case fDuplicateOf:
@@ -301,16 +355,11 @@ func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.
 
 // crossCheck applies the rules between fields of SPEC §3.2.
 func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, hasReason bool) {
-	before := func(f field, t int64, g field, u int64) {
-		if t != 0 && u != 0 && t < u {
-			c.add(row, p.label[f], fmt.Sprintf("before %s (%s < %s)", p.label[g], formatTime(t, p.loc), formatTime(u, p.loc)))
-		}
-	}
-	before(fDispatched, a.Dispatched, fReceived, a.Received)
-	before(fContactAt, a.ContactAt, fDispatched, a.Dispatched)
-	before(fClosed, a.Closed, fDispatched, a.Dispatched)
+	p.before(c, row, fDispatched, a.Dispatched, fReceived, a.Received)
+	p.before(c, row, fContactAt, a.ContactAt, fDispatched, a.Dispatched)
+	p.before(c, row, fClosed, a.Closed, fDispatched, a.Dispatched)
 	if a.Accepted|a.Returned|a.ExtendedDue != 0 || a.Return != scoring.ReturnNone {
-		p.crossCheck2(c, row, a, before)
+		p.crossCheck2(c, row, a)
 	}
 	if a.Excluded && !hasReason {
 		c.add(row, p.label[fExcludeReason], fmt.Sprintf("required when %s is true", p.label[fExcluded]))
@@ -318,13 +367,24 @@ func (p *rowParser) crossCheck(c *collector, row int, a *scoring.Assignment, has
 }
 
 // crossCheck2 applies the rules between the second-edition fields (SPEC §13.1).
-func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment, before func(field, int64, field, int64)) {
-	before(fAccepted, a.Accepted, fDispatched, a.Dispatched)
-	before(fReturned, a.Returned, fDispatched, a.Dispatched)
-	before(fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
+func (p *rowParser) crossCheck2(c *collector, row int, a *scoring.Assignment) {
+	p.before(c, row, fAccepted, a.Accepted, fDispatched, a.Dispatched)
+	p.before(c, row, fReturned, a.Returned, fDispatched, a.Dispatched)
+	p.before(c, row, fExtendedDue, a.ExtendedDue, fDispatched, a.Dispatched)
 	if a.Return != scoring.ReturnNone && a.Returned == 0 {
 		c.add(row, p.label[fReturned], fmt.Sprintf("required when %s is %s", p.label[fReturnStatus], a.Return))
 	}
+}
+
+// before reports field f's time t when it is earlier than field g's time u (both given).
+func (p *rowParser) before(c *collector, row int, f field, t int64, g field, u int64) {
+	if t != 0 && u != 0 && t < u {
+		p.tooEarly(c, row, f, t, g, u)
+	}
+}
+
+func (p *rowParser) tooEarly(c *collector, row int, f field, t int64, g field, u int64) {
+	c.add(row, p.label[f], fmt.Sprintf("before %s (%s < %s)", p.label[g], formatTime(t, p.loc), formatTime(u, p.loc)))
 }
 
 // required reports an empty required cell; it returns whether the cell has a value.
@@ -338,7 +398,7 @@ func (p *rowParser) required(c *collector, row int, f field, b []byte) bool {
 
 // text checks that a text cell is valid UTF-8 (other cells are checked by parsing them).
 func (p *rowParser) text(c *collector, ln *line, f field, b []byte) bool {
-	if ln.raw == nil || validUTF8(b) {
+	if ln.raw == nil || shortASCII(b) || p.knownText(b) {
 		return true
 	}
 	c.add(ln.row, p.label[f], "invalid UTF-8 text (is the file in another encoding?)")

@@ -136,6 +136,7 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 	var buf []byte
 	var a scoring.Assignment
 	var rec record
+	var cells byField
 	ln := &line{}
 	for !s.stop.Load() {
 		i := int(s.taken.Add(1) - 1)
@@ -144,7 +145,8 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 		}
 		pc := &s.pieces[i]
 		var err error
-		buf, err = s.piece(i, pc, buf, &rec)
+		var clean int
+		buf, clean, err = s.piece(i, pc, buf, &rec)
 		if err != nil {
 			s.fail(err, false)
 			return
@@ -162,12 +164,32 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 			if s.stop.Load() {
 				return
 			}
-			n, _, _ := nextRecord(buf[off:end], true, &rec)
-			if n == 0 {
-				break // cannot happen: the count found whole records here
+			var st status
+			n, done := 0, false
+			if p.fast {
+				// A line without quotes: its cells by field, and the row read from them.
+				data := buf[off:end]
+				if i := bytes.IndexByte(data, '\n'); i >= 0 && (off+i <= clean || bytes.IndexByte(data[:i], '"') < 0) {
+					n = i + 1
+					text := data[:i]
+					if i > 0 && text[i-1] == '\r' {
+						text = text[:i-1]
+					}
+					if k, ok := p.splitCells(text, &cells); ok {
+						ln.row, ln.cells, ln.raw, ln.malformed = row, nil, data[:n], 0
+						st, done = p.parseLine(c, ln, &cells, k, &a)
+					}
+				}
 			}
-			ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
-			if p.parse(c, ln, &a) == rowValid {
+			if !done {
+				n, _, _ = nextRecord(buf[off:end], true, &rec)
+				if n == 0 {
+					break // cannot happen: the count found whole records here
+				}
+				ln.row, ln.cells, ln.raw, ln.malformed = row, rec.fields, buf[off:off+n], rec.malformed
+				st = p.parse(c, ln, &a)
+			}
+			if st == rowValid {
 				if err := fn(w, row, &a); err != nil {
 					s.fail(err, true)
 					return
@@ -183,8 +205,10 @@ func (s *scan) work(w int, p *rowParser, c *collector, fn func(worker, row int, 
 func (s *scan) nominal(i int) int64 { return s.dataStart + int64(i)*s.pieceSize }
 
 // piece reads piece i into buf (from its nominal start), waits for the end of piece i-1, counts the
-// records that start before its nominal end, and publishes its end and next row number.
-func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err error) {
+// records that start before its nominal end, and publishes its end and next row number. Bytes of
+// buf before clean hold no quote (clean is -1 when that is not known).
+func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, clean int, err error) {
+	clean = -1
 	published := false
 	defer func() {
 		if !published {
@@ -196,7 +220,7 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 	hi := min(lo+s.pieceSize, s.size)
 	buf, err = s.read(buf[:0], lo, int(hi-lo))
 	if err != nil {
-		return buf, err
+		return buf, clean, err
 	}
 	start, row := s.dataStart, s.firstRow
 	if i > 0 {
@@ -206,7 +230,7 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 			pc.failed = true
 			close(pc.done)
 			published = true
-			return buf, nil
+			return buf, clean, nil
 		}
 		start, row = prev.end, prev.next
 	}
@@ -215,6 +239,13 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 	for pos < limit {
 		seg := buf[pos:limit]
 		q := bytes.IndexByte(seg, '"')
+		if clean < 0 {
+			// The records from the piece's start up to clean have no quote.
+			clean = limit
+			if q >= 0 {
+				clean = pos + q
+			}
+		}
 		bulk := seg
 		if q >= 0 {
 			bulk = seg[:q]
@@ -232,7 +263,7 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 			atEOF := lo+int64(len(buf)) == s.size
 			n, ok, err := nextRecord(buf[pos:], atEOF, rec)
 			if err != nil {
-				return buf, fileError(s.name, "row %d: %v", row+count, err)
+				return buf, clean, fileError(s.name, "row %d: %v", row+count, err)
 			}
 			if ok {
 				pos += n
@@ -240,14 +271,14 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 				break
 			}
 			if len(buf)-pos > maxRecord {
-				return buf, fileError(s.name, "row %d: %v", row+count, errRecordTooLong)
+				return buf, clean, fileError(s.name, "row %d: %v", row+count, errRecordTooLong)
 			}
 			more := min(int64(max(64<<10, len(buf)-pos)), s.size-lo-int64(len(buf)))
 			if more <= 0 {
-				return buf, fmt.Errorf("%s: row %d: unexpected end of file", s.name, row+count)
+				return buf, clean, fmt.Errorf("%s: row %d: unexpected end of file", s.name, row+count)
 			}
 			if buf, err = s.read(buf, lo+int64(len(buf)), int(more)); err != nil {
-				return buf, err
+				return buf, clean, err
 			}
 		}
 	}
@@ -256,7 +287,7 @@ func (s *scan) piece(i int, pc *piece, buf []byte, rec *record) (out []byte, err
 	pc.end, pc.next = lo+int64(pos), row+count
 	published = true
 	close(pc.done)
-	return buf, nil
+	return buf, clean, nil
 }
 
 // read appends n bytes of the file at off to buf.

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"encoding/binary"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -50,6 +51,45 @@ func validUTF8(b []byte) bool {
 			continue
 		}
 		return utf8.Valid(b[i:])
+	}
+	return true
+}
+
+// shortASCII reports whether b has 4 to 16 bytes, all ASCII: two overlapping loads tell.
+func shortASCII(b []byte) bool {
+	const high = 0x8080808080808080
+	n := len(b)
+	switch {
+	case n >= 8 && n <= 16:
+		return (binary.LittleEndian.Uint64(b)|binary.LittleEndian.Uint64(b[n-8:]))&high == 0
+	case n >= 4 && n < 8:
+		return (binary.LittleEndian.Uint32(b)|binary.LittleEndian.Uint32(b[n-4:]))&0x80808080 == 0
+	}
+	return false
+}
+
+// validTexts remembers texts found valid UTF-8 (up to 64 bytes, the first met in each slot), so
+// that repeated values such as categories are checked by one comparison.
+type validTexts struct {
+	slots [64]string
+}
+
+// knownText reports whether b is valid UTF-8, remembering it when it is.
+func (p *rowParser) knownText(b []byte) bool {
+	n := len(b)
+	if n < 8 || n > 64 {
+		return validUTF8(b)
+	}
+	i := (binary.LittleEndian.Uint64(b)*0x9E3779B97F4A7C15 ^ binary.LittleEndian.Uint64(b[n-8:]) + uint64(n)) * 0xD6E8FEB86659FD93 >> 58
+	e := &p.valid.slots[i]
+	if *e == string(b) {
+		return true
+	}
+	if !validUTF8(b) {
+		return false
+	}
+	if *e == "" {
+		*e = string(b)
 	}
 	return true
 }

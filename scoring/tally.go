@@ -1,5 +1,7 @@
 package scoring
 
+import "math/bits"
+
 // roleTally counts one role's assignments; all fields are whole counts, so tallies add exactly.
 // Counts are 32-bit to keep tallies small and cache-resident: one unit holds at most 4,294,967,295
 // assignments in one period.
@@ -95,62 +97,46 @@ func (b *Book) apply(u int32, r *row, repeat bool) {
 	}
 }
 
-// add counts an eligible row.
+// add counts an eligible row. Counts are added without branches (flag bits as 0 or 1), since row
+// outcomes are unpredictable.
 func (rt *roleTally) add(r *row, repeat bool) {
-	f := r.flags
+	f := uint32(r.flags)
 	rt.Eligible++
-	if f&rRespOK != 0 {
-		rt.RespOnTime++
-	}
-	if f&rLate == 0 {
-		rt.OnTime++
-	}
-	if f&rRedisp != 0 {
-		rt.Redispatched++
-	}
-	if f&rAccOK != 0 {
-		rt.Accepted++
-	}
-	if f&rRejected != 0 {
-		rt.Rejected++
-	}
-	if f&rCallback != 0 {
-		rt.Callbacks++
-		if f&rContacted != 0 {
-			rt.Contacted++
-		}
-		rt.Res[r.res]++
-		rt.Sat[r.sat]++
-	}
+	rt.RespOnTime += flagBit(f, rRespOK)
+	rt.OnTime += flagBit(f, rLate) ^ 1
+	rt.Redispatched += flagBit(f, rRedisp)
+	rt.Accepted += flagBit(f, rAccOK)
+	rt.Rejected += flagBit(f, rRejected)
+	cb := flagBit(f, rCallback)
+	rt.Callbacks += cb
+	rt.Contacted += cb & flagBit(f, rContacted)
+	rt.Res[r.res] += cb
+	rt.Sat[r.sat] += cb
 	m := r.rules
 	if repeat {
 		m = r.rulesRepeat
 	}
-	for i := 0; m != 0; m, i = m>>1, i+1 {
-		if m&1 != 0 {
-			rt.Rules[i]++
-		}
+	for ; m != 0; m &= m - 1 {
+		rt.Rules[bits.TrailingZeros32(m)&(MaxRules-1)]++
 	}
 }
 
 // add counts a raw row that is not eligible.
 func (rt *rawTally) add(r *row) {
-	f := r.flags
+	f := uint32(r.flags)
 	rt.Eligible++
-	if f&rRespOK != 0 {
-		rt.RespOnTime++
-	}
-	if f&rLate == 0 {
-		rt.OnTime++
-	}
-	if f&rCallback != 0 {
-		rt.Callbacks++
-		if f&rContacted != 0 {
-			rt.Contacted++
-		}
-		rt.Res[r.res]++
-		rt.Sat[r.sat]++
-	}
+	rt.RespOnTime += flagBit(f, rRespOK)
+	rt.OnTime += flagBit(f, rLate) ^ 1
+	cb := flagBit(f, rCallback)
+	rt.Callbacks += cb
+	rt.Contacted += cb & flagBit(f, rContacted)
+	rt.Res[r.res] += cb
+	rt.Sat[r.sat] += cb
+}
+
+// flagBit returns 1 when flag (a single bit) is set in f, else 0.
+func flagBit(f uint32, flag uint32) uint32 {
+	return f / flag & 1
 }
 
 // Merge adds o into t.
