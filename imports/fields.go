@@ -44,6 +44,9 @@ const (
 	fChannel       = field(fields.Channel)
 	fHotline       = field(fields.Hotline)
 	numFields      = field(fields.Count)
+	// lastOwn is the last field the readers have code of their own for; a field added to the fields
+	// table after it is read, checked and stored by its declared type (see generic).
+	lastOwn = fHotline
 )
 
 // ticketFields names each field and lists the Chinese headers accepted for it, from the fields table.

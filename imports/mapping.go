@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"sanlv/fields"
 	"sanlv/scoring"
 )
 
@@ -324,7 +325,8 @@ func (mp *mappingParser) check() {
 	}
 }
 
-// checkValue returns why v is not a value of field f, or "".
+// checkValue returns why v is not a value of field f, or "": an enum by its scoring vocabulary (with
+// its synonyms), any other field by its declared type.
 func checkValue(f field, v string, layouts []string, c *clock) string {
 	if v == "" {
 		return ""
@@ -341,15 +343,33 @@ func checkValue(f field, v string, layouts []string, c *clock) string {
 		_, err = scoring.ParseResolution(v)
 	case fSatisfaction:
 		_, err = scoring.ParseSatisfaction(v)
-	case fCallbackValid, fContacted, fSupervised, fIncomplete, fOpinion, fExcluded:
+	case fReturnStatus:
+		_, err = scoring.ParseReturnStatus(v)
+	default:
+		return checkByType(f, v, layouts, c)
+	}
+	if err != nil {
+		return err.Error()
+	}
+	return ""
+}
+
+// checkByType returns why v is not a value of field f by the type the fields table declares, or "".
+func checkByType(f field, v string, layouts []string, c *clock) string {
+	fd := fields.Get(fields.ID(f))
+	var err error
+	switch fd.Type {
+	case fields.Bool, fields.Tri:
 		_, err = scoring.ParseTri(v)
-	case fRedispatches:
+	case fields.Int:
 		if _, ok := parseCount([]byte(v)); !ok {
 			return fmt.Sprintf("not a whole number ≥ 0: %q", v)
 		}
-	case fReturnStatus:
-		_, err = scoring.ParseReturnStatus(v)
-	case fReceived, fDispatched, fContactAt, fClosed, fDue, fAccepted, fExtendedDue, fReturned:
+	case fields.Enum:
+		if _, ok := enumIndex(fd, v); !ok {
+			return fmt.Sprintf("unknown %s %q (accepted: %s)", fd.Name, v, strings.Join(nonEmpty(fd.Words, fd.Labels), ", "))
+		}
+	case fields.Time, fields.Deadline:
 		for _, l := range layouts {
 			if _, e := time.Parse(l, v); e == nil {
 				return ""

@@ -349,6 +349,8 @@ func (p *rowParser) extra(c *collector, ln *line, f field, b []byte, a *scoring.
 		if p.text(c, ln, f, b) {
 			a.Hotline = p.intern(&p.hotlines, b)
 		}
+	default:
+		p.generic(c, ln, f, b, a)
 	}
 	return nil
 }

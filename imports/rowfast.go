@@ -13,7 +13,8 @@ type rowState struct {
 	unitOK, hasReason bool
 }
 
-// fastLayout reports whether the fields of a CSV layout can be read by readFast: every field read
+// fastLayout reports whether the fields of a CSV layout can be read by readFast: every field has code
+// of its own here (a field added to the fields table later is read by type, see generic), every field read
 // comes from its own column, without value mapping or default, and the labels are distinct, so that
 // reading the fields in field order instead of column order gives the same problems once they are
 // sorted by column.
@@ -24,7 +25,7 @@ func fastLayout(l *layout, steps []step, csv bool) bool {
 	cols := map[int]bool{}
 	labels := map[string]bool{}
 	for _, st := range steps {
-		if !st.plain || cols[st.col] || labels[l.label[st.f]] {
+		if !st.plain || cols[st.col] || labels[l.label[st.f]] || st.f > lastOwn {
 			return false
 		}
 		cols[st.col], labels[l.label[st.f]] = true, true
