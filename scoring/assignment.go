@@ -47,6 +47,20 @@ type Assignment struct {
 	Hotline string
 	// CallerPhone is personal data: never show it unmasked (see MaskPhone).
 	CallerPhone string
+
+	// Imported holds the callback answers as the file gave them when an approved appeal corrected
+	// them (Imported.Set); raw rates read them (SPEC §13.8). It is not a column of the file.
+	Imported Answers
+}
+
+// Answers are a callback's answers as imported.
+type Answers struct {
+	// Set says an approved appeal corrected the row's answers: these are the ones it had before.
+	Set           bool
+	CallbackValid bool
+	Contacted     Tri
+	Resolution    Resolution
+	Satisfaction  Satisfaction
 }
 
 // Unit is an assessed handling unit (承办单位).

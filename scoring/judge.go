@@ -53,6 +53,22 @@ type row struct {
 	flags       uint16
 	rules       uint32 // rules matched as a row that is not a repeat
 	rulesRepeat uint32 // rules matched as a repeat
+	// corrected marks a row whose callback answers an approved appeal corrected; flags0, res0 and
+	// sat0 are then what the answers as imported give, which raw rates count (SPEC §13.8).
+	corrected bool
+	res0      Resolution
+	sat0      Satisfaction
+	flags0    uint16
+}
+
+// imported returns the row as its imported answers make it: itself when no appeal corrected them.
+func (r *row) imported() *row {
+	if !r.corrected {
+		return r
+	}
+	c := *r
+	c.flags, c.res, c.sat = r.flags0, r.res0, r.sat0
+	return &c
 }
 
 func (r *row) has(f uint16) bool { return r.flags&f != 0 }
@@ -137,8 +153,27 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// judge applies the policy to one in-scope assignment, filling j; periods are looked up in the book.
+// judge judges a row; a row whose callback answers an approved appeal corrected is judged as well
+// with its answers as imported, for the raw rates (SPEC §13.8).
 func (b *Book) judge(a *Assignment, j *judgement) error {
+	if err := b.judgeRow(a, j); err != nil || !a.Imported.Set {
+		return err
+	}
+	c := *a
+	im := a.Imported
+	c.CallbackValid, c.Contacted, c.Resolution, c.Satisfaction, c.Imported = im.CallbackValid, im.Contacted, im.Resolution, im.Satisfaction, Answers{}
+	var j0 judgement
+	if err := b.judgeRow(&c, &j0); err != nil {
+		return err
+	}
+	if j0.flags != j.flags || j0.res != j.res || j0.sat != j.sat {
+		j.corrected, j.flags0, j.res0, j.sat0 = true, j0.flags, j0.res, j0.sat
+	}
+	return nil
+}
+
+// judgeRow applies the policy to one in-scope assignment, filling j; periods are looked up in the book.
+func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 	p := b.p
 	*j = judgement{}
 	r := &j.row

@@ -44,28 +44,28 @@ func (p *Policy) sums(t *Tally) sums {
 		s.o += w * float64(r.OverdueOpen)
 		s.dDen += w * float64(r.ClosureDen)
 		s.dNum += w * float64(r.ClosureNum)
-		raw := &t.Raw[k]
+		raw, minus := &t.Raw[k], &t.RawMinus[k]
 		var rs, ss, rrs, rss float64
 		for l := range r.Res {
 			rs += p.resWeight[l] * float64(r.Res[l])
-			rrs += p.resWeight[l] * float64(raw.Res[l])
+			rrs += p.resWeight[l] * (float64(raw.Res[l]) - float64(minus.Res[l]))
 		}
 		for l := range r.Sat {
 			ss += p.satWeight[l] * float64(r.Sat[l])
-			rss += p.satWeight[l] * float64(raw.Sat[l])
+			rss += p.satWeight[l] * (float64(raw.Sat[l]) - float64(minus.Sat[l]))
 		}
 		s.res += w * rs
 		s.sat += w * ss
 		s.unrated += w * float64(r.Sat[Unrated])
-		s.rawE += w * float64(raw.Eligible)
-		s.rawCB += w * float64(raw.Callbacks)
-		s.rawContacted += w * float64(raw.Contacted)
-		s.rawRespOK += w * float64(raw.RespOnTime)
-		s.rawOnTime += w * float64(raw.OnTime)
+		s.rawE += w * (float64(raw.Eligible) - float64(minus.Eligible))
+		s.rawCB += w * (float64(raw.Callbacks) - float64(minus.Callbacks))
+		s.rawContacted += w * (float64(raw.Contacted) - float64(minus.Contacted))
+		s.rawRespOK += w * (float64(raw.RespOnTime) - float64(minus.RespOnTime))
+		s.rawOnTime += w * (float64(raw.OnTime) - float64(minus.OnTime))
 		s.rawO += w * float64(raw.OverdueOpen)
 		s.rawRes += w * rrs
 		s.rawSat += w * rss
-		s.rawUnrated += w * float64(raw.Sat[Unrated])
+		s.rawUnrated += w * (float64(raw.Sat[Unrated]) - float64(minus.Sat[Unrated]))
 	}
 	return s
 }

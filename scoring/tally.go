@@ -41,8 +41,10 @@ type Tally struct {
 	Received uint32
 	Role     [numRoles]roleTally
 	// Raw counts, by role, the raw rows that are not eligible (excluded rows, merged repeats); kept
-	// apart so that the counts every row touches stay close together.
-	Raw [numRoles]rawTally
+	// apart so that the counts every row touches stay close together. An eligible row whose answers
+	// an appeal corrected adds its answers as imported here and its corrected ones to RawMinus, so
+	// that raw rates (eligible + Raw − RawMinus) read the answers as imported.
+	Raw, RawMinus [numRoles]rawTally
 }
 
 // apply counts a judged in-scope row of unit u in the book's tallies, as a repeat or not.
@@ -67,12 +69,16 @@ func (b *Book) apply(u int32, r *row, repeat bool) {
 			}
 			if !merged {
 				rt.add(r, repeat)
+				if r.corrected {
+					t.RawMinus[r.role].add(r)
+					t.Raw[r.role].add(r.imported())
+				}
 				break
 			}
 			rt.Merged++
-			t.Raw[r.role].add(r)
+			t.Raw[r.role].add(r.imported())
 		case f&(rKindRole|rClosed|rApproved) == rKindRole|rClosed:
-			t.Raw[r.role].add(r) // excluded
+			t.Raw[r.role].add(r.imported()) // excluded
 		case f&(rPass|rApproved) == rPass|rApproved:
 			rt.Returned++
 		case f&(rPass|rApproved) == rPass && merged:
@@ -165,15 +171,8 @@ func (t *Tally) Merge(o *Tally) {
 		addAll(a.Rules[:], b.Rules[:])
 	}
 	for k := range t.Raw {
-		ar, br := &t.Raw[k], &o.Raw[k]
-		ar.Eligible += br.Eligible
-		ar.Callbacks += br.Callbacks
-		ar.Contacted += br.Contacted
-		ar.RespOnTime += br.RespOnTime
-		ar.OnTime += br.OnTime
-		ar.OverdueOpen += br.OverdueOpen
-		addAll(ar.Res[:], br.Res[:])
-		addAll(ar.Sat[:], br.Sat[:])
+		t.Raw[k].merge(&o.Raw[k])
+		t.RawMinus[k].merge(&o.RawMinus[k])
 	}
 }
 
@@ -181,4 +180,16 @@ func addAll(a, b []uint32) {
 	for i := range a {
 		a[i] += b[i]
 	}
+}
+
+// merge adds o into rt.
+func (rt *rawTally) merge(o *rawTally) {
+	rt.Eligible += o.Eligible
+	rt.Callbacks += o.Callbacks
+	rt.Contacted += o.Contacted
+	rt.RespOnTime += o.RespOnTime
+	rt.OnTime += o.OnTime
+	rt.OverdueOpen += o.OverdueOpen
+	addAll(rt.Res[:], o.Res[:])
+	addAll(rt.Sat[:], o.Sat[:])
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"sanlv/fields"
 	"sanlv/scoring"
 )
 
@@ -186,25 +187,77 @@ func colRef(c column) string {
 	return "a." + c.name
 }
 
-// flagsExpr packs the small fields into one integer.
+// answerCols are the callback answers a correction may change: their values as imported travel in
+// the packed integer too, after the small fields, with a bit saying a correction changed one (raw
+// rates read them, SPEC §13.8).
+var answerCols = []fields.ID{fields.CallbackValid, fields.Contacted, fields.Resolved, fields.Satisfaction}
+
+// importedBits are the shifts of the imported answers (in answerCols' order) and of the corrected bit.
+var importedBits, correctedShift = func() ([]flag, uint) {
+	shift := uint(0)
+	for _, f := range flagBits {
+		shift = max(shift, f.shift+cols[f.col].bits)
+	}
+	var out []flag
+	for _, id := range answerCols {
+		c := colOf(id)
+		out = append(out, flag{c.id, shift})
+		shift += c.bits
+	}
+	return out, shift
+}()
+
+// colOf returns the store column of a field.
+func colOf(id fields.ID) column {
+	name := fields.Get(id).Name
+	for _, c := range cols {
+		if c.field == name {
+			return c
+		}
+	}
+	panic("store: no column for field " + name)
+}
+
+// flagsExpr packs the small fields into one integer, then the callback answers as imported and
+// whether a correction overrides any of them.
 func flagsExpr(pg bool) string {
 	var parts []string
-	for _, f := range flagBits {
-		e := colRef(cols[f.col])
+	cast := func(e string) string {
 		if pg {
-			e += "::int"
+			return e + "::int"
 		}
-		parts = append(parts, fmt.Sprintf("(%s << %d)", e, f.shift))
+		return e
 	}
+	for _, f := range flagBits {
+		parts = append(parts, fmt.Sprintf("(%s << %d)", cast(colRef(cols[f.col])), f.shift))
+	}
+	var set []string
+	for _, f := range importedBits {
+		parts = append(parts, fmt.Sprintf("(%s << %d)", cast("a."+cols[f.col].name), f.shift))
+		set = append(set, "o."+cols[f.col].name+" IS NOT NULL")
+	}
+	parts = append(parts, fmt.Sprintf("((CASE WHEN %s THEN 1 ELSE 0 END) << %d)", strings.Join(set, " OR "), correctedShift))
 	return strings.Join(parts, " | ")
 }
 
-// unpack sets the small fields of a from the packed integer.
+// unpack sets the small fields of a from the packed integer, and a.Imported when a correction
+// changed its callback answers.
 func unpack(a *scoring.Assignment, f int64) {
 	for _, b := range flagBits {
 		c := &cols[b.col]
 		c.setNum(a, f>>b.shift&(1<<c.bits-1))
 	}
+	a.Imported = scoring.Answers{}
+	if f>>correctedShift&1 == 0 {
+		return
+	}
+	var im scoring.Assignment
+	for _, b := range importedBits {
+		c := &cols[b.col]
+		c.setNum(&im, f>>b.shift&(1<<c.bits-1))
+	}
+	a.Imported = scoring.Answers{Set: true, CallbackValid: im.CallbackValid, Contacted: im.Contacted,
+		Resolution: im.Resolution, Satisfaction: im.Satisfaction}
 }
 
 // selectQuery builds the SELECT for q with driver placeholders ($n for PostgreSQL, ? for SQLite); a

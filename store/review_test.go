@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -126,6 +127,9 @@ func TestCallbackCorrectionChangesTheScore(t *testing.T) {
 		if after.Rates.Resolution.Num != before.Rates.Resolution.Num-1 || after.Rates.Satisfaction.Num != before.Rates.Satisfaction.Num-1 {
 			t.Errorf("resolution %v→%v, satisfaction %v→%v: want each numerator one lower",
 				before.Rates.Resolution.Num, after.Rates.Resolution.Num, before.Rates.Satisfaction.Num, after.Rates.Satisfaction.Num)
+		}
+		if !reflect.DeepEqual(after.RawRates, before.RawRates) {
+			t.Errorf("raw rates %+v → %+v: they read the answers as imported (SPEC §13.8)", before.RawRates, after.RawRates)
 		}
 		if _, s := imported(t, db, "T0100098", "E01"); s != int(scoring.VerySatisfied) {
 			t.Errorf("imported satisfaction %d was overwritten", s)
