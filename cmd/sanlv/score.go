@@ -67,6 +67,9 @@ func (m *Main) runScore(ctx context.Context, args []string) error {
 // edition asked for or, unless a policy or a previous period is named, the latest edition; else
 // scored now, with each unit's rank change against the previous period.
 func (m *Main) scorecards(ctx context.Context, in *inputs, period, previous string, edition int) (assess.CardView, *scoring.Policy, error) {
+	if edition > 0 && (in.policy != "" || previous != "") {
+		return assess.CardView{}, nil, fmt.Errorf("--edition shows a published edition under its own policy: drop --policy and --previous: %w", errUsage)
+	}
 	if !in.fromFiles() && previous == "" {
 		db, err := m.openExistingDB(ctx, in.db)
 		if err != nil {
@@ -89,7 +92,7 @@ func (m *Main) scorecards(ctx context.Context, in *inputs, period, previous stri
 			return assess.CardView{Card: c, Edition: assess.InfoOf(&e)}, p, err
 		}
 	} else if edition > 0 {
-		return assess.CardView{}, nil, fmt.Errorf("--edition needs the database and no --previous (editions are published there): %w", errUsage)
+		return assess.CardView{}, nil, fmt.Errorf("--edition needs the database (editions are published there): %w", errUsage)
 	}
 	p, src, b, err := m.scoreBook(ctx, in, period, previous)
 	if err != nil {
