@@ -20,6 +20,7 @@ type Book struct {
 	periods []Period
 	tallies []Tally // period-major: tallies[pi*units+unit]
 	byDay   []int16 // see indexDays
+	batch   rowBatch
 
 	pend     pending
 	adjs     map[int][]Adjustment        // by pi*units+unit, in input order
@@ -183,7 +184,7 @@ func (b *Book) Add(a *Assignment) error {
 			}
 		}
 	}
-	b.apply(a.Unit, &j.row, dup)
+	b.push(a.Unit, &j.row, dup)
 	return nil
 }
 
@@ -194,6 +195,8 @@ func (b *Book) Finish() error {
 		return nil
 	}
 	b.finished = true
+	b.flush()
+	b.batch = rowBatch{}
 	var id, eid []byte
 	b.pend.resolve(b.p.Duplicates.windowOr0(), func(r *pendRec, earlier *pendRec) {
 		if r.jid < 0 {
@@ -246,6 +249,8 @@ func (b *Book) Merge(o *Book) error {
 	if b.p != o.p {
 		return errorf(Internal, "merge: books were built under different policies")
 	}
+	b.flush()
+	o.flush()
 	for i := range b.tallies {
 		b.tallies[i].Merge(&o.tallies[i])
 	}

@@ -40,3 +40,27 @@ func TestRawRatesReadTheAnswersAsImported(t *testing.T) {
 	check("raw satisfaction", s.RawRates.Satisfaction, 2, 3)
 	check("raw on_time", s.RawRates.OnTime, 4, 4)
 }
+
+// TestBooksCountEveryRowOfManyBatches feeds more rows than several batches hold, in an order that
+// interleaves units, and checks each unit's counts against the rows given.
+func TestBooksCountEveryRowOfManyBatches(t *testing.T) {
+	p := testPolicy(t, "")
+	const n = 100_003
+	rows := make([]scoring.Assignment, n)
+	want := map[string]float64{}
+	for i := range rows {
+		u := int32(i * 7 % 4)
+		rows[i] = good("T"+string(rune('a'+i%26))+string(rune('0'+i%10)), u)
+		if i%5 == 0 {
+			rows[i].CallbackValid = false
+		}
+		want[units[u].Code]++
+	}
+	c := card(t, p, rows)
+	for code, w := range want {
+		s := c.Unit(code)
+		if s.Counts.Assignments != int64(w) || s.Counts.Eligible != w {
+			t.Errorf("%s: %d assignments, %v eligible; want %v", code, s.Counts.Assignments, s.Counts.Eligible, w)
+		}
+	}
+}
