@@ -1,7 +1,6 @@
 package imports
 
 import (
-	"hash/maphash"
 	"io"
 	"reflect"
 	"strings"
@@ -29,18 +28,7 @@ func TestReadingByTypeAgreesWithEachFieldsOwnCode(t *testing.T) {
 		with(map[string]string{"contacted_at": "2025/10/2", "closed_at": "2025-10-05T10:00:00+08:00", "redispatches": "3", "category": "城建　道路"}),
 		with(map[string]string{"received_at": "2025-10-01 08", "due_at": "45940", "contacted": "false", "caller_phone": "13800001111"}),
 	)
-	cr := newCSVReader(strings.NewReader(strings.TrimPrefix(data, "\xEF\xBB\xBF")))
-	head, err := cr.next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := resolveTickets("t.csv", cellStrings(head), nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb := &table{csv: true, header: cellStrings(head)}
-	seed := maphash.MakeSeed()
-	own, typed := newRowParser(l, dir, tb, seed, false), newRowParser(l, dir, tb, seed, false)
+	cr, own, typed := twoParsers(t, data, dir)
 	own.fast = false
 	co, ct := newCollector("t.csv", 100000), newCollector("t.csv", 100000)
 	compared := map[string]bool{}

@@ -20,18 +20,7 @@ func TestReadFastMatchesReadSteps(t *testing.T) {
 		with(map[string]string{"dispatched_at": "", "callback_valid": "perhaps", "contacted": "?", "resolved": "??"}),
 		with(map[string]string{"ticket_id": "1.2E+10", "closed_at": "2020-01-01 00:00", "supervised": "x", "opinion_incident": "y"}),
 	)
-	cr := newCSVReader(strings.NewReader(strings.TrimPrefix(data, "\xEF\xBB\xBF")))
-	head, err := cr.next()
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := resolveTickets("t.csv", cellStrings(head), nil, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tb := &table{csv: true, header: cellStrings(head)}
-	seed := maphash.MakeSeed()
-	fast, slow := newRowParser(l, dir, tb, seed, false), newRowParser(l, dir, tb, seed, false)
+	cr, fast, slow := twoParsers(t, data, dir)
 	if !fast.fast {
 		t.Fatal("the test layout is not read by readFast")
 	}
@@ -58,4 +47,22 @@ func TestReadFastMatchesReadSteps(t *testing.T) {
 	if len(cs.errs) < 100 {
 		t.Errorf("only %d problems: the rows do not exercise the checks", len(cs.errs))
 	}
+}
+
+// twoParsers reads the header of a tickets CSV and returns its reader, positioned at the first row,
+// and two parsers of its layout that share one seed.
+func twoParsers(t *testing.T, data string, dir *scoring.Directory) (*csvReader, *rowParser, *rowParser) {
+	t.Helper()
+	cr := newCSVReader(strings.NewReader(strings.TrimPrefix(data, "\xEF\xBB\xBF")))
+	head, err := cr.next()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := resolveTickets("t.csv", cellStrings(head), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb := &table{csv: true, header: cellStrings(head)}
+	seed := maphash.MakeSeed()
+	return cr, newRowParser(l, dir, tb, seed, false), newRowParser(l, dir, tb, seed, false)
 }
