@@ -71,11 +71,7 @@ func (d DB) History(ctx context.Context, b *scoring.Book, unit string, to int64,
 // Previous returns the card period id was published with (its latest edition), else the card its
 // stored rows give now under p.
 func (d DB) Previous(ctx context.Context, p *scoring.Policy, id string) (scoring.Card, string, bool, error) {
-	c, err := d.DB.Circulated(ctx, p, id)
-	if err != nil {
-		return c, "", false, err
-	}
-	n, err := d.LatestEdition(ctx, id)
+	c, n, err := d.DB.CirculatedEdition(ctx, p, id)
 	if err != nil {
 		return c, "", false, err
 	}

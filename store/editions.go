@@ -284,26 +284,34 @@ func sameScores(a, b scoring.Card) bool {
 // none, the card its stored rows give now under p. Rank changes compare against it, so that a
 // bulletin's 排名变化 refers to the ranking that went out.
 func (db *DB) Circulated(ctx context.Context, p *scoring.Policy, period string) (scoring.Card, error) {
+	c, _, err := db.CirculatedEdition(ctx, p, period)
+	return c, err
+}
+
+// CirculatedEdition is Circulated with the number of the edition the card comes from (0 when it is
+// scored now), read together so that a label never names another edition than the card's.
+func (db *DB) CirculatedEdition(ctx context.Context, p *scoring.Policy, period string) (scoring.Card, int, error) {
 	n, err := db.LatestEdition(ctx, period)
 	if err != nil {
-		return scoring.Card{}, err
+		return scoring.Card{}, 0, err
 	}
 	if n > 0 {
 		e, err := db.Edition(ctx, period, n)
 		if err != nil {
-			return scoring.Card{}, err
+			return scoring.Card{}, 0, err
 		}
-		return e.Scorecards()
+		c, err := e.Scorecards()
+		return c, n, err
 	}
 	per, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
 	if err != nil {
-		return scoring.Card{}, err
+		return scoring.Card{}, 0, err
 	}
 	b, err := db.Book(ctx, p, []scoring.Period{per})
 	if err != nil {
-		return scoring.Card{}, err
+		return scoring.Card{}, 0, err
 	}
-	return b.Card(0), nil
+	return b.Card(0), 0, nil
 }
 
 // Card scores a period under p from the stored rows, with each unit's rank change against the
