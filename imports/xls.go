@@ -47,6 +47,8 @@ type xlsSheet struct {
 	name string
 	pos  uint32
 	kind byte // 0: worksheet
+	// hidden is true for a hidden or very hidden sheet.
+	hidden bool
 }
 
 // openXLS opens a .xls workbook, chooses its sheet and finds the header row. A damaged file that
@@ -79,16 +81,18 @@ func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	}
 	var sheets []string
 	var idx []int
+	var hidden []bool
 	for i, s := range wb.sheets {
 		if s.kind == 0 {
 			sheets = append(sheets, s.name)
 			idx = append(idx, i)
+			hidden = append(hidden, s.hidden)
 		}
 	}
 	if len(sheets) == 0 {
 		return nil, fileError(name, "workbook has no sheet")
 	}
-	cands, err := chooseSheets(name, sheets, pk.sheet)
+	cands, err := chooseSheets(name, sheets, hidden, pk.sheet)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +122,10 @@ func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, fileError(name, "sheet %s: %v", sheet, err)
 		}
 		t.header, t.headerRow = header, row
-		t.sheetNotes(sheets, si, tried)
+		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
-	firstMiss.tried = tried
+	firstMiss.tried = append(tried, hiddenTried(sheets, hidden, pk.sheet)...)
 	return nil, firstMiss
 }
 
@@ -218,7 +222,7 @@ func readXLSGlobals(stream []byte) (*xlsBook, error) {
 			if len(data) < 8 {
 				return nil, errors.New("short sheet record")
 			}
-			s := xlsSheet{pos: binary.LittleEndian.Uint32(data), kind: data[5]}
+			s := xlsSheet{pos: binary.LittleEndian.Uint32(data), kind: data[5], hidden: data[4]&3 != 0}
 			cch := int(data[6])
 			sr := &segReader{segs: [][]byte{data[7:]}}
 			if s.name, err = sr.chars(cch); err != nil {

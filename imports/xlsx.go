@@ -158,7 +158,12 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
-	cands, err := chooseSheets(name, sheets, pk.sheet)
+	hidden := make([]bool, len(sheets))
+	for i, s := range sheets {
+		visible, err := f.GetSheetVisible(s)
+		hidden[i] = err == nil && !visible
+	}
+	cands, err := chooseSheets(name, sheets, hidden, pk.sheet)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -195,20 +200,26 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, err
 		}
 		t.header, t.headerRow = header, row
-		t.sheetNotes(sheets, si, tried)
+		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
 	f.Close()
-	firstMiss.tried = tried
+	firstMiss.tried = append(tried, hiddenTried(sheets, hidden, pk.sheet)...)
 	return nil, firstMiss
 }
 
-// chooseSheets returns the indexes of the sheets to try: the one named or numbered, else all in order.
-func chooseSheets(name string, sheets []string, want string) ([]int, error) {
+// chooseSheets returns the indexes of the sheets to try: the one named or numbered, else all the
+// visible ones in order (a hidden sheet is often an old copy or a lookup list; --sheet reads it).
+func chooseSheets(name string, sheets []string, hidden []bool, want string) ([]int, error) {
 	if want == "" {
-		out := make([]int, len(sheets))
-		for i := range out {
-			out[i] = i
+		var out []int
+		for i := range sheets {
+			if !hidden[i] {
+				out = append(out, i)
+			}
+		}
+		if len(out) == 0 {
+			return nil, fileError(name, "every sheet is hidden (%s): unhide the sheet to read, or choose it with --sheet NAME|N", strings.Join(sheets, ", "))
 		}
 		return out, nil
 	}
@@ -221,6 +232,17 @@ func chooseSheets(name string, sheets []string, want string) ([]int, error) {
 		return []int{n - 1}, nil
 	}
 	return nil, fileError(name, "no sheet %q (the sheets are %s)", want, strings.Join(sheets, ", "))
+}
+
+// hiddenTried lists the hidden sheets for the message of a workbook without a header row.
+func hiddenTried(sheets []string, hidden []bool, want string) []string {
+	var out []string
+	for i, s := range sheets {
+		if hidden[i] && want == "" {
+			out = append(out, "sheet "+s+": hidden, not read (--sheet "+s+" reads it)")
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
@@ -265,12 +287,18 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 	}
 }
 
-// sheetNotes records the sheet read, the sheets skipped for want of a header, the others, and title rows.
-func (t *table) sheetNotes(sheets []string, si int, tried []string) {
+// sheetNotes records the sheet read, the sheets skipped for want of a header, the hidden ones,
+// the others, and title rows.
+func (t *table) sheetNotes(sheets []string, si int, tried []string, hidden []bool) {
 	for _, s := range tried {
 		s = strings.TrimSuffix(s, ": no header row")
 		t.notes = append(t.notes, "工作表 "+strings.TrimPrefix(s, "sheet ")+" 没有含必需列的表头，已跳过")
 		t.skipped = append(t.skipped, s)
+	}
+	for j, s := range sheets {
+		if j != si && hidden[j] {
+			t.notes = append(t.notes, "工作表 "+s+" 是隐藏的，未读取（--sheet "+s+" 可读取）")
+		}
 	}
 	for j, s := range sheets {
 		if j != si && !contains(t.skipped, "sheet "+s) {
