@@ -415,3 +415,22 @@ func TestRequiredMarksAndColonsOnHeadersAreIgnored(t *testing.T) {
 		}
 	}
 }
+
+func TestARepeatedHeaderIsRefusedWithoutNoise(t *testing.T) {
+	row := "T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉,T1"
+	m, err := ParseMapping("m.yaml", []byte("columns: {ticket_id: 工单编号}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{}, {Mapping: m}} {
+		_, _, _, err := collect(t, "dup.csv", []byte(lines("工单编号,承办单位,受理时间,派单时间,诉求类型,＊工单编号", row)), testDir(t), opt)
+		if err == nil || !strings.Contains(err.Error(), "appears 2 times in the header (columns 1, 6): rename or delete all but one") {
+			t.Errorf("mapping %v: err = %v, want the two columns named", opt.Mapping != nil, err)
+			continue
+		}
+		// Neither "missing required column" nor "did you mean" for the column that is there twice.
+		if msg := err.Error(); strings.Contains(msg, "missing required") || strings.Contains(msg, "did you mean") || strings.Contains(msg, "mapping") {
+			t.Errorf("mapping %v: err = %v", opt.Mapping != nil, err)
+		}
+	}
+}
