@@ -434,3 +434,19 @@ func TestARepeatedHeaderIsRefusedWithoutNoise(t *testing.T) {
 		}
 	}
 }
+
+func TestUnitCodesWithFullWidthFormsAreReadAsASCIIWithANote(t *testing.T) {
+	units := "code,name,group,parent\nＳ０１,城关街道,street,\nS 02,东湖街道,street,Ｓ01\nD01,区城市管理委员会,department,\n"
+	us, rep, err := ReadUnits("u.csv", strings.NewReader(units))
+	if err != nil || len(us) != 3 {
+		t.Fatalf("err %v, %d units", err, len(us))
+	}
+	for i, want := range [][2]string{{"S01", ""}, {"S02", "S01"}, {"D01", ""}} {
+		if us[i].Code != want[0] || us[i].Parent != want[1] {
+			t.Errorf("unit %d: code %q parent %q, want %q %q", i, us[i].Code, us[i].Parent, want[0], want[1])
+		}
+	}
+	if len(rep.Notes) != 3 || !strings.Contains(rep.Notes[0], "第 2 行 code「Ｓ０１」按 S01 读取") {
+		t.Errorf("notes %q", rep.Notes)
+	}
+}
