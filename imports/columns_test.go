@@ -450,3 +450,19 @@ func TestUnitCodesWithFullWidthFormsAreReadAsASCIIWithANote(t *testing.T) {
 		t.Errorf("notes %q", rep.Notes)
 	}
 }
+
+func TestAHeaderRepeatedBelowTheDataIsOneProblem(t *testing.T) {
+	head := "工单编号,承办单位,受理时间,派单时间,诉求类型"
+	for name, data := range map[string][]byte{
+		"t.csv":  []byte(lines(head, "T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉", "", head, "T2,S01,2025-10-01 08:00,2025-10-01 09:00,投诉")),
+		"t.xlsx": workbook(t, [][]any{cellsOf(head), cellsOf("T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉"), {}, cellsOf(head), cellsOf("T2,S01,2025-10-01 08:00,2025-10-01 09:00,投诉")}),
+	} {
+		_, _, rep, err := collect(t, name, data, testDir(t), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Invalid != 1 || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Reason, "repeats the header row") {
+			t.Errorf("%s: %d invalid, errors %v", name, rep.Invalid, rep.Errors)
+		}
+	}
+}

@@ -159,6 +159,11 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	} else {
 		p.readSteps(c, ln, a, &rs)
 	}
+	if c.bad && c.first <= len(c.errs) && p.repeatsHeader(cells) {
+		// One problem instead of one per cell (a row through parseLine, without a CJK ticket id, is
+		// not a Chinese header; an English one keeps its problems per cell).
+		c.errs = append(c.errs[:c.first], RowError{File: c.file, Row: row, Reason: "row repeats the header row (a second table below the first, or a repeated page header?): delete it, or put each table in a file of its own"})
+	}
 	return p.settle(c, row, a, &rs)
 }
 
@@ -182,6 +187,23 @@ func (p *rowParser) settle(c *collector, row int, a *scoring.Assignment, rs *row
 		return rowInvalid
 	}
 	return rowValid
+}
+
+// repeatsHeader reports whether an invalid row holds the header again: most of the header's
+// non-empty cells, each in its column.
+func (p *rowParser) repeatsHeader(cells [][]byte) bool {
+	n, same := 0, 0
+	for i, h := range p.header {
+		k := headerKey(h)
+		if k == "" {
+			continue
+		}
+		n++
+		if i < len(cells) && headerKey(string(cells[i])) == k {
+			same++
+		}
+	}
+	return n > 0 && 2*same > n
 }
 
 // readSteps reads the fields of a row in column order, step by step.
