@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -107,6 +108,29 @@ func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64
 		return p.clock.unix(days+1, 0), true
 	}
 	return p.clock.unix(days, 0), true
+}
+
+// dateCell reads an XLSX datetime cell t (from b) as a date without a time when it is a whole
+// serial number in a cell formatted as a date only (2025-10-09, not 2025-10-09 00:00): the end of
+// that day in a deadline field, as a text date is read, else its start; the report counts such cells.
+func (p *rowParser) dateCell(c *collector, row, col int, f field, b []byte, t int64) int64 {
+	if !isNumber(b) || bytes.IndexByte(b, '.') >= 0 || !p.dateOnlyCell(row, col) {
+		return t
+	}
+	c.dateOnly(f, row)
+	if !f.isDeadline() {
+		return t
+	}
+	days, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return t
+	}
+	if p.date1904 {
+		days -= excelEpoch1904
+	} else {
+		days -= excelEpoch1900
+	}
+	return p.clock.unix(days+1, 0)
 }
 
 // parseLenient parses y年m月d日 [h时mm分[ss秒]] or [h:mm[:ss]], y.m.d [h:mm[:ss]] (and y-m-d or y/m/d

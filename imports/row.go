@@ -52,9 +52,11 @@ type rowParser struct {
 	fast     bool
 	fastCols []fastCol
 	fieldOf  *[maxCells]uint8 // the field of each column, for splitCells
-	csv      bool
-	xlsx     bool
-	date1904 bool
+	// dateOnlyCell tells an XLSX cell formatted as a date without a time (see table); nil otherwise.
+	dateOnlyCell func(row, col int) bool
+	csv          bool
+	xlsx         bool
+	date1904     bool
 
 	steps        []step
 	role         words[scoring.Role]
@@ -85,7 +87,7 @@ func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed
 	steps := l.steps()
 	return &rowParser{
 		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps), fieldOf: fieldsOf(fastCols(steps)),
-		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
+		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx, dateOnlyCell: t.dateOnlyCell,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
 		urgency:      words[scoring.Urgency]{parse: scoring.ParseUrgency},
@@ -297,6 +299,8 @@ func (p *rowParser) readSteps(c *collector, ln *line, a *scoring.Assignment, rs 
 					c.add(row, p.label[f], p.badTime(b))
 					continue
 				}
+			} else if p.dateOnlyCell != nil && st.col >= 0 {
+				t = p.dateCell(c, row, st.col, f, b, t)
 			}
 			p.setTime(a, f, t)
 		case fCategory:

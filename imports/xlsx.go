@@ -200,6 +200,7 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, err
 		}
 		t.header, t.headerRow = header, row
+		t.dateOnlyCell = dateOnlyCells(f, sheet)
 		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
@@ -285,6 +286,68 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 		}
 		return ln, nil
 	}
+}
+
+// dateOnlyCells returns whether the cell of a sheet at a row and 0-based column has a number
+// format that shows a date without a time (m/d/yyyy, yyyy"年"m"月"d"日", yyyy-mm-dd): an Excel
+// date cell, whose serial number has no time of day. It is asked only of whole serial numbers in
+// datetime columns; the first question loads the sheet's cells (excelize keeps them), each style
+// is looked up once.
+func dateOnlyCells(f *excelize.File, sheet string) func(row, col int) bool {
+	formats := map[int]bool{}
+	return func(row, col int) bool {
+		cell, err := excelize.CoordinatesToCellName(col+1, row)
+		if err != nil {
+			return false
+		}
+		id, err := f.GetCellStyle(sheet, cell)
+		if err != nil {
+			return false
+		}
+		d, ok := formats[id]
+		if !ok {
+			if st, err := f.GetStyle(id); err == nil {
+				d = dateOnlyFormat(st.NumFmt, st.CustomNumFmt)
+			}
+			formats[id] = d
+		}
+		return d
+	}
+}
+
+// dateOnlyFormat tells whether a number format shows a date without a time: a built-in date
+// format (14–17 and the Chinese 27–31, 36, 50–54, 57, 58), or a custom code with a year or a day
+// and no hour or second, once quoted text, escaped characters and [sections] are removed.
+func dateOnlyFormat(id int, custom *string) bool {
+	if custom == nil || *custom == "" {
+		switch id {
+		case 14, 15, 16, 17, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58:
+			return true
+		}
+		return false
+	}
+	var b strings.Builder
+	quoted, bracket := false, false
+	code := []rune(*custom)
+	for i := 0; i < len(code); i++ {
+		r := code[i]
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case bracket:
+		case r == '\\' || r == '_' || r == '*':
+			i++ // the next character is literal or padding
+		default:
+			b.WriteRune(r)
+		}
+	}
+	k := strings.ToLower(b.String())
+	return strings.ContainsAny(k, "yd") && !strings.ContainsAny(k, "hs")
 }
 
 // sheetNotes records the sheet read, the sheets skipped for want of a header, the hidden ones,

@@ -111,3 +111,53 @@ func TestUnitsChineseGroupNamesMapToTheStandardCodes(t *testing.T) {
 		t.Errorf("groups %q, want %q", got, want)
 	}
 }
+
+func TestExcelDateCellsWithoutATimeAreReadLikeTextDates(t *testing.T) {
+	at := func(d, h int) int64 { return time.Date(2025, 10, d, h, 0, 0, 0, shanghai).Unix() }
+	ymd, ymdHM := "yyyy-mm-dd", "yyyy/m/d h:mm"
+	tests := []struct {
+		name          string
+		numFmt        int
+		custom        *string
+		due, received int64
+		dateOnly      bool
+	}{
+		{"built-in date m/d/yyyy (14)", 14, nil, at(10, 0), at(1, 0), true},
+		{"Chinese built-in yyyy年m月d日 (31)", 31, nil, at(10, 0), at(1, 0), true},
+		{"custom yyyy-mm-dd", 0, &ymd, at(10, 0), at(1, 0), true},
+		{"built-in datetime m/d/yy h:mm (22)", 22, nil, at(9, 0), at(1, 0), false},
+		{"custom yyyy/m/d h:mm", 0, &ymdHM, at(9, 0), at(1, 0), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := excelize.NewFile()
+			defer f.Close()
+			f.SetSheetRow("Sheet1", "A1", &[]any{"工单编号", "承办单位", "受理时间", "派单时间", "诉求类型", "办理时限"})
+			// Serial numbers of 2025-10-01 and 2025-10-09, both at 00:00.
+			f.SetSheetRow("Sheet1", "A2", &[]any{"T1", "S01", 45931, "2025-10-01 09:00", "投诉", 45939})
+			st, err := f.NewStyle(&excelize.Style{NumFmt: tt.numFmt, CustomNumFmt: tt.custom})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle("Sheet1", "C2", "F2", st); err != nil {
+				t.Fatal(err)
+			}
+			var b bytes.Buffer
+			if err := f.Write(&b); err != nil {
+				t.Fatal(err)
+			}
+			as, _, rep, err := collect(t, "d.xlsx", b.Bytes(), testDir(t), Options{})
+			if err != nil || len(as) != 1 {
+				t.Fatalf("err %v, report %+v", err, rep)
+			}
+			if as[0].Due != tt.due || as[0].Received != tt.received {
+				t.Errorf("due %v, received %v; want %v, %v", time.Unix(as[0].Due, 0).In(shanghai), time.Unix(as[0].Received, 0).In(shanghai),
+					time.Unix(tt.due, 0).In(shanghai), time.Unix(tt.received, 0).In(shanghai))
+			}
+			noted := strings.Contains(strings.Join(rep.Notes, "\n"), "办理时限：1 个单元格只有日期没有时间")
+			if noted != tt.dateOnly {
+				t.Errorf("notes %q", rep.Notes)
+			}
+		})
+	}
+}
