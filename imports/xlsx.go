@@ -3,6 +3,7 @@ package imports
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -200,7 +201,7 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, err
 		}
 		t.header, t.headerRow = header, row
-		t.dateOnlyCell = dateOnlyCells(f, sheet)
+		t.dateOnlyCell = dateOnlyCells(f, data, sheet)
 		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
@@ -291,28 +292,118 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 // dateOnlyCells returns whether the cell of a sheet at a row and 0-based column has a number
 // format that shows a date without a time (m/d/yyyy, yyyy"年"m"月"d"日", yyyy-mm-dd): an Excel
 // date cell, whose serial number has no time of day. It is asked only of whole serial numbers in
-// datetime columns; the first question loads the sheet's cells (excelize keeps them), each style
-// is looked up once.
-func dateOnlyCells(f *excelize.File, sheet string) func(row, col int) bool {
-	formats := map[int]bool{}
+// datetime columns; the first question scans the sheet's XML once for the cells of such formats
+// (a stream, like the read itself, keeping only those cells).
+func dateOnlyCells(f *excelize.File, data []byte, sheet string) func(row, col int) bool {
+	var cells map[[2]int]bool
 	return func(row, col int) bool {
-		cell, err := excelize.CoordinatesToCellName(col+1, row)
-		if err != nil {
-			return false
+		if cells == nil {
+			cells = map[[2]int]bool{}
+			if err := scanDateCells(f, data, sheet, cells); err != nil {
+				cells = map[[2]int]bool{} // unreadable styles: every serial keeps its time of day
+			}
 		}
-		id, err := f.GetCellStyle(sheet, cell)
-		if err != nil {
-			return false
-		}
-		d, ok := formats[id]
+		return cells[[2]int{row, col}]
+	}
+}
+
+// scanDateCells adds to cells every cell (1-based row, 0-based column) of the sheet whose style has
+// a date-only number format.
+func scanDateCells(f *excelize.File, data []byte, sheet string, cells map[[2]int]bool) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	part, err := sheetPart(zr, sheet)
+	if err != nil {
+		return err
+	}
+	rc, err := zr.Open(part)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	styles := map[int]bool{}
+	dateStyle := func(id int) bool {
+		d, ok := styles[id]
 		if !ok {
 			if st, err := f.GetStyle(id); err == nil {
 				d = dateOnlyFormat(st.NumFmt, st.CustomNumFmt)
 			}
-			formats[id] = d
+			styles[id] = d
 		}
 		return d
 	}
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "c" {
+			continue
+		}
+		ref, style := "", 0
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "r":
+				ref = a.Value
+			case "s":
+				style, _ = strconv.Atoi(a.Value)
+			}
+		}
+		if style == 0 || ref == "" || !dateStyle(style) {
+			continue
+		}
+		if c, r, err := excelize.CellNameToCoordinates(ref); err == nil {
+			cells[[2]int{r, c - 1}] = true
+		}
+	}
+}
+
+// sheetPart finds the part of a workbook that holds the named sheet, through xl/workbook.xml and its relationships.
+func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	for name, v := range map[string]any{"xl/workbook.xml": &wb, "xl/_rels/workbook.xml.rels": &rels} {
+		rc, err := zr.Open(name)
+		if err != nil {
+			return "", err
+		}
+		err = xml.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(v)
+		rc.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID == s.ID {
+				if strings.HasPrefix(r.Target, "/") {
+					return strings.TrimPrefix(r.Target, "/"), nil
+				}
+				return "xl/" + r.Target, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no part for sheet %s", sheet)
 }
 
 // dateOnlyFormat tells whether a number format shows a date without a time: a built-in date
