@@ -133,7 +133,13 @@ func TestChineseDatetimes(t *testing.T) {
 			t.Errorf("%q: ok %v, date only %v, %v", s, ok, dateOnly, time.Unix(c.unix(days, sec), 0).In(shanghai))
 		}
 	}
-	for _, s := range []string{"2025年13月3日 14:05", "2025年10月3日 24:00", "2025年10月3日 14时", "2025-10-03 14", "2025年10月"} {
+	for _, s := range []string{"2025.10.3 14:05", "2025.10.03 14:05:00", "2025-10-03\u300014:05"} {
+		days, sec, dateOnly, ok := parseLenient([]byte(s))
+		if !ok || dateOnly || c.unix(days, sec) != want {
+			t.Errorf("%q: ok %v, date only %v, %v", s, ok, dateOnly, time.Unix(c.unix(days, sec), 0).In(shanghai))
+		}
+	}
+	for _, s := range []string{"2025年13月3日 14:05", "2025年10月3日 24:00", "2025年10月3日 14时", "2025-10-03 14", "2025年10月", "2025.10.3 14:5", "2025.10.3 14:05 下午"} {
 		if _, _, _, ok := parseLenient([]byte(s)); ok {
 			t.Errorf("%q read as a datetime", s)
 		}
@@ -369,5 +375,94 @@ func TestIgnoredStandardColumnsAreNotRead(t *testing.T) {
 	as, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{Mapping: m})
 	if err != nil || len(as) != 1 || as[0].Satisfaction != scoring.Unrated || rep.Has("satisfaction") || len(rep.Ignored) != 1 {
 		t.Fatalf("err %v, %+v, report %+v", err, as, rep)
+	}
+}
+
+func TestHiddenSheetsAreReadOnlyWhenChosen(t *testing.T) {
+	old := [][]any{cellsOf("工单编号,承办单位,受理时间,派单时间,诉求类型"), cellsOf("T0,S02,2025-09-01 08:00,2025-09-01 09:00,投诉")}
+	cur := [][]any{cellsOf("工单编号,承办单位,受理时间,派单时间,诉求类型"), cellsOf("T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉")}
+	data := book(t, []sheetSpec{{name: "旧数据", rows: old, hidden: true}, {name: "明细", rows: cur}})
+	tests := []struct {
+		opt        Options
+		sheet, tid string
+	}{
+		{Options{}, "明细", "T1"},
+		{Options{Sheet: "旧数据"}, "旧数据", "T0"},
+		{Options{Sheet: "1"}, "旧数据", "T0"},
+	}
+	for _, tt := range tests {
+		as, _, rep, err := collect(t, "t.xlsx", data, testDir(t), tt.opt)
+		if err != nil || len(as) != 1 || as[0].TicketID != tt.tid || rep.Sheet != tt.sheet {
+			t.Errorf("%+v: err %v, %d rows, report %+v", tt.opt, err, len(as), rep)
+		}
+	}
+	// Without a visible sheet that has a header, the message names the hidden one.
+	data = book(t, []sheetSpec{{name: "旧数据", rows: old, hidden: true}, {name: "说明", rows: [][]any{{"说明"}}}})
+	_, _, _, err := collect(t, "t.xlsx", data, testDir(t), Options{})
+	if err == nil || !strings.Contains(err.Error(), "sheet 旧数据: hidden") {
+		t.Errorf("err = %v, want the hidden sheet named", err)
+	}
+}
+
+func TestRequiredMarksAndColonsOnHeadersAreIgnored(t *testing.T) {
+	tests := map[string]string{
+		"*工单编号": "工单编号", "＊工单编号": "工单编号", "工单编号*": "工单编号", "承办单位：": "承办单位",
+		"承办单位:": "承办单位", "*ticket_id:": "ticket_id", "*": "*", "满意度": "满意度",
+	}
+	for in, want := range tests {
+		if got := headerKey(in); got != want {
+			t.Errorf("headerKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestARepeatedHeaderIsRefusedWithoutNoise(t *testing.T) {
+	row := "T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉,T1"
+	m, err := ParseMapping("m.yaml", []byte("columns: {ticket_id: 工单编号}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, opt := range []Options{{}, {Mapping: m}} {
+		_, _, _, err := collect(t, "dup.csv", []byte(lines("工单编号,承办单位,受理时间,派单时间,诉求类型,＊工单编号", row)), testDir(t), opt)
+		if err == nil || !strings.Contains(err.Error(), "appears 2 times in the header (columns 1, 6): rename or delete all but one") {
+			t.Errorf("mapping %v: err = %v, want the two columns named", opt.Mapping != nil, err)
+			continue
+		}
+		// Neither "missing required column" nor "did you mean" for the column that is there twice.
+		if msg := err.Error(); strings.Contains(msg, "missing required") || strings.Contains(msg, "did you mean") || strings.Contains(msg, "mapping") {
+			t.Errorf("mapping %v: err = %v", opt.Mapping != nil, err)
+		}
+	}
+}
+
+func TestUnitCodesWithFullWidthFormsAreReadAsASCIIWithANote(t *testing.T) {
+	units := "code,name,group,parent\nＳ０１,城关街道,street,\nS 02,东湖街道,street,Ｓ01\nD01,区城市管理委员会,department,\n"
+	us, rep, err := ReadUnits("u.csv", strings.NewReader(units))
+	if err != nil || len(us) != 3 {
+		t.Fatalf("err %v, %d units", err, len(us))
+	}
+	for i, want := range [][2]string{{"S01", ""}, {"S02", "S01"}, {"D01", ""}} {
+		if us[i].Code != want[0] || us[i].Parent != want[1] {
+			t.Errorf("unit %d: code %q parent %q, want %q %q", i, us[i].Code, us[i].Parent, want[0], want[1])
+		}
+	}
+	if len(rep.Notes) != 3 || !strings.Contains(rep.Notes[0], "第 2 行 code「Ｓ０１」按 S01 读取") {
+		t.Errorf("notes %q", rep.Notes)
+	}
+}
+
+func TestAHeaderRepeatedBelowTheDataIsOneProblem(t *testing.T) {
+	head := "工单编号,承办单位,受理时间,派单时间,诉求类型"
+	for name, data := range map[string][]byte{
+		"t.csv":  []byte(lines(head, "T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉", "", head, "T2,S01,2025-10-01 08:00,2025-10-01 09:00,投诉")),
+		"t.xlsx": workbook(t, [][]any{cellsOf(head), cellsOf("T1,S01,2025-10-01 08:00,2025-10-01 09:00,投诉"), {}, cellsOf(head), cellsOf("T2,S01,2025-10-01 08:00,2025-10-01 09:00,投诉")}),
+	} {
+		_, _, rep, err := collect(t, name, data, testDir(t), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Invalid != 1 || len(rep.Errors) != 1 || rep.Errors[0].Row != 4 || !strings.Contains(rep.Errors[0].Reason, "repeats the header row") {
+			t.Errorf("%s: %d invalid, errors %v", name, rep.Invalid, rep.Errors)
+		}
 	}
 }

@@ -78,19 +78,32 @@ func fieldByName(name string) (field, bool) {
 
 // headerKey normalises a header cell for matching: without a byte-order mark, in NFKC form (full-width
 // letters, brackets and spaces become their ASCII forms), without any white space or line break, in
-// lower case. So `工单\n编号`, `诉求　类型` and `Ticket_ID ` match their fields.
+// lower case, and without the marks templates put around a header: a required-field asterisk in
+// front or behind (`*工单编号`, `＊工单编号`) and a trailing colon (`承办单位：`). So `工单\n编号`,
+// `诉求　类型`, `*工单编号` and `Ticket_ID ` match their fields.
 func headerKey(s string) string {
 	s = strings.TrimPrefix(s, "\uFEFF")
 	if isPlainASCII(s) {
-		return strings.ToLower(strings.TrimSpace(s))
+		return headerMarks(strings.ToLower(strings.TrimSpace(s)))
 	}
 	s = norm.NFKC.String(s)
-	return strings.ToLower(strings.Map(func(r rune) rune {
+	return headerMarks(strings.ToLower(strings.Map(func(r rune) rune {
 		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
 			return -1
 		}
 		return r
-	}, s))
+	}, s)))
+}
+
+// headerMarks strips a normalised header of required-field asterisks and a trailing colon; a
+// header that is nothing but marks is kept as it is.
+func headerMarks(k string) string {
+	t := strings.Trim(strings.TrimRight(k, ":"), "*")
+	t = strings.TrimRight(t, ":")
+	if t == "" {
+		return k
+	}
+	return t
 }
 
 // isPlainASCII reports whether s is printable ASCII without inner white space, so normalising changes nothing

@@ -51,6 +51,8 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 		keys[i] = headerKey(h)
 	}
 	used := make([]bool, len(header))
+	// clash marks the fields given by more than one column (already reported).
+	var clash [numFields]bool
 	var errs []scoring.FieldError
 	fail := func(field, format string, args ...any) {
 		errs = append(errs, scoring.FieldError{Field: field, Reason: fmt.Sprintf(format, args...)})
@@ -73,7 +75,11 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 				l.col[f] = cols[0]
 				used[cols[0]] = true
 			default:
-				fail(name+":1:"+src, "column %q (mapped to %s) appears %d times in the header", src, f, len(cols))
+				fail(name+":1:"+src, "column %q (mapped to %s) appears %d times in the header (columns %s): rename or delete all but one in the file", src, f, len(cols), colNumbers(cols))
+				clash[f] = true
+				for _, c := range cols {
+					used[c] = true
+				}
 			}
 		}
 		if m.loc != nil {
@@ -105,8 +111,17 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 			used[cols[0]] = true
 		default:
 			names := make([]string, len(cols))
+			same := true
 			for i, c := range cols {
 				names[i] = strings.TrimSpace(header[c])
+				same = same && keys[c] == keys[cols[0]]
+				used[c] = true
+			}
+			clash[f] = true
+			if same {
+				// A mapping names columns by header, so it cannot choose between equal headers.
+				fail(name+":1:"+names[0], "column %s (%s) appears %d times in the header (columns %s): rename or delete all but one in the file", names[0], f, len(cols), colNumbers(cols))
+				continue
 			}
 			fail(name+":1:"+names[0], "columns %s all give %s: choose one with a column mapping", strings.Join(names, ", "), f)
 		}
@@ -122,7 +137,7 @@ func resolveTickets(name string, header []string, m *Mapping, loc *time.Location
 				continue
 			}
 		}
-		if ticketFields[f].required {
+		if ticketFields[f].required && !clash[f] {
 			fail(name+":1:"+f.String(), "missing required column %s (%s)", f, strings.Join(ticketFields[f].chinese, ", "))
 		}
 	}
@@ -192,6 +207,15 @@ func ignoredName(i int, h string) string {
 		return h
 	}
 	return fmt.Sprintf("column %d (no header)", i+1)
+}
+
+// colNumbers lists 0-based column indexes as the 1-based numbers a spreadsheet shows: "2, 6".
+func colNumbers(cols []int) string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = fmt.Sprint(c + 1)
+	}
+	return strings.Join(out, ", ")
 }
 
 // find returns the indexes of the keys that match.

@@ -1,6 +1,7 @@
 package imports
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -83,7 +84,7 @@ func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
 }
 
 // lenientTime reads the datetime forms outside the fast path: Chinese text (2025年10月3日 14:05,
-// 2025年10月3日14时05分) and dates without a time. A date alone is the start of that day, except in a
+// 2025年10月3日14时05分), dotted dates (2025.10.3 14:05) and dates without a time. A date alone is the start of that day, except in a
 // deadline field (due_at, extended_due_at), where it is the end of that day (the next day 00:00), so
 // that a closure on that day is on time; the report counts such cells per column.
 func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64, bool) {
@@ -109,7 +110,31 @@ func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64
 	return p.clock.unix(days, 0), true
 }
 
-// parseLenient parses y年m月d日 [h时mm分[ss秒]] or [h:mm[:ss]], and y-m-d or y/m/d without a time.
+// dateCell reads an XLSX datetime cell t (from b) as a date without a time when it is a whole
+// serial number in a cell formatted as a date only (2025-10-09, not 2025-10-09 00:00): the end of
+// that day in a deadline field, as a text date is read, else its start; the report counts such cells.
+func (p *rowParser) dateCell(c *collector, row, col int, f field, b []byte, t int64) int64 {
+	if !isNumber(b) || bytes.IndexByte(b, '.') >= 0 || !p.dateOnlyCell(row, col) {
+		return t
+	}
+	c.dateOnly(f, row)
+	if !f.isDeadline() {
+		return t
+	}
+	days, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return t
+	}
+	if p.date1904 {
+		days -= excelEpoch1904
+	} else {
+		days -= excelEpoch1900
+	}
+	return p.clock.unix(days+1, 0)
+}
+
+// parseLenient parses y年m月d日 [h时mm分[ss秒]] or [h:mm[:ss]], y.m.d [h:mm[:ss]] (and y-m-d or y/m/d
+// that the fast path did not read, such as one with an ideographic space), and dates without a time.
 // White space (also ideographic) may stand between the parts; 点 may stand for 时 and 号 for 日.
 func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 	s := []rune(string(b))
@@ -165,16 +190,14 @@ func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 	if i == len(s) {
 		return days, 0, true, true
 	}
-	if !chinese {
-		return 0, 0, false, false // y-m-d with a time is the fast path's; anything else is not a datetime
-	}
 	h, okh := num(2)
 	if !okh || !is(':', '时', '点') {
 		return 0, 0, false, false
 	}
+	at := i
 	mi, okm := num(2)
-	if !okm {
-		return 0, 0, false, false
+	if !okm || !chinese && i-at != 2 {
+		return 0, 0, false, false // 2025.10.3 14:5 is not a time
 	}
 	sc := 0
 	if is(':') {

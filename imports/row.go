@@ -52,9 +52,11 @@ type rowParser struct {
 	fast     bool
 	fastCols []fastCol
 	fieldOf  *[maxCells]uint8 // the field of each column, for splitCells
-	csv      bool
-	xlsx     bool
-	date1904 bool
+	// dateOnlyCell tells an XLSX cell formatted as a date without a time (see table); nil otherwise.
+	dateOnlyCell func(row, col int) bool
+	csv          bool
+	xlsx         bool
+	date1904     bool
 
 	steps        []step
 	role         words[scoring.Role]
@@ -85,7 +87,7 @@ func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed
 	steps := l.steps()
 	return &rowParser{
 		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps), fieldOf: fieldsOf(fastCols(steps)),
-		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx,
+		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx, dateOnlyCell: t.dateOnlyCell,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
 		kind:         words[scoring.Kind]{parse: scoring.ParseKind},
 		urgency:      words[scoring.Urgency]{parse: scoring.ParseUrgency},
@@ -159,6 +161,11 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 	} else {
 		p.readSteps(c, ln, a, &rs)
 	}
+	if c.bad && c.first <= len(c.errs) && p.repeatsHeader(cells) {
+		// One problem instead of one per cell (a row through parseLine, without a CJK ticket id, is
+		// not a Chinese header; an English one keeps its problems per cell).
+		c.errs = append(c.errs[:c.first], RowError{File: c.file, Row: row, Reason: "row repeats the header row (a second table below the first, or a repeated page header?): delete it, or put each table in a file of its own"})
+	}
 	return p.settle(c, row, a, &rs)
 }
 
@@ -182,6 +189,23 @@ func (p *rowParser) settle(c *collector, row int, a *scoring.Assignment, rs *row
 		return rowInvalid
 	}
 	return rowValid
+}
+
+// repeatsHeader reports whether an invalid row holds the header again: most of the header's
+// non-empty cells, each in its column.
+func (p *rowParser) repeatsHeader(cells [][]byte) bool {
+	n, same := 0, 0
+	for i, h := range p.header {
+		k := headerKey(h)
+		if k == "" {
+			continue
+		}
+		n++
+		if i < len(cells) && headerKey(string(cells[i])) == k {
+			same++
+		}
+	}
+	return n > 0 && 2*same > n
 }
 
 // readSteps reads the fields of a row in column order, step by step.
@@ -275,6 +299,8 @@ func (p *rowParser) readSteps(c *collector, ln *line, a *scoring.Assignment, rs 
 					c.add(row, p.label[f], p.badTime(b))
 					continue
 				}
+			} else if p.dateOnlyCell != nil && st.col >= 0 {
+				t = p.dateCell(c, row, st.col, f, b, t)
 			}
 			p.setTime(a, f, t)
 		case fCategory:

@@ -72,6 +72,8 @@ type sheetSpec struct {
 	name  string
 	rows  [][]any
 	merge string // a range to merge, e.g. A1:V1
+	// hidden hides the sheet (the last sheet is then the active one: Excel never hides the active sheet).
+	hidden bool
 }
 
 // book writes a workbook of the sheets.
@@ -97,6 +99,17 @@ func book(t *testing.T, sheets []sheetSpec) []byte {
 			a, b, _ := strings.Cut(s.merge, ":")
 			if err := f.MergeCell(s.name, a, b); err != nil {
 				t.Fatal(err)
+			}
+		}
+	}
+	f.SetActiveSheet(len(sheets) - 1)
+	for _, s := range sheets {
+		if s.hidden {
+			if err := f.SetSheetVisible(s.name, false); err != nil {
+				t.Fatal(err)
+			}
+			if v, _ := f.GetSheetVisible(s.name); v {
+				t.Fatalf("sheet %s not hidden", s.name)
 			}
 		}
 	}
@@ -226,6 +239,51 @@ func exportShapes(t *testing.T) map[string][]byte {
 	}
 	shapes["numbers stored as text.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: textNums}})
 	shapes["datetimes as numbers.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: numeric}})
+
+	// A platform's template: required-field asterisks (half- and full-width) and colons on headers.
+	marked := append([]string(nil), zh...)
+	for i := range marked {
+		switch i % 4 {
+		case 0:
+			marked[i] = "*" + marked[i]
+		case 1:
+			marked[i] += "："
+		case 2:
+			marked[i] = "＊" + marked[i] + ":"
+		}
+	}
+	shapes["required-field asterisks and colons on headers.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: append([][]any{anyRow(marked)}, data[1:]...)}})
+
+	// A hidden sheet with an old copy of part of the data before the data sheet: it is not read.
+	shapes["hidden sheet with an old copy before the data.xlsx"] = book(t, []sheetSpec{
+		{name: "旧数据", rows: data[:10], hidden: true},
+		{name: "工单明细", rows: data},
+	})
+
+	// A cover sheet, then title rows, the header on row 3 and a 合计 row, together.
+	shapes["cover sheet, title rows and 合计 row.xlsx"] = book(t, []sheetSpec{
+		{name: "封面", rows: [][]any{{"12345热线工单导出"}, {"区政务服务中心"}}},
+		titledRows(t),
+	})
+
+	// Datetimes as dates with dots (2025.10.3 14:05), as some platforms write them, and as real
+	// Excel date cells with a date number format.
+	dotted := [][]string{zh}
+	dated := [][]any{anyRow(zh)}
+	for i, r := range rows {
+		a, b := append([]string(nil), r...), anyRow(r)
+		for j, h := range header {
+			if isTimeColumn(h) && r[j] != "" {
+				tm := parseWorked(t, r[j])
+				a[j] = tm.Format([]string{"2006.1.2 15:04", "2006.01.02 15:04:05"}[(i+j)%2])
+				b[j] = tm
+			}
+		}
+		dotted = append(dotted, a)
+		dated = append(dated, b)
+	}
+	shapes["datetimes with dots.csv"] = csvBytes(t, dotted)
+	shapes["datetimes as Excel date cells.xlsx"] = book(t, []sheetSpec{{name: "Sheet1", rows: dated}})
 
 	xls, err := os.ReadFile(filepath.Join("testdata", "tickets-titled.xls"))
 	if err != nil {

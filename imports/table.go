@@ -35,7 +35,10 @@ type table struct {
 	off int64
 	// notes are remarks for the report: title rows above the header, sheets skipped and why.
 	notes []string
-	close func()
+	// dateOnlyCell tells whether the cell at a row and 0-based column is formatted as a date without
+	// a time (XLSX only; nil otherwise).
+	dateOnlyCell func(row, col int) bool
+	close        func()
 }
 
 // maxHeaderRow is how far down a sheet the header row is looked for.

@@ -156,7 +156,7 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 		}
 		return string(trim(cells[col[j]]))
 	}
-	u := scoring.Unit{Code: get(0), Name: get(1), Group: scoring.GroupCode(get(2)), Parent: get(3)}
+	u := scoring.Unit{Code: unitCode(c, row, label[0], get(0)), Name: get(1), Group: scoring.GroupCode(get(2)), Parent: unitCode(c, row, label[3], get(3))}
 	for j, v := range []string{u.Code, u.Name, u.Group} {
 		if v == "" {
 			c.add(row, label[j], "missing (required)")
@@ -170,6 +170,16 @@ func readUnit(c *collector, row int, cells [][]byte, col []int, label []string) 
 		u.Population = int64(n)
 	}
 	return u
+}
+
+// unitCode reads a unit code: full-width letters and digits (Ｓ０１) become ASCII and spaces inside
+// are dropped, as tickets naming the unit are matched; the report notes each code so read.
+func unitCode(c *collector, row int, column, s string) string {
+	k := nameKey(s)
+	if k != s {
+		c.note(fmt.Sprintf("第 %d 行 %s「%s」按 %s 读取（统一全角/半角字符、去掉空格）", row, column, s, k))
+	}
+	return k
 }
 
 // unitProbe counts the required unit columns a candidate header row lacks.

@@ -40,6 +40,8 @@ const (
 	stringRecord     = 0x0207
 	boolErrRecord    = 0x0205
 	rStringRecord    = 0x00D6
+	formatRecord     = 0x041E
+	xfRecord         = 0x00E0
 )
 
 // xlsSheet is one worksheet of a .xls workbook.
@@ -47,6 +49,8 @@ type xlsSheet struct {
 	name string
 	pos  uint32
 	kind byte // 0: worksheet
+	// hidden is true for a hidden or very hidden sheet.
+	hidden bool
 }
 
 // openXLS opens a .xls workbook, chooses its sheet and finds the header row. A damaged file that
@@ -79,16 +83,18 @@ func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	}
 	var sheets []string
 	var idx []int
+	var hidden []bool
 	for i, s := range wb.sheets {
 		if s.kind == 0 {
 			sheets = append(sheets, s.name)
 			idx = append(idx, i)
+			hidden = append(hidden, s.hidden)
 		}
 	}
 	if len(sheets) == 0 {
 		return nil, fileError(name, "workbook has no sheet")
 	}
-	cands, err := chooseSheets(name, sheets, pk.sheet)
+	cands, err := chooseSheets(name, sheets, hidden, pk.sheet)
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +102,7 @@ func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	var firstMiss *noHeader
 	for _, si := range cands {
 		sheet := sheets[si]
-		rows, err := wb.readSheet(stream, wb.sheets[idx[si]].pos)
+		rows, dates, err := wb.readSheet(stream, wb.sheets[idx[si]].pos)
 		if err != nil {
 			return nil, fileError(name, "sheet %s: %v", sheet, err)
 		}
@@ -118,10 +124,13 @@ func readXLS(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, fileError(name, "sheet %s: %v", sheet, err)
 		}
 		t.header, t.headerRow = header, row
-		t.sheetNotes(sheets, si, tried)
+		if dates != nil {
+			t.dateOnlyCell = func(row, col int) bool { return dates[[2]int{row - 1, col}] }
+		}
+		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
-	firstMiss.tried = tried
+	firstMiss.tried = append(tried, hiddenTried(sheets, hidden, pk.sheet)...)
 	return nil, firstMiss
 }
 
@@ -177,6 +186,21 @@ type xlsBook struct {
 	sheets   []xlsSheet
 	sst      []string
 	date1904 bool
+	// formats holds the custom number formats by id; xfFormat the number format of each cell format (XF).
+	formats  map[uint16]string
+	xfFormat []uint16
+}
+
+// dateOnlyXF tells whether cell format ixfe shows a date without a time (see dateOnlyFormat).
+func (wb *xlsBook) dateOnlyXF(ixfe uint16) bool {
+	if int(ixfe) >= len(wb.xfFormat) {
+		return false
+	}
+	id := wb.xfFormat[ixfe]
+	if code, ok := wb.formats[id]; ok {
+		return dateOnlyFormat(int(id), &code)
+	}
+	return dateOnlyFormat(int(id), nil)
 }
 
 // record returns the record at off: its type, data and the offset of the next record.
@@ -218,13 +242,27 @@ func readXLSGlobals(stream []byte) (*xlsBook, error) {
 			if len(data) < 8 {
 				return nil, errors.New("short sheet record")
 			}
-			s := xlsSheet{pos: binary.LittleEndian.Uint32(data), kind: data[5]}
+			s := xlsSheet{pos: binary.LittleEndian.Uint32(data), kind: data[5], hidden: data[4]&3 != 0}
 			cch := int(data[6])
 			sr := &segReader{segs: [][]byte{data[7:]}}
 			if s.name, err = sr.chars(cch); err != nil {
 				return nil, fmt.Errorf("sheet name: %w", err)
 			}
 			wb.sheets = append(wb.sheets, s)
+		case formatRecord:
+			if len(data) >= 5 {
+				sr := &segReader{segs: [][]byte{data[4:]}}
+				if code, err := sr.chars(int(binary.LittleEndian.Uint16(data[2:]))); err == nil {
+					if wb.formats == nil {
+						wb.formats = map[uint16]string{}
+					}
+					wb.formats[binary.LittleEndian.Uint16(data)] = code
+				}
+			}
+		case xfRecord:
+			if len(data) >= 4 {
+				wb.xfFormat = append(wb.xfFormat, binary.LittleEndian.Uint16(data[2:]))
+			}
 		case sstRecord:
 			segs := [][]byte{data}
 			for next < len(stream) {
@@ -378,16 +416,26 @@ func readSST(segs [][]byte) ([]string, error) {
 }
 
 // readSheet reads the cells of the worksheet whose BOF is at pos, as text by row and column.
-func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, error) {
+func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, map[[2]int]bool, error) {
 	off := int(pos)
 	typ, _, off, err := biffRecord(stream, off)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if typ != bofRecord {
-		return nil, errors.New("sheet does not start where the workbook says")
+		return nil, nil, errors.New("sheet does not start where the workbook says")
 	}
 	var rows [][]string
+	// dates marks the numeric cells (0-based row, column) formatted as a date without a time.
+	var dates map[[2]int]bool
+	date := func(row, col int, ixfe uint16) {
+		if wb.dateOnlyXF(ixfe) {
+			if dates == nil {
+				dates = map[[2]int]bool{}
+			}
+			dates[[2]int{row, col}] = true
+		}
+	}
 	set := func(row, col int, v string) error {
 		if row >= 65536 || col >= 256 {
 			return fmt.Errorf("cell outside a .xls sheet (row %d, column %d)", row+1, col+1)
@@ -405,11 +453,11 @@ func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, error) {
 	for off < len(stream) {
 		typ, data, next, err := biffRecord(stream, off)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		off = next
 		if typ == eofRecord {
-			return rows, nil
+			return rows, dates, nil
 		}
 		var row, col int
 		if len(data) >= 6 {
@@ -419,49 +467,53 @@ func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, error) {
 		switch typ {
 		case labelSSTRecord:
 			if len(data) < 10 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			i := int(binary.LittleEndian.Uint32(data[6:]))
 			if i >= len(wb.sst) {
-				return nil, fmt.Errorf("row %d: string %d not in the shared strings", row+1, i)
+				return nil, nil, fmt.Errorf("row %d: string %d not in the shared strings", row+1, i)
 			}
 			v = wb.sst[i]
 		case labelRecord, rStringRecord:
 			if len(data) < 9 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			sr := &segReader{segs: [][]byte{data[8:]}}
 			if v, err = sr.chars(int(binary.LittleEndian.Uint16(data[6:]))); err != nil {
-				return nil, fmt.Errorf("row %d: %w", row+1, err)
+				return nil, nil, fmt.Errorf("row %d: %w", row+1, err)
 			}
 		case numberRecord:
 			if len(data) < 14 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			v = formatNumber(math.Float64frombits(binary.LittleEndian.Uint64(data[6:])))
+			date(row, col, binary.LittleEndian.Uint16(data[4:]))
 		case rkRecord:
 			if len(data) < 10 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			v = formatNumber(rkValue(binary.LittleEndian.Uint32(data[6:])))
+			date(row, col, binary.LittleEndian.Uint16(data[4:]))
 		case mulRKRecord:
 			if len(data) < 6 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			for k := 4; k+6 <= len(data)-2; k += 6 {
 				if err := set(row, col, formatNumber(rkValue(binary.LittleEndian.Uint32(data[k+2:])))); err != nil {
-					return nil, err
+					return nil, nil, err
 				}
+				date(row, col, binary.LittleEndian.Uint16(data[k:]))
 				col++
 			}
 			continue
 		case formulaRecord:
 			if len(data) < 14 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			res := data[6:14]
 			if res[6] != 0xFF || res[7] != 0xFF {
 				v = formatNumber(math.Float64frombits(binary.LittleEndian.Uint64(res)))
+				date(row, col, binary.LittleEndian.Uint16(data[4:]))
 				break
 			}
 			switch res[0] {
@@ -481,12 +533,12 @@ func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, error) {
 			}
 			sr := &segReader{segs: [][]byte{data[2:]}}
 			if v, err = sr.chars(int(binary.LittleEndian.Uint16(data))); err != nil {
-				return nil, fmt.Errorf("row %d: %w", pending[0]+1, err)
+				return nil, nil, fmt.Errorf("row %d: %w", pending[0]+1, err)
 			}
 			row, col, pending = pending[0], pending[1], [2]int{-1, -1}
 		case boolErrRecord:
 			if len(data) < 8 {
-				return nil, errShort
+				return nil, nil, errShort
 			}
 			if data[7] == 0 {
 				v = strconv.FormatBool(data[6] != 0)
@@ -497,10 +549,10 @@ func (wb *xlsBook) readSheet(stream []byte, pos uint32) ([][]string, error) {
 			continue
 		}
 		if err := set(row, col, v); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return nil, errors.New("sheet has no end record")
+	return nil, nil, errors.New("sheet has no end record")
 }
 
 // rkValue decodes an RK number: a 30-bit integer or the high bits of a float, maybe divided by 100.

@@ -3,6 +3,7 @@ package imports
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -158,7 +159,12 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
 		date1904 = *props.Date1904
 	}
-	cands, err := chooseSheets(name, sheets, pk.sheet)
+	hidden := make([]bool, len(sheets))
+	for i, s := range sheets {
+		visible, err := f.GetSheetVisible(s)
+		hidden[i] = err == nil && !visible
+	}
+	cands, err := chooseSheets(name, sheets, hidden, pk.sheet)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -195,20 +201,27 @@ func openXLSX(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 			return nil, err
 		}
 		t.header, t.headerRow = header, row
-		t.sheetNotes(sheets, si, tried)
+		t.dateOnlyCell = dateOnlyCells(f, data, sheet)
+		t.sheetNotes(sheets, si, tried, hidden)
 		return t, nil
 	}
 	f.Close()
-	firstMiss.tried = tried
+	firstMiss.tried = append(tried, hiddenTried(sheets, hidden, pk.sheet)...)
 	return nil, firstMiss
 }
 
-// chooseSheets returns the indexes of the sheets to try: the one named or numbered, else all in order.
-func chooseSheets(name string, sheets []string, want string) ([]int, error) {
+// chooseSheets returns the indexes of the sheets to try: the one named or numbered, else all the
+// visible ones in order (a hidden sheet is often an old copy or a lookup list; --sheet reads it).
+func chooseSheets(name string, sheets []string, hidden []bool, want string) ([]int, error) {
 	if want == "" {
-		out := make([]int, len(sheets))
-		for i := range out {
-			out[i] = i
+		var out []int
+		for i := range sheets {
+			if !hidden[i] {
+				out = append(out, i)
+			}
+		}
+		if len(out) == 0 {
+			return nil, fileError(name, "every sheet is hidden (%s): unhide the sheet to read, or choose it with --sheet NAME|N", strings.Join(sheets, ", "))
 		}
 		return out, nil
 	}
@@ -221,6 +234,17 @@ func chooseSheets(name string, sheets []string, want string) ([]int, error) {
 		return []int{n - 1}, nil
 	}
 	return nil, fileError(name, "no sheet %q (the sheets are %s)", want, strings.Join(sheets, ", "))
+}
+
+// hiddenTried lists the hidden sheets for the message of a workbook without a header row.
+func hiddenTried(sheets []string, hidden []bool, want string) []string {
+	var out []string
+	for i, s := range sheets {
+		if hidden[i] && want == "" {
+			out = append(out, "sheet "+s+": hidden, not read (--sheet "+s+" reads it)")
+		}
+	}
+	return out
 }
 
 func contains(list []string, s string) bool {
@@ -265,12 +289,170 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 	}
 }
 
-// sheetNotes records the sheet read, the sheets skipped for want of a header, the others, and title rows.
-func (t *table) sheetNotes(sheets []string, si int, tried []string) {
+// dateOnlyCells returns whether the cell of a sheet at a row and 0-based column has a number
+// format that shows a date without a time (m/d/yyyy, yyyy"年"m"月"d"日", yyyy-mm-dd): an Excel
+// date cell, whose serial number has no time of day. It is asked only of whole serial numbers in
+// datetime columns; the first question scans the sheet's XML once for the cells of such formats
+// (a stream, like the read itself, keeping only those cells).
+func dateOnlyCells(f *excelize.File, data []byte, sheet string) func(row, col int) bool {
+	var cells map[[2]int]bool
+	return func(row, col int) bool {
+		if cells == nil {
+			cells = map[[2]int]bool{}
+			if err := scanDateCells(f, data, sheet, cells); err != nil {
+				cells = map[[2]int]bool{} // unreadable styles: every serial keeps its time of day
+			}
+		}
+		return cells[[2]int{row, col}]
+	}
+}
+
+// scanDateCells adds to cells every cell (1-based row, 0-based column) of the sheet whose style has
+// a date-only number format.
+func scanDateCells(f *excelize.File, data []byte, sheet string, cells map[[2]int]bool) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	part, err := sheetPart(zr, sheet)
+	if err != nil {
+		return err
+	}
+	rc, err := zr.Open(part)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	styles := map[int]bool{}
+	dateStyle := func(id int) bool {
+		d, ok := styles[id]
+		if !ok {
+			if st, err := f.GetStyle(id); err == nil {
+				d = dateOnlyFormat(st.NumFmt, st.CustomNumFmt)
+			}
+			styles[id] = d
+		}
+		return d
+	}
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.RawToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "c" {
+			continue
+		}
+		ref, style := "", 0
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "r":
+				ref = a.Value
+			case "s":
+				style, _ = strconv.Atoi(a.Value)
+			}
+		}
+		if style == 0 || ref == "" || !dateStyle(style) {
+			continue
+		}
+		if c, r, err := excelize.CellNameToCoordinates(ref); err == nil {
+			cells[[2]int{r, c - 1}] = true
+		}
+	}
+}
+
+// sheetPart finds the part of a workbook that holds the named sheet, through xl/workbook.xml and its relationships.
+func sheetPart(zr *zip.Reader, sheet string) (string, error) {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rels []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	for name, v := range map[string]any{"xl/workbook.xml": &wb, "xl/_rels/workbook.xml.rels": &rels} {
+		rc, err := zr.Open(name)
+		if err != nil {
+			return "", err
+		}
+		err = xml.NewDecoder(io.LimitReader(rc, 16<<20)).Decode(v)
+		rc.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != sheet {
+			continue
+		}
+		for _, r := range rels.Rels {
+			if r.ID == s.ID {
+				if strings.HasPrefix(r.Target, "/") {
+					return strings.TrimPrefix(r.Target, "/"), nil
+				}
+				return "xl/" + r.Target, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("no part for sheet %s", sheet)
+}
+
+// dateOnlyFormat tells whether a number format shows a date without a time: a built-in date
+// format (14–17 and the Chinese 27–31, 36, 50–54, 57, 58), or a custom code with a year or a day
+// and no hour or second, once quoted text, escaped characters and [sections] are removed.
+func dateOnlyFormat(id int, custom *string) bool {
+	if custom == nil || *custom == "" {
+		switch id {
+		case 14, 15, 16, 17, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58:
+			return true
+		}
+		return false
+	}
+	var b strings.Builder
+	quoted, bracket := false, false
+	code := []rune(*custom)
+	for i := 0; i < len(code); i++ {
+		r := code[i]
+		switch {
+		case r == '"':
+			quoted = !quoted
+		case quoted:
+		case r == '[':
+			bracket = true
+		case r == ']':
+			bracket = false
+		case bracket:
+		case r == '\\' || r == '_' || r == '*':
+			i++ // the next character is literal or padding
+		default:
+			b.WriteRune(r)
+		}
+	}
+	k := strings.ToLower(b.String())
+	return strings.ContainsAny(k, "yd") && !strings.ContainsAny(k, "hs")
+}
+
+// sheetNotes records the sheet read, the sheets skipped for want of a header, the hidden ones,
+// the others, and title rows.
+func (t *table) sheetNotes(sheets []string, si int, tried []string, hidden []bool) {
 	for _, s := range tried {
 		s = strings.TrimSuffix(s, ": no header row")
 		t.notes = append(t.notes, "工作表 "+strings.TrimPrefix(s, "sheet ")+" 没有含必需列的表头，已跳过")
 		t.skipped = append(t.skipped, s)
+	}
+	for j, s := range sheets {
+		if j != si && hidden[j] {
+			t.notes = append(t.notes, "工作表 "+s+" 是隐藏的，未读取（--sheet "+s+" 可读取）")
+		}
 	}
 	for j, s := range sheets {
 		if j != si && !contains(t.skipped, "sheet "+s) {

@@ -2,6 +2,7 @@ package imports
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,76 @@ func TestUnitsChineseGroupNamesMapToTheStandardCodes(t *testing.T) {
 	}
 	if want := "street department enterprise 功能区"; strings.Join(got, " ") != want {
 		t.Errorf("groups %q, want %q", got, want)
+	}
+}
+
+// dateFormats are number formats of Excel date cells, each with whether it shows a date only.
+var dateFormats = []struct {
+	name     string
+	numFmt   int
+	custom   string
+	dateOnly bool
+}{
+	{"built-in date m/d/yyyy (14)", 14, "", true},
+	{"custom yyyy年m月d日", 0, `yyyy"年"m"月"d"日"`, true},
+	{"custom yyyy-mm-dd", 0, "yyyy-mm-dd", true},
+	{"built-in datetime m/d/yy h:mm (22)", 22, "", false},
+	{"custom yyyy/m/d h:mm", 0, "yyyy/m/d h:mm", false},
+}
+
+// dateCellsBook is a workbook of one ticket per date format: received on 2025-10-01 and due on
+// 2025-10-09 (serial numbers 45931 and 45939, both at 00:00), in cells of that format.
+func dateCellsBook(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"工单编号", "承办单位", "受理时间", "派单时间", "诉求类型", "办理时限"})
+	for i, df := range dateFormats {
+		row := i + 2
+		f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", row), &[]any{fmt.Sprintf("T%d", i+1), "S01", 45931, "2025-10-01 09:00", "投诉", 45939})
+		style := &excelize.Style{NumFmt: df.numFmt}
+		if df.custom != "" {
+			style.CustomNumFmt = &df.custom
+		}
+		st, err := f.NewStyle(style)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", fmt.Sprintf("C%d", row), fmt.Sprintf("F%d", row), st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func TestExcelDateCellsWithoutATimeAreReadLikeTextDates(t *testing.T) {
+	at := func(d int) int64 { return time.Date(2025, 10, d, 0, 0, 0, 0, shanghai).Unix() }
+	for name, data := range map[string][]byte{"d.xlsx": dateCellsBook(t), "d.xls": dateCellsXLS(t)} {
+		t.Run(name, func(t *testing.T) {
+			as, _, rep, err := collect(t, name, data, testDir(t), Options{})
+			if err != nil || len(as) != len(dateFormats) {
+				t.Fatalf("err %v, report %+v", err, rep)
+			}
+			n := 0
+			for i, df := range dateFormats {
+				// A date alone is due at the end of that day (as the text 2025-10-09 is); a datetime at 00:00 is due then.
+				due := at(9)
+				if df.dateOnly {
+					due, n = at(10), n+1
+				}
+				if as[i].Due != due || as[i].Received != at(1) {
+					t.Errorf("%s: due %v, received %v; want %v, %v", df.name, time.Unix(as[i].Due, 0).In(shanghai),
+						time.Unix(as[i].Received, 0).In(shanghai), time.Unix(due, 0).In(shanghai), time.Unix(at(1), 0).In(shanghai))
+				}
+			}
+			want := fmt.Sprintf("办理时限：%d 个单元格只有日期没有时间", n)
+			if !strings.Contains(strings.Join(rep.Notes, "\n"), want) {
+				t.Errorf("notes %q, want %q", rep.Notes, want)
+			}
+		})
 	}
 }
