@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -295,21 +296,47 @@ func xlsxRows(name, sheet string, rows *excelize.Rows) func() (*line, error) {
 // datetime columns; the first question scans the sheet's XML once for the cells of such formats
 // (a stream, like the read itself, keeping only those cells).
 func dateOnlyCells(f *excelize.File, data []byte, sheet string) func(row, col int) bool {
-	var cells map[[2]int]bool
+	var cells *cellSpans
 	return func(row, col int) bool {
 		if cells == nil {
-			cells = map[[2]int]bool{}
+			cells = &cellSpans{}
 			if err := scanDateCells(f, data, sheet, cells); err != nil {
-				cells = map[[2]int]bool{} // unreadable styles: every serial keeps its time of day
+				cells = &cellSpans{} // unreadable styles: every serial keeps its time of day
 			}
 		}
-		return cells[[2]int{row, col}]
+		return cells.has(row, col)
 	}
+}
+
+// cellSpans is a set of cells kept as runs of consecutive rows per column, so that a column
+// formatted as dates from top to bottom costs one run, not one entry a row.
+type cellSpans struct {
+	cols map[int][][2]int // column → sorted runs of rows [first, last]
+}
+
+// add adds a cell; rows of a column must come in increasing order, as a sheet lists them.
+func (c *cellSpans) add(row, col int) {
+	if c.cols == nil {
+		c.cols = map[int][][2]int{}
+	}
+	runs := c.cols[col]
+	if n := len(runs); n > 0 && runs[n-1][1]+1 >= row {
+		runs[n-1][1] = max(runs[n-1][1], row)
+		return
+	}
+	c.cols[col] = append(runs, [2]int{row, row})
+}
+
+// has tells whether the cell is in the set.
+func (c *cellSpans) has(row, col int) bool {
+	runs := c.cols[col]
+	i := sort.Search(len(runs), func(i int) bool { return runs[i][1] >= row })
+	return i < len(runs) && runs[i][0] <= row
 }
 
 // scanDateCells adds to cells every cell (1-based row, 0-based column) of the sheet whose style has
 // a date-only number format.
-func scanDateCells(f *excelize.File, data []byte, sheet string, cells map[[2]int]bool) error {
+func scanDateCells(f *excelize.File, data []byte, sheet string, cells *cellSpans) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return err
@@ -334,7 +361,7 @@ func scanDateCells(f *excelize.File, data []byte, sheet string, cells map[[2]int
 		}
 		return d
 	}
-	dec := xml.NewDecoder(rc)
+	dec := xml.NewDecoder(io.LimitReader(rc, maxSheetXML))
 	for {
 		tok, err := dec.RawToken()
 		if err == io.EOF {
@@ -360,7 +387,7 @@ func scanDateCells(f *excelize.File, data []byte, sheet string, cells map[[2]int
 			continue
 		}
 		if c, r, err := excelize.CellNameToCoordinates(ref); err == nil {
-			cells[[2]int{r, c - 1}] = true
+			cells.add(r, c-1)
 		}
 	}
 }

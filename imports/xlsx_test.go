@@ -183,3 +183,29 @@ func TestExcelDateCellsWithoutATimeAreReadLikeTextDates(t *testing.T) {
 		})
 	}
 }
+
+func TestDateCellSetKeepsRunsOfRowsPerColumn(t *testing.T) {
+	var c cellSpans
+	for r := 2; r <= 100000; r++ {
+		c.add(r, 7) // a due-date column formatted as dates from top to bottom
+	}
+	for _, r := range []int{3, 5, 9} {
+		c.add(r, 2)
+	}
+	c.add(9, 2) // a cell met twice
+	cases := []struct {
+		row, col int
+		want     bool
+	}{
+		{1, 7, false}, {2, 7, true}, {50000, 7, true}, {100000, 7, true}, {100001, 7, false},
+		{3, 2, true}, {4, 2, false}, {5, 2, true}, {9, 2, true}, {10, 2, false}, {3, 3, false},
+	}
+	for _, tc := range cases {
+		if got := c.has(tc.row, tc.col); got != tc.want {
+			t.Errorf("has(%d, %d) = %v, want %v", tc.row, tc.col, got, tc.want)
+		}
+	}
+	if n := len(c.cols[7]); n != 1 {
+		t.Errorf("a column of dates top to bottom is kept as %d runs, want 1", n)
+	}
+}
