@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"slices"
+	"strings"
 	"time"
 
 	"sanlv/scoring"
@@ -81,11 +82,14 @@ type rowParser struct {
 	unitFill int // slots of unitHits in use
 	// normUnits indexes the units by nameKey of code and name; -2 marks a key two units share.
 	normUnits map[string]int32
+	// tidHeader is the header of the ticket-id column: a row with it as its ticket id may repeat
+	// the header, and goes the slow way that says so (see repeatsHeader).
+	tidHeader string
 }
 
 func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed, lean bool) *rowParser {
 	steps := l.steps()
-	return &rowParser{
+	p := &rowParser{
 		layout: l, dir: dir, clock: newClock(l.loc), seed: seed, lean: lean, steps: steps, fast: fastLayout(l, steps, t.csv), fastCols: fastCols(steps), fieldOf: fieldsOf(fastCols(steps)),
 		csv: t.csv, xlsx: t.xlsx, date1904: t.date1904, plainTimes: len(l.layouts) == 0 && !t.xlsx, dateOnlyCell: t.dateOnlyCell,
 		role:         words[scoring.Role]{parse: scoring.ParseRole},
@@ -97,6 +101,10 @@ func newRowParser(l *layout, dir *scoring.Directory, t *table, seed maphash.Seed
 		ret:          words[scoring.ReturnStatus]{parse: scoring.ParseReturnStatus},
 		texts:        map[string]string{},
 	}
+	if c := l.col[fTicketID]; c >= 0 && c < len(l.header) {
+		p.tidHeader = strings.TrimSpace(l.header[c])
+	}
+	return p
 }
 
 // intern returns b as a string, shared with earlier equal values while few distinct values were seen.
@@ -162,8 +170,8 @@ func (p *rowParser) parse(c *collector, ln *line, a *scoring.Assignment) status 
 		p.readSteps(c, ln, a, &rs)
 	}
 	if c.bad && c.first <= len(c.errs) && p.repeatsHeader(cells) {
-		// One problem instead of one per cell (a row through parseLine, without a CJK ticket id, is
-		// not a Chinese header; an English one keeps its problems per cell).
+		// One problem instead of one per cell (parseLine hands such rows here: their ticket id is
+		// CJK or the column's own header).
 		c.errs = append(c.errs[:c.first], RowError{File: c.file, Row: row, Reason: "row repeats the header row (a second table below the first, or a repeated page header?): delete it, or put each table in a file of its own"})
 	}
 	return p.settle(c, row, a, &rs)

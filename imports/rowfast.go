@@ -268,13 +268,13 @@ func (p *rowParser) splitCells(line []byte, v *byField) (n int, ok bool) {
 }
 
 // parseLine is parse for a line without quotes of a fast layout, its cells split by splitCells,
-// when the row is neither blank nor a totals line (its ticket_id cell has a value that does not
-// start with a CJK character) and has one field a column; ok is false, with nothing done, otherwise.
+// when the row is neither blank nor a totals line nor a repeated header (its ticket_id cell has a
+// value that does not start with a CJK character and is not the column's header) and has one field a column; ok is false, with nothing done, otherwise.
 func (p *rowParser) parseLine(c *collector, ln *line, v *byField, ncells int, a *scoring.Assignment) (st status, ok bool) {
 	if ncells != len(p.header) || len(c.errs)+2*int(numFields)+8 >= c.max {
 		return 0, false
 	}
-	if t := v[fTicketID]; len(t) == 0 || t[0] == 0xE5 || t[0] == 0xE6 {
+	if t := v[fTicketID]; len(t) == 0 || t[0] == 0xE5 || t[0] == 0xE6 || string(t) == p.tidHeader {
 		return 0, false
 	}
 	c.last = ln.row
