@@ -118,6 +118,18 @@ func (m *Main) policyNamed(ctx context.Context, in *inputs, ref string) (*scorin
 			return p, err
 		}
 	}
+	if !in.fromFiles() {
+		// A policy file or a shipped policy scored from the database names the calendars the
+		// centre imported (sanlv calendar import) as well as the shipped ones.
+		if ref == "" {
+			return m.loadPolicy(ref, "")
+		}
+		db, err := m.openExistingDB(ctx, in.db)
+		if err != nil {
+			return nil, err
+		}
+		return fixtures.LoadPolicyWith(ref, db.CalendarSource(ctx))
+	}
 	return m.loadPolicy(ref, in.calendars)
 }
 

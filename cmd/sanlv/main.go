@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"sanlv/assess"
@@ -168,7 +169,17 @@ func (m *Main) fail(err error) error {
 	}
 	var se *scoring.Error
 	if errors.As(err, &se) && len(se.Fields) > 0 {
-		fmt.Fprintln(m.Stderr, "sanlv:", se.Message)
+		if len(se.Fields) == 1 {
+			// The message already says it, with the file it came from.
+			return err
+		}
+		// One heading (the file and what it is), then each problem once.
+		prefix := strings.TrimSuffix(err.Error(), se.Message)
+		head := ""
+		if i := strings.Index(se.Message, se.Fields[0].Field+": "); i > 0 {
+			head = se.Message[:i]
+		}
+		fmt.Fprintf(m.Stderr, "sanlv: %s%s%d problems:\n", prefix, head, len(se.Fields))
 		for _, f := range se.Fields {
 			fmt.Fprintf(m.Stderr, "  %s: %s\n", f.Field, f.Reason)
 		}
