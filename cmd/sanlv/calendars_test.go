@@ -158,3 +158,26 @@ func TestAUSCalendarCountsWeekendsAndListedHolidays(t *testing.T) {
 		t.Errorf("on time %v/%v, want 1/2 (U1 on time over Thanksgiving, U2 late)", num, den)
 	}
 }
+
+func TestPolicyCheckFindsTheCalendarsOfADirectoryOrADatabase(t *testing.T) {
+	dir := yearEndFiles(t)
+	storetest.EachDatabase(t, func(t *testing.T, dsn string) {
+		if _, stderr, err := run(t, "calendar", "import", dir+"/cals/cn-2027.yaml", "--db", dsn); err != nil {
+			t.Fatalf("%v\n%s", err, stderr)
+		}
+		for _, c := range []struct {
+			name  string
+			args  []string
+			valid bool
+		}{
+			{"shipped calendars only", nil, false},
+			{"a calendars directory", []string{"--calendars", dir + "/cals"}, true},
+			{"the calendars stored in the database", []string{"--db", dsn}, true},
+		} {
+			out, stderr, err := run(t, append([]string{"policy", "check", dir + "/with-2027.yaml"}, c.args...)...)
+			if valid := err == nil && strings.Contains(out, "ok"); valid != c.valid {
+				t.Errorf("%s: valid %v, want %v (%v, %s%s)", c.name, valid, c.valid, err, out, stderr)
+			}
+		}
+	})
+}

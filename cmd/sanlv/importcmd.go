@@ -103,6 +103,11 @@ func (m *Main) summary(r *store.ImportResult, keepValid bool) {
 		fmt.Fprintf(w, "%s: %d invalid of %d rows; nothing stored (fix the rows, or --keep-valid to store the %d valid ones)\n",
 			r.File, r.Invalid, r.Read, r.Read-r.Invalid)
 		return
+	case !r.Changed() && r.Invalid > 0:
+		fmt.Fprintf(w, "%s: %d rows read: %d invalid skipped, the %d valid ones already up to date — nothing changed\n",
+			r.File, r.Read, r.Invalid, r.Read-r.Invalid)
+		m.keptFields(r)
+		return
 	case !r.Changed():
 		fmt.Fprintf(w, "%s: already up to date — %d rows read, nothing changed\n", r.File, r.Read)
 		m.keptFields(r)

@@ -166,6 +166,12 @@ func TestReimportWithoutAnOptionalColumnKeepsTheStoredValuesAndSaysSo(t *testing
 		if num, den := rate(t, out, "S02", "satisfaction"); num != 1 || den != 1 {
 			t.Errorf("K2's satisfaction after the re-import: %v/%v, want 1/1 (satisfied, as first imported)", num, den)
 		}
+		invalid := strings.Replace(strings.Join(without, "\n"), "2026-12-28 10:00", "2026-13-28 10:00", 1)
+		os.WriteFile(dir+"/invalid.csv", []byte(invalid+"\n"), 0o644)
+		out, _, err = run(t, "import", "tickets", dir+"/invalid.csv", "--keep-valid", "--db", dsn)
+		if err != nil || !strings.Contains(out, "1 invalid skipped") || !strings.Contains(out, "nothing changed") {
+			t.Errorf("--keep-valid with one invalid row and the rest stored: error %v, out %q; want the invalid row counted", err, out)
+		}
 		_, stderr, err = run(t, "import", "tickets", dir+"/misspelt.csv", "--db", dsn)
 		if err == nil || !strings.Contains(stderr+err.Error(), "did you mean 满意度") || strings.Count(stderr+err.Error(), "满意程度\" is not a known column") != 1 {
 			t.Errorf("misspelt column: error %v, stderr %q; want did you mean, once", err, stderr)
