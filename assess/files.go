@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
-	"strings"
 	"time"
 
 	"sanlv/imports"
@@ -272,21 +270,5 @@ func isWorkbook(path string) bool {
 	return n == 4 && (string(magic[:]) == "PK\x03\x04" || string(magic[:]) == "\xD0\xCF\x11\xE0")
 }
 
-// calendarYear finds the year a calendar error says is missing.
-var calendarYear = regexp.MustCompile(`(?:reaches|calendar for) (\d{4})`)
-
 // CalendarHint says how to add the calendar a deadline needs, when err is about a missing year.
-func CalendarHint(p *scoring.Policy, err error) string {
-	m := calendarYear.FindStringSubmatch(err.Error())
-	if m == nil {
-		return ""
-	}
-	prefix := "cn-"
-	if n := len(p.Calendars); n > 0 {
-		if i := strings.LastIndex(p.Calendars[n-1], "-"); i >= 0 {
-			prefix = p.Calendars[n-1][:i+1]
-		}
-	}
-	name := prefix + m[1]
-	return fmt.Sprintf("; add the calendar and name it in the policy: sanlv calendar import %s.yaml (or --calendars DIR with %s.yaml)", name, name)
-}
+func CalendarHint(p *scoring.Policy, err error) string { return store.CalendarHint(p, err) }
