@@ -32,7 +32,7 @@ func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.mapping, "mapping", "", "column mapping YAML for another platform's export")
 	fs.StringVar(&in.db, "db", "", "score from a database (used when no file is given): SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
 	fs.StringVar(&in.adjustments, "adjustments", "", "adjustments CSV: unit, period, label, points, reason (file mode; with --db record them with sanlv adjust)")
-	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
+	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files (or one such file) the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
 	fs.BoolVar(&in.skipInvalid, "skip-invalid", false, "score the valid rows when some rows are invalid (says how many were skipped)")
 	fs.StringVar(&in.sheet, "sheet", "", "workbook sheet of the tickets, by name or number (default: the first with a header row)")
 	fs.IntVar(&in.headerRow, "header-row", 0, "row of the tickets header (default: the first of the first 30 rows with the required columns)")
