@@ -178,3 +178,21 @@ func TestReimportWithoutAnOptionalColumnKeepsTheStoredValuesAndSaysSo(t *testing
 		}
 	})
 }
+
+func TestTheActorOfACommandIsNeverAnEmptyName(t *testing.T) {
+	for _, c := range []struct {
+		name, user, logname, want string
+	}{
+		{"USER set", "wang", "", "cli:wang"},
+		{"only LOGNAME set", "", "li", "cli:li"},
+		{"neither set", "", "", "cli"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := NewMain()
+			m.Getenv = func(k string) string { return map[string]string{"USER": c.user, "LOGNAME": c.logname}[k] }
+			if got := m.actorOf(""); got != c.want {
+				t.Errorf("actor %q, want %q", got, c.want)
+			}
+		})
+	}
+}
