@@ -173,13 +173,20 @@ func (m *Main) fail(err error) error {
 			// The message already says it, with the file it came from.
 			return err
 		}
-		// One heading (the file and what it is), then each problem once.
-		prefix := strings.TrimSuffix(err.Error(), se.Message)
-		head := ""
-		if i := strings.Index(se.Message, se.Fields[0].Field+": "); i > 0 {
-			head = se.Message[:i]
+		// One heading (the file and what it is, and what wrapped it), then each problem once.
+		full := err.Error()
+		prefix, tail := "", ""
+		if i := strings.Index(full, se.Message); i >= 0 {
+			prefix, tail = full[:i], full[i+len(se.Message):]
 		}
-		fmt.Fprintf(m.Stderr, "sanlv: %s%s%d problems:\n", prefix, head, len(se.Fields))
+		label := ""
+		if i := strings.Index(se.Message, se.Fields[0].Field+": "); i > 0 {
+			label = strings.TrimSuffix(se.Message[:i], ": ")
+		}
+		if !strings.Contains(label, "invalid") { // the message does not count them itself
+			label = strings.TrimPrefix(fmt.Sprintf("%s: %d problems", label, len(se.Fields)), ": ")
+		}
+		fmt.Fprintf(m.Stderr, "sanlv: %s%s%s:\n", prefix, label, tail)
 		for _, f := range se.Fields {
 			fmt.Fprintf(m.Stderr, "  %s: %s\n", f.Field, f.Reason)
 		}

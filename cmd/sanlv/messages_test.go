@@ -196,3 +196,27 @@ func TestTheActorOfACommandIsNeverAnEmptyName(t *testing.T) {
 		})
 	}
 }
+
+func TestAdjustImportNamesEveryWrongAdjustmentOnce(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(dir+"/units.csv", []byte(yearEndUnits), 0o644)
+	os.WriteFile(dir+"/adj.csv", []byte("unit,period,label,points,reason\nS01,2026-12,加分,1,x\nS09,2026-12,加分,1,y\nS01,2026-13,加分,1,z\nS08,2026-12,扣分,-1,w\n"), 0o644)
+	storetest.EachDatabase(t, func(t *testing.T, dsn string) {
+		if out, stderr, err := run(t, "import", "units", dir+"/units.csv", "--db", dsn); err != nil {
+			t.Fatalf("%v\n%s%s", err, out, stderr)
+		}
+		_, stderr, err := run(t, "adjust", "import", dir+"/adj.csv", "--db", dsn)
+		if err == nil {
+			t.Fatal("accepted")
+		}
+		for _, want := range []string{"3 of 4 adjustments invalid", "nothing recorded", "adjustment 2: ", `unknown unit "S09"`, "adjustment 3: ", `period "2026-13"`, "adjustment 4: ", `unknown unit "S08"`} {
+			if strings.Count(stderr, want) != 1 {
+				t.Errorf("%q: want %q once", stderr, want)
+			}
+		}
+		out, _, _ := run(t, "adjust", "list", "--db", dsn)
+		if strings.Contains(out, "S01") {
+			t.Errorf("the valid adjustment was recorded: %s", out)
+		}
+	})
+}
