@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"sanlv/imports"
@@ -81,15 +82,27 @@ func (f *Files) adjustments(dir *scoring.Directory) ([]scoring.Adjustment, error
 	if err != nil {
 		return nil, err
 	}
+	var problems []scoring.FieldError
 	for i, a := range adjs {
+		field := fmt.Sprintf("adjustment %d (%s %s %s)", i+1, a.Unit, a.Period, a.Label)
 		u, ok := dir.Lookup(a.Unit)
 		if !ok {
-			return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): unknown unit %q", f.Adjustments, i+1, a.Unit, a.Period, a.Label, a.Unit)
+			problems = append(problems, scoring.FieldError{Field: field, Reason: fmt.Sprintf("unknown unit %q", a.Unit)})
+			continue
 		}
 		if _, err := scoring.ParsePeriod(a.Period, 1, time.UTC); err != nil {
-			return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): period: %v", f.Adjustments, i+1, a.Unit, a.Period, a.Label, err)
+			problems = append(problems, scoring.FieldError{Field: field, Reason: fmt.Sprintf("period: %v", err)})
+			continue
 		}
 		adjs[i].Unit = dir.Unit(u).Code
+	}
+	if len(problems) > 0 { // every wrong adjustment at once, so that one reading fixes all
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = p.Field + ": " + p.Reason
+		}
+		return nil, &scoring.Error{Code: scoring.Invalid, Message: fmt.Sprintf("%s: %d of %d adjustments invalid: %s", f.Adjustments,
+			len(problems), len(adjs), strings.Join(msgs, "; ")), Fields: problems}
 	}
 	return adjs, nil
 }

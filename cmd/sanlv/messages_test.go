@@ -201,6 +201,14 @@ func TestAdjustImportNamesEveryWrongAdjustmentOnce(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(dir+"/units.csv", []byte(yearEndUnits), 0o644)
 	os.WriteFile(dir+"/adj.csv", []byte("unit,period,label,points,reason\nS01,2026-12,加分,1,x\nS09,2026-12,加分,1,y\nS01,2026-13,加分,1,z\nS08,2026-12,扣分,-1,w\n"), 0o644)
+	files := yearEndFiles(t)
+	_, stderr, err := run(t, "score", "--units", files+"/units.csv", "--tickets", files+"/tickets.csv", "--policy", files+"/with-2027.yaml",
+		"--calendars", files+"/cals", "--period", "2026-12", "--adjustments", dir+"/adj.csv")
+	for _, want := range []string{"3 of 4 adjustments invalid", `adjustment 2 (S09 2026-12 加分): unknown unit "S09"`, `adjustment 3 (S01 2026-13 加分): period`, `adjustment 4 (S08 2026-12 扣分): unknown unit "S08"`} {
+		if err == nil || strings.Count(stderr, want) != 1 {
+			t.Errorf("scoring files: error %v, stderr %q: want %q once", err, stderr, want)
+		}
+	}
 	storetest.EachDatabase(t, func(t *testing.T, dsn string) {
 		if out, stderr, err := run(t, "import", "units", dir+"/units.csv", "--db", dsn); err != nil {
 			t.Fatalf("%v\n%s%s", err, out, stderr)
