@@ -207,7 +207,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 		d, src, err := p.deadline(a)
 		switch {
 		case err != nil && judged:
-			return ticketError(a.TicketID, "deadline", err)
+			return b.ticketError(a, "deadline", err)
 		case err == nil:
 			j.deadline, j.source = d, src
 			if src != DeadlineNone {
@@ -228,7 +228,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 	if p.respByStamp && a.ContactAt != 0 {
 		rd, err := p.addLimit(a.Dispatched, p.respLimit[a.Urgency])
 		if err != nil {
-			return ticketError(a.TicketID, "response limit", err)
+			return b.ticketError(a, "response limit", err)
 		}
 		if a.ContactAt <= rd {
 			f |= rRespOK
@@ -237,7 +237,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 	if p.HasAcceptance && a.Accepted != 0 {
 		ad, err := p.addLimit(a.Dispatched, p.accLimit[a.Urgency])
 		if err != nil {
-			return ticketError(a.TicketID, "acceptance limit", err)
+			return b.ticketError(a, "acceptance limit", err)
 		}
 		if a.Accepted <= ad {
 			f |= rAccOK
@@ -321,12 +321,16 @@ func bit(b bool, v uint16) uint16 {
 	return x * v
 }
 
-// ticketError names the ticket whose limit could not be computed; an *Error keeps its code, so that
-// the API answers it as the same kind of problem with the ticket in its message.
-func ticketError(id, what string, err error) error {
+// ticketError names the ticket (and its unit) whose limit could not be computed; an *Error keeps
+// its code, so that the API answers it as the same kind of problem with the ticket in its message.
+func (b *Book) ticketError(a *Assignment, what string, err error) error {
+	who := a.TicketID
+	if a.Unit >= 0 && int(a.Unit) < b.dir.Len() {
+		who += " (" + b.dir.Unit(a.Unit).Code + ")"
+	}
 	var e *Error
 	if errors.As(err, &e) {
-		return &Error{Code: e.Code, Message: fmt.Sprintf("ticket %s: %s: %s", id, what, e.Message), Fields: e.Fields}
+		return &Error{Code: e.Code, Message: fmt.Sprintf("ticket %s: %s: %s", who, what, e.Message), Fields: e.Fields}
 	}
-	return fmt.Errorf("ticket %s: %s: %w", id, what, err)
+	return fmt.Errorf("ticket %s: %s: %w", who, what, err)
 }
