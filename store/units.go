@@ -188,22 +188,28 @@ func sameNames(file string, all []scoring.Unit, inserts, updates []*unitRow) err
 			byName[k] = u.Code
 		}
 	}
-	var problems []string
+	var problems []scoring.FieldError
 	for _, u := range all {
 		k := unitNameKey(u.Name)
 		if k == "" || !changed[u.Code] {
 			continue
 		}
 		if other, dup := byName[k]; dup && other != u.Code {
-			problems = append(problems, fmt.Sprintf("unit %s (%s): same name as the stored unit %s (a ticket naming it could not tell them apart)", u.Code, u.Name, other))
+			problems = append(problems, scoring.FieldError{Field: "unit " + u.Code + " (" + u.Name + ")",
+				Reason: "same name as the stored unit " + other + " (a ticket naming it could not tell them apart)"})
 			continue
 		}
 		byName[k] = u.Code
 	}
-	if len(problems) > 0 {
-		return invalid("%s: %s", file, strings.Join(problems, "; "))
+	if len(problems) == 0 {
+		return nil
 	}
-	return nil
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Field + ": " + p.Reason
+	}
+	return &scoring.Error{Code: scoring.Invalid, Message: fmt.Sprintf("%s: %d of %d new or changed units invalid: %s", file, len(problems), len(changed),
+		strings.Join(msgs, "; ")), Fields: problems}
 }
 
 // unitNameKey is a unit name without spaces and with full-width forms folded, as names are matched.
