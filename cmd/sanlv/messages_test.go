@@ -41,6 +41,7 @@ func TestPolicyAndMappingProblemsArePrintedOnceWithKeyPathAndLine(t *testing.T) 
 		{"a whole mapping that is a list", "mapping", "- A\n", []string{"line 1", "not a list"}},
 		{"an empty mapping", "mapping", "", []string{"empty file"}},
 		{"a tab in a mapping", "mapping", "columns:\n\tticket_id: A\n", []string{"line 2", "tab"}},
+		{"a field mapped away from its usual column", "mapping", "columns: {ticket_id: 工单号}\n", []string{`column "工单号" of the mapping (for ticket_id) is not in the file`, `"ticket_id" is the usual header`}},
 	}
 	dir := t.TempDir()
 	units := filepath.Join(dir, "units.csv")
@@ -74,6 +75,9 @@ func TestPolicyAndMappingProblemsArePrintedOnceWithKeyPathAndLine(t *testing.T) 
 				if line = strings.TrimSpace(strings.TrimPrefix(line, "sanlv:")); strings.Count(msg, line) > 1 {
 					t.Errorf("printed twice: %q in %q", line, msg)
 				}
+			}
+			if strings.Contains(msg, "did you mean ticket_id") {
+				t.Errorf("suggests the header it was given: %q", msg)
 			}
 			if strings.Contains(msg, "scoring.") || strings.Contains(msg, "imports.") || strings.Contains(msg, "!!") {
 				t.Errorf("names a Go or YAML type: %q", msg)
