@@ -62,7 +62,7 @@ func (f *Files) Directory() (*scoring.Directory, error) {
 		return nil, err
 	}
 	if rep.Invalid > 0 {
-		return nil, &ReportError{Report: rep, Err: fmt.Errorf("%s: %d invalid rows", f.Units, rep.Invalid)}
+		return nil, &ReportError{Report: rep, Err: fmt.Errorf("%s: %d invalid rows; nothing scored (every unit must be valid: --skip-invalid skips tickets only)", f.Units, rep.Invalid)}
 	}
 	f.note(rep)
 	return scoring.NewDirectory(us)
