@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"regexp"
 	"strings"
 	"time"
 
@@ -63,7 +62,7 @@ func (f *Files) Directory() (*scoring.Directory, error) {
 		return nil, err
 	}
 	if rep.Invalid > 0 {
-		return nil, &ReportError{Report: rep, Err: fmt.Errorf("%s: %d invalid rows", f.Units, rep.Invalid)}
+		return nil, &ReportError{Report: rep, Err: fmt.Errorf("%s: %d invalid rows; nothing scored (every unit must be valid: --skip-invalid skips tickets only)", f.Units, rep.Invalid)}
 	}
 	f.note(rep)
 	return scoring.NewDirectory(us)
@@ -83,15 +82,27 @@ func (f *Files) adjustments(dir *scoring.Directory) ([]scoring.Adjustment, error
 	if err != nil {
 		return nil, err
 	}
+	var problems []scoring.FieldError
 	for i, a := range adjs {
+		field := fmt.Sprintf("adjustment %d (%s %s %s)", i+1, a.Unit, a.Period, a.Label)
 		u, ok := dir.Lookup(a.Unit)
 		if !ok {
-			return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): unknown unit %q", f.Adjustments, i+1, a.Unit, a.Period, a.Label, a.Unit)
+			problems = append(problems, scoring.FieldError{Field: field, Reason: fmt.Sprintf("unknown unit %q", a.Unit)})
+			continue
 		}
 		if _, err := scoring.ParsePeriod(a.Period, 1, time.UTC); err != nil {
-			return nil, scoring.Errorf(scoring.Invalid, "%s: adjustment %d (%s %s %s): period: %v", f.Adjustments, i+1, a.Unit, a.Period, a.Label, err)
+			problems = append(problems, scoring.FieldError{Field: field, Reason: fmt.Sprintf("period: %v", err)})
+			continue
 		}
 		adjs[i].Unit = dir.Unit(u).Code
+	}
+	if len(problems) > 0 { // every wrong adjustment at once, so that one reading fixes all
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = p.Field + ": " + p.Reason
+		}
+		return nil, &scoring.Error{Code: scoring.Invalid, Message: fmt.Sprintf("%s: %d of %d adjustments invalid: %s", f.Adjustments,
+			len(problems), len(adjs), strings.Join(msgs, "; ")), Fields: problems}
 	}
 	return adjs, nil
 }
@@ -272,21 +283,5 @@ func isWorkbook(path string) bool {
 	return n == 4 && (string(magic[:]) == "PK\x03\x04" || string(magic[:]) == "\xD0\xCF\x11\xE0")
 }
 
-// calendarYear finds the year a calendar error says is missing.
-var calendarYear = regexp.MustCompile(`(?:reaches|calendar for) (\d{4})`)
-
 // CalendarHint says how to add the calendar a deadline needs, when err is about a missing year.
-func CalendarHint(p *scoring.Policy, err error) string {
-	m := calendarYear.FindStringSubmatch(err.Error())
-	if m == nil {
-		return ""
-	}
-	prefix := "cn-"
-	if n := len(p.Calendars); n > 0 {
-		if i := strings.LastIndex(p.Calendars[n-1], "-"); i >= 0 {
-			prefix = p.Calendars[n-1][:i+1]
-		}
-	}
-	name := prefix + m[1]
-	return fmt.Sprintf("; add the calendar and name it in the policy: sanlv calendar import %s.yaml (or --calendars DIR with %s.yaml)", name, name)
-}
+func CalendarHint(p *scoring.Policy, err error) string { return store.CalendarHint(p, err) }

@@ -42,11 +42,7 @@ type DB struct{ *store.DB }
 
 // Books scores the specs from the stored rows in one read.
 func (d DB) Books(ctx context.Context, specs []store.BookSpec) ([]*scoring.Book, error) {
-	bs, err := d.DB.Books(ctx, specs)
-	if err != nil && len(specs) > 0 {
-		return nil, fmt.Errorf("%w%s", err, CalendarHint(specs[0].Policy, err))
-	}
-	return bs, err
+	return d.DB.Books(ctx, specs) // with the calendar hint when a year is missing
 }
 
 // Rows streams the stored rows of period pi of b in key order: those received or closed in the

@@ -3,6 +3,7 @@ package imports
 import (
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -60,6 +61,9 @@ type Mapping struct {
 	lines map[string]int
 }
 
+// yamlErrLine finds the line a YAML syntax error names.
+var yamlErrLine = regexp.MustCompile(`line (\d+)`)
+
 var mappingKeys = []string{"columns", "values", "defaults", "ignore", "sheet", "header_row", "datetime_layouts", "timezone"}
 
 // ParseMapping parses and checks a column-mapping file; every problem is reported, naming its key.
@@ -69,10 +73,18 @@ func ParseMapping(name string, data []byte) (*Mapping, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, fileError(name, "not valid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
+			line, _ := strconv.Atoi(m[1])
+			msg += scoring.TabHint(data, line)
+		}
+		return nil, fileError(name, "not valid YAML: %s", msg)
 	}
-	if root.Kind == 0 || len(root.Content) == 0 || root.Content[0].Kind != yaml.MappingNode {
-		return nil, fileError(name, "empty mapping, or not a map of keys")
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, fileError(name, "empty file: a mapping has the keys %s", strings.Join(mappingKeys, ", "))
+	}
+	if top := root.Content[0]; top.Kind != yaml.MappingNode {
+		return nil, fileError(name, "line %d: want a map of the keys %s, not a list or a single value", top.Line, strings.Join(mappingKeys, ", "))
 	}
 	mp := &mappingParser{m: &Mapping{name: name, columns: map[field]string{},
 		values: map[field]map[string]string{}, defaults: map[field]string{}, ignore: map[string]bool{}, lines: map[string]int{}}}

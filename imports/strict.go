@@ -23,7 +23,11 @@ func unknownColumns(name string, header []string, used []bool, known []string, i
 		if k == "" || ignore[k] || otherColumns[k] {
 			continue
 		}
-		if near := closest(k, known); near != "" {
+		if near := closest(k, known); near != "" && headerKey(near) == k {
+			// Our own header of a field the mapping reads from another column: no misspelling to suggest.
+			errs = append(errs, scoring.FieldError{Field: name + ":" + ignoredName(i, h),
+				Reason: fmt.Sprintf("column %q is the usual header of a field the mapping reads from another column: map the field to it, or list it under ignore: in the mapping", ignoredName(i, h))})
+		} else if near != "" {
 			errs = append(errs, scoring.FieldError{Field: name + ":" + ignoredName(i, h),
 				Reason: fmt.Sprintf("column %q is not a known column: did you mean %s? (if it is another column, list it under ignore: in a column mapping, --mapping)", ignoredName(i, h), near)})
 		}

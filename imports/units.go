@@ -139,7 +139,7 @@ func ReadUnits(name string, r io.Reader) ([]scoring.Unit, *Report, error) {
 	for _, u := range kept {
 		if !scoring.StandardGroup(u.Group) && !groups[u.Group] {
 			groups[u.Group] = true
-			rep.Notes = append(rep.Notes, fmt.Sprintf("分组 %q 不是标准分组（street 街乡镇、department 区级部门、enterprise 公共服务企业）：按原样保留，政策须为它定义规则", u.Group))
+			rep.Notes = append(rep.Notes, fmt.Sprintf("分组 %q 不是标准分组（street 街乡镇、department 区级部门、enterprise 公共服务企业）：按原样保留，作为单独分组排名，用政策的通用规则（可在政策 groups: 下为它另定规则）", u.Group))
 		}
 	}
 	if rep.Rows == 0 {

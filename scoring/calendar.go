@@ -3,8 +3,10 @@ package scoring
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 )
@@ -34,60 +36,178 @@ func parseCivil(s string) (civil, error) {
 	return civil{t.Year(), t.Month(), t.Day()}, nil
 }
 
-type calendarFile struct {
-	Name     string   `yaml:"name"`
-	Year     int      `yaml:"year"`
-	Holidays []string `yaml:"holidays"`
-	Workdays []string `yaml:"workdays"`
+// calendarKeys are the keys of a calendar file, in the order the file gives them.
+var calendarKeys = []string{"name", "year", "holidays", "workdays"}
+
+// calendarParse collects the problems of one calendar file, each with its key path and line.
+type calendarParse struct {
+	errs []FieldError
 }
 
-// ParseCalendar reads a calendar YAML file: name, year, holidays (dates or ranges a..b) and workdays.
+func (p *calendarParse) fail(field string, line int, format string, args ...any) {
+	p.errs = append(p.errs, FieldError{Field: field, Reason: fmt.Sprintf("line %d: ", line) + fmt.Sprintf(format, args...)})
+}
+
+// ParseCalendar reads a calendar YAML file: name, year, holidays (dates or ranges a..b) and workdays
+// (make-up working days, 调休上班, each a Saturday or Sunday). Every problem is reported with its key
+// path and line in one *Error: a file that is not UTF-8, an unknown or repeated key, a value of the
+// wrong shape, a date outside the year or given twice (also by overlapping ranges), a reversed range,
+// a make-up day that is a weekday or a holiday, and a name whose year (cn-2027) is not the year.
 func ParseCalendar(data []byte) (*Calendar, error) {
-	var f calendarFile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&f); err != nil {
-		return nil, errorf(Invalid, "calendar: %v", err)
+	if !utf8.Valid(data) {
+		return nil, &Error{Code: Invalid, Message: "calendar: the file is not UTF-8 (it may be GBK or GB18030): save it as UTF-8",
+			Fields: []FieldError{{Field: "(file)", Reason: "not UTF-8: save it as UTF-8"}}}
 	}
-	if f.Name == "" || f.Year < 1900 || f.Year > 2200 {
-		return nil, errorf(Invalid, "calendar %q: needs a name and a year", f.Name)
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		fe := syntaxError(data, err)
+		return nil, &Error{Code: Invalid, Message: "calendar: " + fe.Field + ": " + fe.Reason, Fields: []FieldError{fe}}
 	}
-	c := &Calendar{Name: f.Name, Year: f.Year, Holidays: map[civil]bool{}, Workdays: map[civil]bool{}}
-	for i, h := range f.Holidays {
-		from, to, ok := strings.Cut(h, "..")
-		if !ok {
-			to = from
+	if root.Kind == 0 || len(root.Content) == 0 {
+		return nil, errorf(Invalid, "calendar: empty file (want the keys %s)", strings.Join(calendarKeys, ", "))
+	}
+	doc := root.Content[0]
+	if doc.Kind != yaml.MappingNode {
+		fe := FieldError{Field: "(top level)", Reason: fmt.Sprintf("line %d: want a mapping of the keys %s", doc.Line, strings.Join(calendarKeys, ", "))}
+		return nil, &Error{Code: Invalid, Message: "calendar: " + fe.Field + ": " + fe.Reason, Fields: []FieldError{fe}}
+	}
+	var p calendarParse
+	c := &Calendar{Holidays: map[civil]bool{}, Workdays: map[civil]bool{}}
+	var holidays, workdays *yaml.Node
+	yearLine := 0
+	seen := map[string]int{}
+	for i := 0; i+1 < len(doc.Content); i += 2 {
+		k, v := doc.Content[i], doc.Content[i+1]
+		if first, dup := seen[k.Value]; dup {
+			p.fail(k.Value, k.Line, "key given twice (first at line %d)", first)
+			continue
 		}
-		a, err := parseCivil(from)
-		if err == nil {
-			var b civil
-			b, err = parseCivil(to)
-			if err == nil {
-				for d := a; !after(d, b); d = next(d) {
-					c.Holidays[d] = true
-				}
+		seen[k.Value] = k.Line
+		switch k.Value {
+		case "name":
+			if v.Kind != yaml.ScalarNode || strings.TrimSpace(v.Value) == "" {
+				p.fail("name", v.Line, "want a name such as cn-2027")
+			}
+			c.Name = strings.TrimSpace(v.Value)
+		case "year":
+			y, err := strconv.Atoi(v.Value)
+			if v.Kind != yaml.ScalarNode || err != nil || y < 1900 || y > 2200 {
+				p.fail("year", v.Line, "want a year such as 2027, got %q", v.Value)
+			}
+			c.Year, yearLine = y, v.Line
+		case "holidays":
+			holidays = v
+		case "workdays":
+			workdays = v
+		default:
+			p.fail(k.Value, k.Line, "unknown key (known: %s)", strings.Join(calendarKeys, ", "))
+		}
+	}
+	if _, ok := seen["name"]; !ok {
+		p.fail("name", doc.Line, "required")
+	}
+	if _, ok := seen["year"]; !ok {
+		p.fail("year", doc.Line, "required")
+	}
+	if c.Name != "" && c.Year != 0 {
+		if i := strings.LastIndex(c.Name, "-"); i >= 0 {
+			if y, err := strconv.Atoi(c.Name[i+1:]); err == nil && len(c.Name[i+1:]) == 4 && y != c.Year {
+				p.fail("year", yearLine, "the name %s is of year %d, the file says year %d", c.Name, y, c.Year)
 			}
 		}
+	}
+	from := map[civil]string{} // the entry that first named each date
+	for i, n := range p.list(holidays, "holidays") {
+		field := fmt.Sprintf("holidays[%d]", i)
+		a, b, err := parseRange(n.Value)
 		if err != nil {
-			return nil, errorf(Invalid, "calendar %s: holidays[%d]: %v", f.Name, i, err)
+			p.fail(field, n.Line, "%v", err)
+			continue
+		}
+		if after(a, b) {
+			p.fail(field, n.Line, "range %s ends before it starts", n.Value)
+			continue
+		}
+		for d := a; !after(d, b); d = next(d) { // a range is reported at its first wrong day
+			if c.Year != 0 && d.Y != c.Year {
+				p.fail(field, n.Line, "%s is outside year %d", d, c.Year)
+				break
+			}
+			if from[d] != "" {
+				p.fail(field, n.Line, "%s is also in %s", d, from[d])
+				break
+			}
+			c.Holidays[d], from[d] = true, field
 		}
 	}
-	for i, w := range f.Workdays {
-		d, err := parseCivil(w)
-		if err != nil {
-			return nil, errorf(Invalid, "calendar %s: workdays[%d]: %v", f.Name, i, err)
+	for i, n := range p.list(workdays, "workdays") {
+		field := fmt.Sprintf("workdays[%d]", i)
+		d, err := parseCivil(n.Value)
+		switch {
+		case err != nil:
+			p.fail(field, n.Line, "%v", err)
+		case c.Year != 0 && d.Y != c.Year:
+			p.fail(field, n.Line, "%s is outside year %d", d, c.Year)
+		case from[d] != "":
+			p.fail(field, n.Line, "%s is also in %s", d, from[d])
+		case !weekend(d):
+			p.fail(field, n.Line, "%s is a %s: a make-up working day (调休上班) is a Saturday or Sunday that is worked; a weekday is a working day already",
+				d, time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC).Weekday())
+		default:
+			c.Workdays[d], from[d] = true, field
 		}
-		if c.Holidays[d] {
-			return nil, errorf(Invalid, "calendar %s: workdays[%d]: %s is also a holiday", f.Name, i, d)
-		}
-		c.Workdays[d] = true
 	}
-	for d := range c.Holidays {
-		if d.Y != f.Year {
-			return nil, errorf(Invalid, "calendar %s: holiday %s is outside year %d", f.Name, d, f.Year)
+	if len(p.errs) > 0 {
+		msgs := make([]string, len(p.errs))
+		for i, e := range p.errs {
+			msgs[i] = e.Field + ": " + e.Reason
 		}
+		name := "calendar"
+		if c.Name != "" {
+			name += " " + c.Name
+		}
+		return nil, &Error{Code: Invalid, Message: name + ": " + strings.Join(msgs, "; "), Fields: p.errs}
 	}
 	return c, nil
+}
+
+// list returns the items of a list of dates, reporting a value that is not one; an empty value is no dates.
+func (p *calendarParse) list(n *yaml.Node, key string) []*yaml.Node {
+	if n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.fail(key, n.Line, "want a list of dates (YYYY-MM-DD, or YYYY-MM-DD..YYYY-MM-DD for a range)")
+		return nil
+	}
+	var out []*yaml.Node
+	for i, item := range n.Content {
+		if item.Kind != yaml.ScalarNode {
+			p.fail(fmt.Sprintf("%s[%d]", key, i), item.Line, "want a date (YYYY-MM-DD) or a range (YYYY-MM-DD..YYYY-MM-DD)")
+			continue
+		}
+		out = append(out, item)
+	}
+	return out
+}
+
+// parseRange reads a date or a range of dates a..b.
+func parseRange(s string) (civil, civil, error) {
+	from, to, ok := strings.Cut(s, "..")
+	if !ok {
+		to = from
+	}
+	a, err := parseCivil(from)
+	if err != nil {
+		return civil{}, civil{}, err
+	}
+	b, err := parseCivil(to)
+	return a, b, err
+}
+
+func weekend(d civil) bool {
+	wd := time.Date(d.Y, d.M, d.D, 0, 0, 0, 0, time.UTC).Weekday()
+	return wd == time.Saturday || wd == time.Sunday
 }
 
 func after(a, b civil) bool {

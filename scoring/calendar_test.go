@@ -145,3 +145,45 @@ func TestPeriods(t *testing.T) {
 		t.Errorf("months of 2025: %+v", ms)
 	}
 }
+
+func TestParseCalendarReportsEveryProblemWithKeyPathAndLine(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       []string // substrings of the error; none: the calendar is valid
+	}{
+		{"a US calendar: holidays, no make-up days key", "name: us-2027\nyear: 2027\nholidays:\n  - 2027-01-01\n  - 2027-11-25\n", nil},
+		{"a make-up day on a Sunday", "name: cn-2027\nyear: 2027\nholidays: [2027-02-06..2027-02-12]\nworkdays: [2027-02-14]\n", nil},
+		{"a reversed range", "name: cn-2027\nyear: 2027\nholidays: [2027-02-12..2027-02-06]\n", []string{"holidays[0]", "line 3", "ends before it starts"}},
+		{"a range crossing the year", "name: cn-2027\nyear: 2027\nholidays:\n  - 2027-12-31..2028-01-01\n", []string{"holidays[0]", "line 4", "2028-01-01 is outside year 2027"}},
+		{"a make-up day that is a holiday", "name: cn-2027\nyear: 2027\nholidays: [2027-01-02]\nworkdays: [2027-01-02]\n", []string{"workdays[0]", "also in holidays[0]"}},
+		{"a make-up day given twice", "name: cn-2027\nyear: 2027\nworkdays:\n  - 2027-02-14\n  - 2027-02-14\n", []string{"workdays[1]", "line 5", "also in workdays[0]"}},
+		{"a repeated key", "name: cn-2027\nyear: 2027\nyear: 2028\n", []string{"year: line 3", "first at line 2"}},
+		{"a year that is not a number", "name: cn-2027\nyear: twenty\n", []string{"year: line 2", `"twenty"`}},
+		{"holidays that are a mapping", "name: cn-2027\nyear: 2027\nholidays: {a: 1}\n", []string{"holidays: line 3", "list of dates"}},
+		{"no name", "year: 2027\nholidays: []\n", []string{"name: line 1", "required"}},
+		{"a tab", "name: cn-2027\nyear: 2027\nholidays:\n\t- 2027-01-01\n", []string{"line 4", "tab"}},
+		{"an empty file", "# nothing yet\n", []string{"empty file"}},
+		{"several problems at once", "name: cn-2027\nyear: 2027\nholidays: [2027-01-01, 2027-01-01]\nworkdays: [2027-01-05]\n", []string{"holidays[1]", "workdays[0]", "Tuesday"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := scoring.ParseCalendar([]byte(c.text))
+			if len(c.want) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q: want %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "calendarFile") || strings.Contains(err.Error(), "!!") {
+				t.Errorf("names a Go or YAML type: %q", err)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package scoring
 
 import (
+	"errors"
 	"fmt"
 	"math/bits"
 )
@@ -206,7 +207,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 		d, src, err := p.deadline(a)
 		switch {
 		case err != nil && judged:
-			return fmt.Errorf("ticket %s: deadline: %w", a.TicketID, err)
+			return b.ticketError(a, "deadline", err)
 		case err == nil:
 			j.deadline, j.source = d, src
 			if src != DeadlineNone {
@@ -227,7 +228,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 	if p.respByStamp && a.ContactAt != 0 {
 		rd, err := p.addLimit(a.Dispatched, p.respLimit[a.Urgency])
 		if err != nil {
-			return fmt.Errorf("ticket %s: response limit: %w", a.TicketID, err)
+			return b.ticketError(a, "response limit", err)
 		}
 		if a.ContactAt <= rd {
 			f |= rRespOK
@@ -236,7 +237,7 @@ func (b *Book) judgeRow(a *Assignment, j *judgement) error {
 	if p.HasAcceptance && a.Accepted != 0 {
 		ad, err := p.addLimit(a.Dispatched, p.accLimit[a.Urgency])
 		if err != nil {
-			return fmt.Errorf("ticket %s: acceptance limit: %w", a.TicketID, err)
+			return b.ticketError(a, "acceptance limit", err)
 		}
 		if a.Accepted <= ad {
 			f |= rAccOK
@@ -318,4 +319,18 @@ func bit(b bool, v uint16) uint16 {
 		x = 1
 	}
 	return x * v
+}
+
+// ticketError names the ticket (and its unit) whose limit could not be computed; an *Error keeps
+// its code, so that the API answers it as the same kind of problem with the ticket in its message.
+func (b *Book) ticketError(a *Assignment, what string, err error) error {
+	who := a.TicketID
+	if a.Unit >= 0 && int(a.Unit) < b.dir.Len() {
+		who += " (" + b.dir.Unit(a.Unit).Code + ")"
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return &Error{Code: e.Code, Message: fmt.Sprintf("ticket %s: %s: %s", who, what, e.Message), Fields: e.Fields}
+	}
+	return fmt.Errorf("ticket %s: %s: %w", who, what, err)
 }

@@ -266,7 +266,13 @@ func ParsePolicy(data []byte, calendars CalendarSource) (*Policy, error) {
 	}
 	c := &compiler{src: calendars}
 	p := c.compile(&f)
-	errs := append(shape, suppressUnder(c.errs, shape)...)
+	compiled := withLines(&root, suppressUnder(c.errs, shape))
+	for _, s := range shape {
+		if s.Field == "(top level)" {
+			compiled = nil // the file is not a policy at all: its missing keys say nothing more
+		}
+	}
+	errs := append(shape, compiled...)
 	if len(errs) > 0 {
 		errs = sortFieldErrors(errs)
 		msgs := make([]string, len(errs))

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // suppressUnder drops compiler errors on a key (or its parents or children) whose value already has a shape error.
@@ -68,7 +70,21 @@ func syntaxError(data []byte, err error) FieldError {
 		return FieldError{Field: "(top level)", Reason: "not valid YAML: " + msg}
 	}
 	line, _ := strconv.Atoi(m[1])
-	return FieldError{Field: orRoot(pathAtLine(data, line)), Reason: "not valid YAML: " + msg}
+	return FieldError{Field: orRoot(pathAtLine(data, line)), Reason: "not valid YAML: " + msg + TabHint(data, line)}
+}
+
+// TabHint explains a YAML syntax error on a line indented with a tab, which YAML does not allow;
+// it is empty for other lines.
+func TabHint(data []byte, line int) string {
+	lines := strings.Split(string(data), "\n")
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	l := lines[line-1]
+	if strings.Contains(l[:len(l)-len(strings.TrimLeft(l, " \t"))], "\t") {
+		return " (the line is indented with a tab: YAML needs spaces)"
+	}
+	return ""
 }
 
 // pathAtLine guesses the key path of a line from the indentation of the block keys above it.
@@ -102,4 +118,58 @@ func pathAtLine(data []byte, line int) string {
 		names[i] = k.name
 	}
 	return strings.Join(names, ".")
+}
+
+// pathStep matches one step of a key path: a key, optionally followed by list indices.
+var pathStep = regexp.MustCompile(`^([^.\[]*)((?:\[\d+\])*)`)
+
+// listIndex matches the indices of a path step.
+var listIndex = regexp.MustCompile(`\d+`)
+
+// nodeLine finds the line of the node at a key path (ticket_points[0].when.resolved) in a parsed
+// document: the deepest node of the path that exists, 0 when not even its first key does.
+func nodeLine(root *yaml.Node, path string) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := 0
+	for _, step := range strings.Split(path, ".") {
+		m := pathStep.FindStringSubmatch(step)
+		if m == nil || n.Kind != yaml.MappingNode {
+			return line
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == m[1] {
+				line, next = n.Content[i].Line, n.Content[i+1]
+			}
+		}
+		if next == nil {
+			return line
+		}
+		n = next
+		for _, idx := range listIndex.FindAllString(m[2], -1) {
+			i, _ := strconv.Atoi(idx)
+			if n.Kind != yaml.SequenceNode || i >= len(n.Content) {
+				return line
+			}
+			n = n.Content[i]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+// withLines adds the line of its key to every problem that does not name one yet.
+func withLines(root *yaml.Node, errs []FieldError) []FieldError {
+	for i, e := range errs {
+		if strings.HasPrefix(e.Reason, "line ") {
+			continue
+		}
+		if line := nodeLine(root, e.Field); line > 0 {
+			errs[i].Reason = "line " + strconv.Itoa(line) + ": " + e.Reason
+		}
+	}
+	return errs
 }

@@ -351,8 +351,11 @@ func TestDeadlineErrorsNameTheTicket(t *testing.T) {
 	}
 	a.Dispatched, a.Received, a.Closed = at("2025-12-30 09:00"), at("2025-12-30 08:00"), at("2025-10-31 09:00")
 	err := b.Add(&a)
-	if err == nil || !strings.Contains(err.Error(), "ticket T-2026: deadline") {
-		t.Errorf("err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), "ticket T-2026 (A): deadline") {
+		t.Errorf("err = %v, want the ticket and its unit", err)
+	}
+	if scoring.ErrorCode(err) != scoring.Invalid {
+		t.Errorf("code %s, want %s: the API answers the ticket's error as invalid input", scoring.ErrorCode(err), scoring.Invalid)
 	}
 }
 

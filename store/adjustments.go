@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -77,12 +78,26 @@ func (db *DB) AddAdjustments(ctx context.Context, adjs []scoring.Adjustment, act
 		return nil, err
 	}
 	out := make([]Adjustment, len(adjs))
+	var problems []scoring.FieldError
 	for i, a := range adjs {
 		if a, err = validAdjustment(dir, a); err != nil {
-			return nil, err
+			if len(adjs) == 1 {
+				return nil, err
+			}
+			// Of several (an imported file), every wrong one is named by its place, so that one reading fixes all.
+			problems = append(problems, scoring.FieldError{Field: fmt.Sprintf("adjustment %d", i+1), Reason: err.Error()})
+			continue
 		}
 		out[i] = Adjustment{Unit: a.Unit, Period: a.Period, Label: a.Label, Points: a.Points, Reason: a.Reason,
 			CreatedBy: actor, CreatedAt: db.now().UTC()}
+	}
+	if len(problems) > 0 {
+		msgs := make([]string, len(problems))
+		for i, p := range problems {
+			msgs[i] = p.Field + ": " + p.Reason
+		}
+		return nil, &scoring.Error{Code: scoring.Invalid, Message: fmt.Sprintf("%d of %d adjustments invalid: %s", len(problems), len(adjs),
+			strings.Join(msgs, "; ")), Fields: problems}
 	}
 	err = db.inTx(ctx, func(tx bun.Tx) error {
 		for i := range out {

@@ -3,6 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
 
 	"sanlv/scoring"
 )
@@ -28,6 +32,14 @@ func (db *DB) Book(ctx context.Context, p *scoring.Policy, periods []scoring.Per
 // On PostgreSQL the window is read by Config.ScanWorkers connections in parallel, each on a slice of
 // the window, all in one exported snapshot, each into its own books, merged at the end.
 func (db *DB) Books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, error) {
+	bs, err := db.books(ctx, specs)
+	if err != nil && len(specs) > 0 {
+		return nil, WithCalendarHint(specs[0].Policy, err)
+	}
+	return bs, err
+}
+
+func (db *DB) books(ctx context.Context, specs []BookSpec) ([]*scoring.Book, error) {
 	dir, err := db.Directory(ctx)
 	if err != nil {
 		return nil, err
@@ -123,4 +135,38 @@ func FinishBook(b *scoring.Book, adjs []scoring.Adjustment) error {
 		return err
 	}
 	return b.Finish()
+}
+
+// calendarYear finds the year a calendar error says is missing.
+var calendarYear = regexp.MustCompile(`(?:reaches|calendar for) (\d{4})`)
+
+// CalendarHint says how to add the calendar a deadline needs, when err is about a missing year:
+// the name follows the policy's last calendar (cn-2027 after cn-2026, us-2027 after us-2026).
+func CalendarHint(p *scoring.Policy, err error) string {
+	m := calendarYear.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	prefix := "cn-"
+	if n := len(p.Calendars); n > 0 {
+		if i := strings.LastIndex(p.Calendars[n-1], "-"); i >= 0 {
+			prefix = p.Calendars[n-1][:i+1]
+		}
+	}
+	name := prefix + m[1]
+	return fmt.Sprintf("; add the calendar and name it in the policy: sanlv calendar import %s.yaml (API: POST /api/v1/calendars; "+
+		"scoring files: --calendars DIR with %s.yaml)", name, name)
+}
+
+// WithCalendarHint adds CalendarHint to err, keeping its code so that the API answers it as before.
+func WithCalendarHint(p *scoring.Policy, err error) error {
+	hint := CalendarHint(p, err)
+	if hint == "" {
+		return err
+	}
+	var e *scoring.Error
+	if errors.As(err, &e) {
+		return &scoring.Error{Code: e.Code, Message: err.Error() + hint, Fields: e.Fields}
+	}
+	return fmt.Errorf("%w%s", err, hint)
 }

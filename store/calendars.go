@@ -130,6 +130,12 @@ func (db *DB) storedCalendar(ctx context.Context, name string) (*scoring.Calenda
 	return c, nil
 }
 
+// CalendarSource finds a calendar for policies that are not stored (a --policy file or a shipped
+// policy scored from the database): a stored one first, else the configured (shipped) ones.
+func (db *DB) CalendarSource(ctx context.Context) scoring.CalendarSource {
+	return db.calendarSource(ctx)
+}
+
 // calendarSource finds a calendar for policies: a stored one first, else the configured (shipped) ones.
 func (db *DB) calendarSource(ctx context.Context) scoring.CalendarSource {
 	return func(name string) (*scoring.Calendar, error) {

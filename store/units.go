@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
+	"unicode"
 
 	"github.com/uptrace/bun"
+	"golang.org/x/text/unicode/norm"
 
 	"sanlv/imports"
 	"sanlv/scoring"
@@ -118,6 +121,9 @@ func (db *DB) ImportUnits(ctx context.Context, name string, r io.Reader, opt Imp
 		if _, err := scoring.NewDirectory(all); err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
+		if err := sameNames(name, all, inserts, updates); err != nil {
+			return err
+		}
 		res.Inserted, res.Updated = len(inserts), len(updates)
 		res.Unchanged = len(us) - len(inserts) - len(updates)
 		if !res.Changed() {
@@ -163,4 +169,55 @@ func (db *DB) ImportUnits(ctx context.Context, name string, r io.Reader, opt Imp
 	}
 	db.log.Info("imported units", "file", name, "read", res.Read, "inserted", res.Inserted, "updated", res.Updated)
 	return res, nil
+}
+
+// sameNames refuses a unit of the file named like another unit of the stored directory (after
+// removing spaces and full-width forms, as tickets' unit names are matched): a ticket naming it
+// could not tell them apart. Units stored before keep their names; only this file's units are checked.
+func sameNames(file string, all []scoring.Unit, inserts, updates []*unitRow) error {
+	changed := map[string]bool{}
+	for _, u := range inserts {
+		changed[u.Code] = true
+	}
+	for _, u := range updates {
+		changed[u.Code] = true
+	}
+	byName := map[string]string{}
+	for _, u := range all {
+		if k := unitNameKey(u.Name); k != "" && !changed[u.Code] {
+			byName[k] = u.Code
+		}
+	}
+	var problems []scoring.FieldError
+	for _, u := range all {
+		k := unitNameKey(u.Name)
+		if k == "" || !changed[u.Code] {
+			continue
+		}
+		if other, dup := byName[k]; dup && other != u.Code {
+			problems = append(problems, scoring.FieldError{Field: "unit " + u.Code + " (" + u.Name + ")",
+				Reason: "same name as the stored unit " + other + " (a ticket naming it could not tell them apart)"})
+			continue
+		}
+		byName[k] = u.Code
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Field + ": " + p.Reason
+	}
+	return &scoring.Error{Code: scoring.Invalid, Message: fmt.Sprintf("%s: %d of %d new or changed units invalid: %s", file, len(problems), len(changed),
+		strings.Join(msgs, "; ")), Fields: problems}
+}
+
+// unitNameKey is a unit name without spaces and with full-width forms folded, as names are matched.
+func unitNameKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff' {
+			return -1
+		}
+		return r
+	}, norm.NFKC.String(s))
 }

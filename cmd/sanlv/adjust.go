@@ -32,12 +32,17 @@ func parsePositional(fs *flag.FlagSet, args []string, n int, what string) ([]str
 	return pos, nil
 }
 
-// actorOf returns --actor, else cli:$USER.
+// actorOf returns --actor, else cli:$USER (or $LOGNAME), else cli when neither is set.
 func (m *Main) actorOf(actor string) string {
 	if actor != "" {
 		return actor
 	}
-	return "cli:" + m.Getenv("USER")
+	for _, v := range []string{"USER", "LOGNAME"} {
+		if u := m.Getenv(v); u != "" {
+			return "cli:" + u
+		}
+	}
+	return "cli"
 }
 
 // runAdjust records, lists, revokes and imports adjustments (加分, 扣分, 质量抽检; SPEC §13.10).

@@ -103,15 +103,27 @@ func (m *Main) summary(r *store.ImportResult, keepValid bool) {
 		fmt.Fprintf(w, "%s: %d invalid of %d rows; nothing stored (fix the rows, or --keep-valid to store the %d valid ones)\n",
 			r.File, r.Invalid, r.Read, r.Read-r.Invalid)
 		return
+	case !r.Changed() && r.Invalid > 0:
+		fmt.Fprintf(w, "%s: %d rows read: %d invalid skipped, the %d valid ones already up to date — nothing changed\n",
+			r.File, r.Read, r.Invalid, r.Read-r.Invalid)
+		m.keptFields(r)
+		return
 	case !r.Changed():
 		fmt.Fprintf(w, "%s: already up to date — %d rows read, nothing changed\n", r.File, r.Read)
+		m.keptFields(r)
 		return
 	}
 	rate := float64(r.Read) / max(r.Elapsed.Seconds(), 1e-9)
 	fmt.Fprintf(w, "%s: %d rows read: %d inserted, %d updated, %d unchanged, %d invalid skipped (batch %d, sha256 %.12s…, %s, %.0f rows/s)\n",
 		r.File, r.Read, r.Inserted, r.Updated, r.Unchanged, r.Invalid, r.BatchID, r.SHA256, r.Elapsed.Round(time.Millisecond), rate)
-	if len(r.Kept) > 0 && r.Updated > 0 {
-		fmt.Fprintf(w, "文件中没有这些字段，已有工单保留原值：%s\n", strings.Join(r.Kept, "、"))
+	m.keptFields(r)
+}
+
+// keptFields says which fields the file lacks, whose stored values the import left as they were;
+// it says nothing when no stored row was met.
+func (m *Main) keptFields(r *store.ImportResult) {
+	if len(r.Kept) > 0 && r.Updated+r.Unchanged > 0 {
+		fmt.Fprintf(m.Stdout, "文件中没有这些字段，已有工单保留原值：%s\n", strings.Join(r.Kept, "、"))
 	}
 }
 

@@ -32,7 +32,7 @@ func (in *inputs) register(fs *flag.FlagSet) {
 	fs.StringVar(&in.mapping, "mapping", "", "column mapping YAML for another platform's export")
 	fs.StringVar(&in.db, "db", "", "score from a database (used when no file is given): SQLite path or postgres:// DSN (default $SANLV_DB, else sanlv.db)")
 	fs.StringVar(&in.adjustments, "adjustments", "", "adjustments CSV: unit, period, label, points, reason (file mode; with --db record them with sanlv adjust)")
-	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
+	fs.StringVar(&in.calendars, "calendars", "", "directory of calendar YAML files (or one such file) the policy may name besides the shipped ones (file mode; with --db use sanlv calendar import)")
 	fs.BoolVar(&in.skipInvalid, "skip-invalid", false, "score the valid rows when some rows are invalid (says how many were skipped)")
 	fs.StringVar(&in.sheet, "sheet", "", "workbook sheet of the tickets, by name or number (default: the first with a header row)")
 	fs.IntVar(&in.headerRow, "header-row", 0, "row of the tickets header (default: the first of the first 30 rows with the required columns)")
@@ -117,6 +117,18 @@ func (m *Main) policyNamed(ctx context.Context, in *inputs, ref string) (*scorin
 		if scoring.ErrorCode(err) != scoring.NotFound {
 			return p, err
 		}
+	}
+	if !in.fromFiles() {
+		// A policy file or a shipped policy scored from the database names the calendars the
+		// centre imported (sanlv calendar import) as well as the shipped ones.
+		if ref == "" {
+			return m.loadPolicy(ref, "")
+		}
+		db, err := m.openExistingDB(ctx, in.db)
+		if err != nil {
+			return nil, err
+		}
+		return fixtures.LoadPolicyWith(ref, db.CalendarSource(ctx))
 	}
 	return m.loadPolicy(ref, in.calendars)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 
 	"sanlv/assess"
@@ -168,7 +169,24 @@ func (m *Main) fail(err error) error {
 	}
 	var se *scoring.Error
 	if errors.As(err, &se) && len(se.Fields) > 0 {
-		fmt.Fprintln(m.Stderr, "sanlv:", se.Message)
+		if len(se.Fields) == 1 {
+			// The message already says it, with the file it came from.
+			return err
+		}
+		// One heading (the file and what it is, and what wrapped it), then each problem once.
+		full := err.Error()
+		prefix, tail := "", ""
+		if i := strings.Index(full, se.Message); i >= 0 {
+			prefix, tail = full[:i], full[i+len(se.Message):]
+		}
+		label := ""
+		if i := strings.Index(se.Message, se.Fields[0].Field+": "); i > 0 {
+			label = strings.TrimSuffix(se.Message[:i], ": ")
+		}
+		if !strings.Contains(label, "invalid") { // the message does not count them itself
+			label = strings.TrimPrefix(fmt.Sprintf("%s: %d problems", label, len(se.Fields)), ": ")
+		}
+		fmt.Fprintf(m.Stderr, "sanlv: %s%s%s:\n", prefix, label, tail)
 		for _, f := range se.Fields {
 			fmt.Fprintf(m.Stderr, "  %s: %s\n", f.Field, f.Reason)
 		}

@@ -5,21 +5,46 @@ import (
 	"fmt"
 	"strings"
 
+	"sanlv/fixtures"
 	"sanlv/scoring"
 )
 
 func (m *Main) runPolicy(ctx context.Context, args []string) error {
-	if len(args) != 2 || args[0] != "check" {
-		fmt.Fprintln(m.Stderr, "Usage: sanlv policy check FILE   (FILE may also be a shipped policy name)")
+	const usage = "Usage: sanlv policy check FILE [--calendars DIR] [--db DSN]   (FILE may also be a shipped policy name)"
+	if len(args) == 0 || args[0] != "check" {
+		fmt.Fprintln(m.Stderr, usage)
 		if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
 			return nil
 		}
 		return errUsage
 	}
-	p, err := m.loadPolicy(args[1], "")
+	var calendars, dsn string
+	fs := m.flags("policy check", "policy check FILE [--calendars DIR] [--db DSN]")
+	fs.StringVar(&calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones")
+	fs.StringVar(&dsn, "db", "", "check against the calendars stored in this database (sanlv calendar import) besides the shipped ones")
+	pos, err := parsePositional(fs, args[1:], 1, "policy check FILE")
 	if err != nil {
 		return err
 	}
+	var p *scoring.Policy
+	switch {
+	case calendars != "" && dsn != "":
+		return fmt.Errorf("give --calendars or --db, not both: %w", errUsage)
+	case dsn != "":
+		db, err := m.openExistingDB(ctx, dsn)
+		if err != nil {
+			return err
+		}
+		p, err = fixtures.LoadPolicyWith(pos[0], db.CalendarSource(ctx))
+		if err != nil {
+			return err
+		}
+	default:
+		if p, err = m.loadPolicy(pos[0], calendars); err != nil {
+			return err
+		}
+	}
+	args = []string{"check", pos[0]}
 	weights := []string{}
 	names := scoring.RateNames()
 	for i, w := range p.Weights {

@@ -43,6 +43,15 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		m.closers = append(m.closers, lb.Close)
 		m.Logger = slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: m.LogLevel}))
 	}
+	// A database that does not exist yet has no token, so nobody could use the API it would serve:
+	// a mistyped --db is refused rather than served empty.
+	if err := store.MustExist(m.dsn(db)); err != nil {
+		create := "sanlv token create"
+		if db != "" {
+			create += " --db " + db
+		}
+		return fmt.Errorf("%w; %s makes it with the first token", err, create)
+	}
 	d, err := store.OpenConfig(ctx, store.Config{DSN: m.dsn(db), Logger: m.Logger, MaxConns: conns})
 	if err != nil {
 		return m.fail(err)

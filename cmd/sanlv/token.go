@@ -10,7 +10,7 @@ import (
 // runToken creates, lists and revokes API tokens.
 func (m *Main) runToken(ctx context.Context, args []string) error {
 	usage := "Usage: sanlv token create --role admin|committee|unit [--unit CODE] --name NAME [--db DSN]\n" +
-		"       sanlv token list [--db DSN]\n       sanlv token revoke --id N [--db DSN]"
+		"       sanlv token list [--db DSN]\n       sanlv token revoke ID [--db DSN]"
 	return m.subcommand(ctx, "token", usage, args, map[string]func(context.Context, []string) error{
 		"create": m.tokenCreate,
 		"list":   m.tokenList,
@@ -98,16 +98,23 @@ func (m *Main) tokenList(ctx context.Context, args []string) error {
 func (m *Main) tokenRevoke(ctx context.Context, args []string) error {
 	var db string
 	var id int64
-	fs := m.flags("token revoke", "token revoke --id N [--db DSN]")
+	fs := m.flags("token revoke", "token revoke ID [--db DSN]")
 	fs.Int64Var(&id, "id", 0, "the token's id (see token list)")
 	fs.StringVar(&db, "db", "", "database: SQLite path or postgres:// DSN (default $SANLV_DB)")
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") { // token revoke ID, as adjust revoke ID
+		n, err := strconv.ParseInt(args[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("token id %q: want a number (see token list): %w", args[0], errUsage)
+		}
+		id, args = n, args[1:]
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if id <= 0 {
 		return fmt.Errorf("--id is required: %w", errUsage)
 	}
-	d, err := m.openDB(ctx, db)
+	d, err := m.openExistingDB(ctx, db)
 	if err != nil {
 		return m.fail(err)
 	}
