@@ -1,8 +1,6 @@
 package api
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"mime"
@@ -94,20 +92,13 @@ func (s *Server) savePolicy(w http.ResponseWriter, r *http.Request) error {
 		}
 		return invalidField("body", err.Error())
 	}
-	sum := sha256.Sum256(data)
-	existing, err := s.db.Policies(r.Context())
-	if err != nil {
-		return err
-	}
-	status := http.StatusCreated
-	for _, p := range existing {
-		if p.SHA256 == hex.EncodeToString(sum[:]) {
-			status = http.StatusOK
-		}
-	}
 	rec, err := s.db.SavePolicy(r.Context(), data, caller(r).actor)
 	if err != nil {
 		return err
+	}
+	status := http.StatusOK
+	if rec.Created {
+		status = http.StatusCreated
 	}
 	writeJSON(w, status, rec)
 	return nil

@@ -25,6 +25,8 @@ type PolicyRecord struct {
 	CreatedBy   string    `bun:"created_by" json:"created_by"`
 	CreatedAt   time.Time `bun:"created_at" json:"created_at"`
 	ActivatedAt time.Time `bun:"activated_at,nullzero" json:"activated_at,omitzero"`
+	// Created is set by SavePolicy when this call stored the version (false when it was already stored).
+	Created bool `bun:"-" json:"-"`
 }
 
 // parsePolicy parses the stored YAML with the database's calendars (stored ones first).
@@ -69,6 +71,7 @@ func (db *DB) SavePolicy(ctx context.Context, yaml []byte, actor string) (Policy
 		if _, err := tx.NewInsert().Model(&rec).Returning("id").Exec(ctx); err != nil {
 			return dbError(err, "store policy %s %s", p.Name, p.Version)
 		}
+		rec.Created = true
 		return db.audit(ctx, tx, AuditEntry{Actor: actor, Entity: EntityPolicy, Key: strconv.FormatInt(rec.ID, 10),
 			Action: ActionPolicySave, After: mustJSON(map[string]string{"name": rec.Name, "version": rec.Version, "sha256": rec.SHA256})})
 	})
@@ -127,7 +130,7 @@ func (db *DB) ActivePolicy(ctx context.Context) (*scoring.Policy, error) {
 	err := db.bun.NewSelect().Model(&rec).Where("active").OrderExpr("activated_at DESC, id DESC").Limit(1).Scan(ctx)
 	if err != nil {
 		if noRows(err) {
-			return nil, notFound("no active policy: save and activate one")
+			return nil, notFound("no active policy: save and activate one (sanlv policy save FILE --activate, or POST /api/v1/policies then /activate)")
 		}
 		return nil, dbError(err, "read active policy")
 	}

@@ -122,7 +122,7 @@ var commands = []command{
 	{"export", "write the ticket detail workbook of a period (phones masked)", (*Main).runExport},
 	{"serve", "serve the HTTP API (/api/v1)", (*Main).runServe},
 	{"token", "create, list or revoke API tokens", (*Main).runToken},
-	{"policy", "check a policy file (policy check FILE)", (*Main).runPolicy},
+	{"policy", "check a policy file; save, activate and list the database's policies", (*Main).runPolicy},
 	{"import", "import units or tickets into the database (all or nothing, idempotent)", (*Main).runImport},
 	{"adjust", "record, list, revoke or import adjustments (加分, 扣分, 质量抽检)", (*Main).runAdjust},
 	{"calendar", "import or list the working-day calendars policies may name", (*Main).runCalendar},

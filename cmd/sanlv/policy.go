@@ -9,20 +9,27 @@ import (
 	"sanlv/scoring"
 )
 
+// runPolicy checks policy files and keeps the database's policies: save a version, activate it, list them.
 func (m *Main) runPolicy(ctx context.Context, args []string) error {
-	const usage = "Usage: sanlv policy check FILE [--calendars DIR] [--db DSN]   (FILE may also be a shipped policy name)"
-	if len(args) == 0 || args[0] != "check" {
-		fmt.Fprintln(m.Stderr, usage)
-		if len(args) == 1 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
-		return errUsage
-	}
+	usage := "Usage: sanlv policy check FILE [--calendars DIR] [--db DSN]   (FILE may also be a shipped policy name)\n" +
+		"       sanlv policy save FILE [--activate] [--db DSN] [--actor NAME]\n" +
+		"       sanlv policy activate NAME VERSION [--db DSN] [--actor NAME]\n" +
+		"       sanlv policy list [--format table|json] [--db DSN]"
+	return m.subcommand(ctx, "policy", usage, args, map[string]func(context.Context, []string) error{
+		"check":    m.policyCheck,
+		"save":     m.policySave,
+		"activate": m.policyActivate,
+		"list":     m.policyList,
+	})
+}
+
+// policyCheck parses and validates a policy file and prints what it sets.
+func (m *Main) policyCheck(ctx context.Context, args []string) error {
 	var calendars, dsn string
 	fs := m.flags("policy check", "policy check FILE [--calendars DIR] [--db DSN]")
 	fs.StringVar(&calendars, "calendars", "", "directory of calendar YAML files the policy may name besides the shipped ones")
 	fs.StringVar(&dsn, "db", "", "check against the calendars stored in this database (sanlv calendar import) besides the shipped ones")
-	pos, err := parsePositional(fs, args[1:], 1, "policy check FILE")
+	pos, err := parsePositional(fs, args, 1, "policy check FILE")
 	if err != nil {
 		return err
 	}
