@@ -108,47 +108,30 @@ func signedPoints(v float64) string {
 }
 
 func (m *Main) adjustList(ctx context.Context, args []string) error {
-	var dsn, period, unit, format string
+	var period, unit string
 	fs := m.flags("adjust list", "adjust list [--period P] [--unit U] [--format table|json] [--db DSN]")
 	fs.StringVar(&period, "period", "", "only this period id")
 	fs.StringVar(&unit, "unit", "", "only this unit code")
-	fs.StringVar(&format, "format", "table", "output: table or json")
-	dbFlags(fs, &dsn, nil)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if format != "table" && format != "json" {
-		return fmt.Errorf("--format must be table or json: %w", errUsage)
-	}
-	db, err := m.openExistingDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	f := store.AdjustmentFilter{Unit: unit}
-	if period != "" {
-		f.Periods = []string{period}
-	}
-	list, err := db.Adjustments(ctx, f)
-	if err != nil {
-		return m.fail(err)
-	}
-	if format == "json" {
-		return writeJSON(m.Stdout, list)
-	}
-	rows := [][]string{{"编号", "单位", "考核期", "项目", "分值", "原因", "状态", "记录人", "记录时间"}}
-	for _, a := range list {
-		state := ""
-		switch {
-		case a.RevokedBy != nil:
-			state = fmt.Sprintf("已被%d撤销", *a.RevokedBy)
-		case a.Revokes != nil:
-			state = fmt.Sprintf("撤销%d", *a.Revokes)
+	read := func(db *store.DB) ([]store.Adjustment, error) {
+		f := store.AdjustmentFilter{Unit: unit}
+		if period != "" {
+			f.Periods = []string{period}
 		}
-		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), a.Unit, a.Period, a.Label, signedPoints(a.Points), a.Reason, state,
-			a.CreatedBy, a.CreatedAt.Local().Format("2006-01-02 15:04")})
+		return db.Adjustments(ctx, f)
 	}
-	printAligned(m.Stdout, rows)
-	return nil
+	_, err := listing(ctx, m, fs, args, read, []string{"编号", "单位", "考核期", "项目", "分值", "原因", "状态", "记录人", "记录时间"},
+		func(a store.Adjustment) []string {
+			state := ""
+			switch {
+			case a.RevokedBy != nil:
+				state = fmt.Sprintf("已被%d撤销", *a.RevokedBy)
+			case a.Revokes != nil:
+				state = fmt.Sprintf("撤销%d", *a.Revokes)
+			}
+			return []string{strconv.FormatInt(a.ID, 10), a.Unit, a.Period, a.Label, signedPoints(a.Points), a.Reason, state,
+				a.CreatedBy, a.CreatedAt.Local().Format("2006-01-02 15:04")}
+		})
+	return err
 }
 
 func (m *Main) adjustRevoke(ctx context.Context, args []string) error {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"sanlv/store"
 )
 
 // runCalendar imports and lists the working-day calendars policies may name (SPEC §4).
@@ -50,36 +52,16 @@ func (m *Main) calendarImport(ctx context.Context, args []string) error {
 }
 
 func (m *Main) calendarList(ctx context.Context, args []string) error {
-	var dsn, format string
 	fs := m.flags("calendar list", "calendar list [--format table|json] [--db DSN]")
-	fs.StringVar(&format, "format", "table", "output: table or json")
-	dbFlags(fs, &dsn, nil)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if format != "table" && format != "json" {
-		return fmt.Errorf("--format must be table or json: %w", errUsage)
-	}
-	db, err := m.openExistingDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	list, err := db.Calendars(ctx)
-	if err != nil {
-		return m.fail(err)
-	}
-	if format == "json" {
-		return writeJSON(m.Stdout, list)
-	}
 	origins := map[string]string{"shipped": "内置", "stored": "导入", "replaced": "导入(替换内置)"}
-	rows := [][]string{{"名称", "年份", "来源", "节假日", "调休上班", "导入人", "导入时间"}}
-	for _, c := range list {
-		at := ""
-		if !c.ImportedAt.IsZero() {
-			at = c.ImportedAt.Local().Format("2006-01-02 15:04")
-		}
-		rows = append(rows, []string{c.Name, strconv.Itoa(c.Year), origins[c.Origin], strconv.Itoa(c.Holidays), strconv.Itoa(c.Workdays), c.ImportedBy, at})
-	}
-	printAligned(m.Stdout, rows)
-	return nil
+	_, err := listing(ctx, m, fs, args, func(db *store.DB) ([]store.CalendarInfo, error) { return db.Calendars(ctx) },
+		[]string{"名称", "年份", "来源", "节假日", "调休上班", "导入人", "导入时间"},
+		func(c store.CalendarInfo) []string {
+			at := ""
+			if !c.ImportedAt.IsZero() {
+				at = c.ImportedAt.Local().Format("2006-01-02 15:04")
+			}
+			return []string{c.Name, strconv.Itoa(c.Year), origins[c.Origin], strconv.Itoa(c.Holidays), strconv.Itoa(c.Workdays), c.ImportedBy, at}
+		})
+	return err
 }

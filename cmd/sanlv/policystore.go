@@ -103,46 +103,23 @@ func (m *Main) activate(ctx context.Context, db *store.DB, name, version, actor 
 
 // policyList prints the stored policy versions.
 func (m *Main) policyList(ctx context.Context, args []string) error {
-	var dsn, format string
 	fs := m.flags("policy list", "policy list [--format table|json] [--db DSN]")
-	fs.StringVar(&format, "format", "table", "output: table or json")
-	dbFlags(fs, &dsn, nil)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if format != "table" && format != "json" {
-		return fmt.Errorf("--format must be table or json: %w", errUsage)
-	}
-	db, err := m.openExistingDB(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	list, err := db.Policies(ctx)
-	if err != nil {
-		return m.fail(err)
-	}
-	if format == "json" {
-		if list == nil {
-			list = []store.PolicyRecord{}
-		}
-		return writeJSON(m.Stdout, list)
-	}
-	rows := [][]string{{"编号", "名称", "版本", "状态", "保存人", "保存时间", "启用时间"}}
-	for _, p := range list {
-		state, activated := "", ""
-		if p.Active {
-			state = "启用中"
-		}
-		if !p.ActivatedAt.IsZero() {
-			activated = p.ActivatedAt.Local().Format("2006-01-02 15:04")
-		}
-		rows = append(rows, []string{strconv.FormatInt(p.ID, 10), p.Name, p.Version, state, p.CreatedBy, p.CreatedAt.Local().Format("2006-01-02 15:04"), activated})
-	}
-	printAligned(m.Stdout, rows)
-	if len(list) == 0 {
+	list, err := listing(ctx, m, fs, args, func(db *store.DB) ([]store.PolicyRecord, error) { return db.Policies(ctx) },
+		[]string{"编号", "名称", "版本", "状态", "保存人", "保存时间", "启用时间"},
+		func(p store.PolicyRecord) []string {
+			state, activated := "", ""
+			if p.Active {
+				state = "启用中"
+			}
+			if !p.ActivatedAt.IsZero() {
+				activated = p.ActivatedAt.Local().Format("2006-01-02 15:04")
+			}
+			return []string{strconv.FormatInt(p.ID, 10), p.Name, p.Version, state, p.CreatedBy, p.CreatedAt.Local().Format("2006-01-02 15:04"), activated}
+		})
+	if err == nil && len(list) == 0 {
 		fmt.Fprintln(m.Stderr, "no policy is stored: sanlv policy save FILE --activate")
 	}
-	return nil
+	return err
 }
 
 // quoteArg quotes a command-line argument that is empty or holds spaces, so that it can be pasted.
