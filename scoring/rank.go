@@ -154,17 +154,25 @@ func (p *Policy) rankGroup(g []Scorecard, keys []rankKey) {
 		}
 		g[i].Rank = &r
 	}
-	for i := 0; i < n; i++ {
-		switch r := *g[i].Rank; {
-		case r <= p.Top:
-			g[i].Mark = "top"
-		case p.Bottom > 0 && lastRank(g[:n]) >= r && r > n-p.Bottom:
-			g[i].Mark = "bottom"
+	// A unit is in the bottom N when fewer than N ranked units rank below it: units tied across the
+	// boundary are all marked, as rank ≤ N marks all units tied across the top boundary, so units tied
+	// for last place are never left unmarked.
+	for i := 0; i < n; {
+		j := i
+		for j < n && *g[j].Rank == *g[i].Rank {
+			j++
 		}
+		for k := i; k < j; k++ {
+			switch {
+			case *g[k].Rank <= p.Top:
+				g[k].Mark = "top"
+			case n-j < p.Bottom:
+				g[k].Mark = "bottom"
+			}
+		}
+		i = j
 	}
 }
-
-func lastRank(g []Scorecard) int { return *g[len(g)-1].Rank }
 
 // AddTrend sets each ranked unit's rank change against the previous period's card.
 func AddTrend(c *Card, prev Card) {

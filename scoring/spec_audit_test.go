@@ -778,3 +778,48 @@ func TestAnnualPooledIsOnePeriodOverTheYear(t *testing.T) {
 		t.Errorf("pooled: card %+v score %v grade %v rank %v; want 4 eligible, 25, 不合格, rank 1", u.Card, u.Score, u.Grade, u.Rank)
 	}
 }
+
+// SPEC §7: the bulletin marks the top N and the bottom N of each group. Ties across a boundary are
+// marked whole on both sides (rank ≤ N for the top; fewer than N ranked units below for the bottom),
+// so units tied for last place are 末位 however many they are.
+func TestTopAndBottomMarksWithTies(t *testing.T) {
+	tests := []struct {
+		name     string
+		resolved []int // resolved rows of 4 per unit U0, U1, …: score 25 × resolved
+		top, bot int
+		want     []string // code:rank:mark in card order
+	}{
+		// Scores 100, 75, 50, 25, 25: ranks 1, 2, 3, 4, 4. Bottom 1: no unit ranks below U3 and U4.
+		{"two units tied for last, bottom 1", []int{4, 3, 2, 1, 1}, 1, 1,
+			[]string{"U0:1:top", "U1:2:", "U2:3:", "U3:4:bottom", "U4:4:bottom"}},
+		// Ranks 1, 2, 3, 3, 5, bottom 2: U4 has 0 below, U2 and U3 have 1 below (< 2): three marked.
+		{"a tie across the bottom boundary is marked whole", []int{4, 3, 2, 2, 1}, 1, 2,
+			[]string{"U0:1:top", "U1:2:", "U2:3:bottom", "U3:3:bottom", "U4:5:bottom"}},
+		// Ranks 1, 1, 3, 4, 5, top 1: both units of rank 1 are top; bottom 1 is U4 alone.
+		{"a tie for first is top whole", []int{4, 4, 3, 2, 1}, 1, 1,
+			[]string{"U0:1:top", "U1:1:top", "U2:3:", "U3:4:", "U4:5:bottom"}},
+		// Ranks 1, 2, 3, 4, 5 with bottom 0: nothing is bottom.
+		{"bottom 0 marks nothing", []int{4, 3, 2, 1, 0}, 2, 0,
+			[]string{"U0:1:top", "U1:2:top", "U2:3:", "U3:4:", "U4:5:"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := auditPolicy(t, "weights: {resolution: 1}",
+				fmt.Sprintf("ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 1, top: %d, bottom: %d}", tt.top, tt.bot))
+			var us []scoring.Unit
+			var rows []scoring.Assignment
+			for i, k := range tt.resolved {
+				us = append(us, scoring.Unit{Code: fmt.Sprint("U", i), Group: "g"})
+				rows = append(rows, auditResolved(fmt.Sprintf("u%d-", i), int32(i), 4, k)...)
+			}
+			c := auditBook(t, p, us, []string{"2025-10"}, rows).Card(0)
+			var got []string
+			for _, s := range c.Units {
+				got = append(got, fmt.Sprintf("%s:%d:%s", s.Code, *s.Rank, s.Mark))
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("got  %v\nwant %v", got, tt.want)
+			}
+		})
+	}
+}
