@@ -168,14 +168,23 @@ func (p *Policy) grade(score float64) *string {
 	return nil
 }
 
-// rankAnnual ranks units within each group by rounded annual score, sharing ranks on ties.
+// rankAnnual ranks units within each group by rounded annual score, sharing ranks on ties. A pooled
+// year is one period (SPEC §8), so it is ranked as a period is (§7): equal rounded scores are then
+// ordered by the tie-breakers, and each unit's rank is the rank of its year's scorecard.
 func (p *Policy) rankAnnual(us []AnnualUnit, groups []string) {
 	order := map[string]int{}
 	for i, g := range groups {
 		order[g] = i
 	}
 	for i := range us {
-		us[i].Ranked = us[i].UnrankedReason == nil && us[i].Score != nil
+		u := &us[i]
+		u.Ranked = u.UnrankedReason == nil && u.Score != nil
+	}
+	key := func(u *AnnualUnit) rankKey {
+		if p.AnnualPooled && u.Card != nil && u.Card.Final != nil {
+			return p.key(u.Card)
+		}
+		return rankKey{score: RoundScaled(*u.Score, p.Round)}
 	}
 	sort.SliceStable(us, func(i, j int) bool {
 		a, b := &us[i], &us[j]
@@ -186,9 +195,8 @@ func (p *Policy) rankAnnual(us []AnnualUnit, groups []string) {
 			return a.Ranked
 		}
 		if a.Ranked {
-			sa, sb := RoundScaled(*a.Score, p.Round), RoundScaled(*b.Score, p.Round)
-			if sa != sb {
-				return sa > sb
+			if d := compare(key(a), key(b)); d != 0 {
+				return d < 0
 			}
 		}
 		return a.Code < b.Code
@@ -203,7 +211,7 @@ func (p *Policy) rankAnnual(us []AnnualUnit, groups []string) {
 		}
 		pos++
 		r := pos
-		if pos > 1 && RoundScaled(*us[i-1].Score, p.Round) == RoundScaled(*us[i].Score, p.Round) {
+		if pos > 1 && compare(key(&us[i-1]), key(&us[i])) == 0 {
 			r = *us[i-1].Rank
 		}
 		us[i].Rank = &r

@@ -823,3 +823,47 @@ func TestTopAndBottomMarksWithTies(t *testing.T) {
 		})
 	}
 }
+
+// SPEC §8 pooled: the year is scored as one period, so it is ranked as a period is (§7): equal rounded
+// scores are ordered by the tie-breakers, and the annual rank is the rank of the year's scorecard.
+func TestAnnualPooledRanksLikeAPeriodWithTieBreakers(t *testing.T) {
+	p := auditPolicy(t, "weights: {resolution: 0.5, satisfaction: 0.5}",
+		"ranking: {round: 2, tie_breakers: [resolution, satisfaction], min_callbacks: 1, top: 0, bottom: 0}",
+		"annual: {mode: pooled, grades: [{min: 0, name: 一般}]}")
+	us := []scoring.Unit{{Code: "A", Group: "g"}, {Code: "B", Group: "g"}, {Code: "C", Group: "g"}}
+	var rows []scoring.Assignment
+	for u, answers := range [][2][2]int{
+		// A and C: resolved twice, very satisfied and dissatisfied: 100 × (0.5 × 1 + 0.5 × 0.5) = 75.
+		{{1, 1}, {1, 0}},
+		// B: resolved and unresolved, very satisfied twice: 100 × (0.5 × 0.5 + 0.5 × 1) = 75.
+		{{1, 1}, {0, 1}},
+		{{1, 1}, {1, 0}},
+	} {
+		for i, a := range answers {
+			r := auditMonthRows(fmt.Sprintf("%d-%d-", u, i), int32(u), 3+i, 1, a[0])[0]
+			if a[1] == 0 {
+				r.Satisfaction = scoring.Dissatisfied
+			}
+			rows = append(rows, r)
+		}
+	}
+	ps, err := p.AnnualPeriods("2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := scoring.NewDirectory(us)
+	b, _ := scoring.NewBook(p, d, ps)
+	for i := range rows {
+		if err := b.Add(&rows[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// All three score 75.00; resolution breaks the tie: A and C (1) share rank 1, B (0.5) is third.
+	var got []string
+	for _, u := range b.Annual("2025").Units {
+		got = append(got, fmt.Sprintf("%s:%v:%d:%d", u.Code, *u.Score, *u.Rank, *u.Card.Rank))
+	}
+	if want := []string{"A:75:1:1", "C:75:1:1", "B:75:3:3"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %v (code:score:annual rank:card rank)\nwant %v", got, want)
+	}
+}
