@@ -854,3 +854,41 @@ func TestAuditOpenRepeatsCountAsDuplicatesUnderBasisReceived(t *testing.T) {
 	}
 	checkRate(t, "repeat", s.Rates.Repeat, 0, 1)
 }
+
+func TestAuditAnAnnualPointsTotalOfZeroIsNotNegative(t *testing.T) {
+	// SPEC §13.11: a negative annual total is marked 取消评优资格. S1 has one 双满意 (+0.3) and three
+	// dissatisfied answers (−0.1 each): 0.3 − 3 × 0.1 = 0 exactly, which is not negative; S2 has one
+	// dissatisfied answer: −0.1, negative.
+	p := auditPolicy(t, "ticket_points: [{label: 双满意, when: {satisfied: true}, points: 0.3}, {label: 不满意, when: {satisfied: false}, points: -0.1}]",
+		"annual: {mode: points_total, money_per_point: 300}")
+	rows := []scoring.Assignment{arow("a", s1, "2025-10-01 08:00")}
+	for i := range 3 {
+		r := arow("u"+string(rune('0'+i)), s1, "2025-10-02 08:00")
+		r.Satisfaction = scoring.Dissatisfied
+		rows = append(rows, r)
+	}
+	u := arow("v", s2, "2025-10-02 08:00")
+	u.Satisfaction = scoring.Dissatisfied
+	rows = append(rows, u)
+	ps, err := p.AnnualPeriods("2025")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, per := range ps {
+		ids = append(ids, per.ID)
+	}
+	a := auditBook(t, p, ids, rows, nil).Annual("2025")
+	for _, au := range a.Units {
+		switch au.Code {
+		case "S1":
+			if au.Disqualified || !near(*au.Score, 0) {
+				t.Errorf("S1: score %v disqualified %v, want 0 and not disqualified", *au.Score, au.Disqualified)
+			}
+		case "S2":
+			if !au.Disqualified || !near(*au.Score, -0.1) || !near(*au.Money, -30) {
+				t.Errorf("S2: score %v money %v disqualified %v, want −0.1, −30 and disqualified", *au.Score, *au.Money, au.Disqualified)
+			}
+		}
+	}
+}
