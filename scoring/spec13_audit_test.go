@@ -136,7 +136,49 @@ func auditBook(t *testing.T, p *scoring.Policy, ids []string, rows []scoring.Ass
 	if err := b.Finish(); err != nil {
 		t.Fatal(err)
 	}
+	explainedAsScored(t, b, rows)
 	return b
+}
+
+// explainedAsScored checks that every unit's explanation sums to its scorecard in every period (SPEC
+// §11.2, §13.12): a line per assignment, each rate's numerator and denominator, and the points total.
+func explainedAsScored(t *testing.T, b *scoring.Book, rows []scoring.Assignment) {
+	t.Helper()
+	for pi := range b.Periods() {
+		for u := range int32(b.Directory().Len()) {
+			e, err := b.Explain(pi, u, rows)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := e.Scorecard
+			num, den := map[string]float64{}, map[string]float64{}
+			points := 0.0
+			for _, l := range append(e.Lines, e.Others...) {
+				for _, c := range l.Counts {
+					num[c.Rate] += c.Num
+					den[c.Rate] += c.Den
+				}
+				points += l.PointsTotal
+			}
+			rates := map[string]scoring.Rate{"raw_response": s.RawRates.Response, "raw_resolution": s.RawRates.Resolution,
+				"raw_satisfaction": s.RawRates.Satisfaction, "raw_on_time": s.RawRates.OnTime}
+			for _, n := range scoring.RateNames() {
+				r, _ := s.Rates.ByName(n)
+				rates[n] = *r
+			}
+			for n, r := range rates {
+				if !near(num[n], r.Num) || !near(den[n], r.Den) {
+					t.Errorf("%s %s %s: the explanation sums to %v/%v, the scorecard has %v/%v", b.Periods()[pi].ID, s.Code, n, num[n], den[n], r.Num, r.Den)
+				}
+			}
+			if int64(len(e.Lines)) != s.Counts.Assignments {
+				t.Errorf("%s %s: %d lines, %d assignments", b.Periods()[pi].ID, s.Code, len(e.Lines), s.Counts.Assignments)
+			}
+			if !near(points, s.Points.Total) {
+				t.Errorf("%s %s: the explanation gives %v points, the scorecard %v", b.Periods()[pi].ID, s.Code, points, s.Points.Total)
+			}
+		}
+	}
 }
 
 // october scores rows for period 2025-10 alone.
