@@ -313,7 +313,7 @@ func (n *writer) shortfalls(sc *scoring.Scheme, ranked []*scoring.Scorecard, t t
 				if r.Value == nil {
 					continue
 				}
-				if (!th.AtMost && *r.Value < th.Baseline) || (th.AtMost && *r.Value > th.Baseline) {
+				if th.Misses(*r.Value) {
 					below = append(below, short{s.Name, *r.Value})
 				}
 			}
@@ -565,8 +565,7 @@ func (n *writer) next() {
 			if !slices.Contains(in[key], s.Group) {
 				in[key] = append(in[key], s.Group)
 			}
-			if r, _ := s.Rates.ByName(th.Rate); r.Value != nil && s.Ranked &&
-				((!th.AtMost && *r.Value < th.Baseline) || (th.AtMost && *r.Value > th.Baseline)) {
+			if r, _ := s.Rates.ByName(th.Rate); r.Value != nil && s.Ranked && th.Misses(*r.Value) {
 				short[key]++
 			}
 		}

@@ -126,7 +126,8 @@ func (b *Book) AnnualOf(year string, cards []Card) Annual {
 				sum += s.Points.Total + p.AdjustmentSum(adj)
 			}
 			au.Score = f64(sum)
-			au.Disqualified = sum < 0
+			// Negative beyond the binary noise of summing decimal points (0.3 − 3 × 0.1 is −5.6e-17, not below 0).
+			au.Disqualified = sum < -pointsEps
 			if p.MoneyPerPoint != 0 {
 				au.Money = f64(sum * p.MoneyPerPoint)
 			}
@@ -157,6 +158,10 @@ func (b *Book) AnnualOf(year string, cards []Card) Annual {
 	p.rankAnnual(a.Units, b.dir.Groups())
 	return a
 }
+
+// pointsEps is how far a sum of ticket points and adjustments may miss its exact decimal value through
+// binary arithmetic: far below the smallest step any policy's points take.
+const pointsEps = 1e-9
 
 func (p *Policy) grade(score float64) *string {
 	r := RoundHalfUp(score, p.Round)

@@ -61,6 +61,29 @@ type Threshold struct {
 	Cap      float64
 }
 
+// rateEps is how far apart two rate values may be and still be the same rate. A rate is a ratio of
+// weighted counts whose binary sums miss the exact value by a few units in the last place (nine answers
+// weighing 0.9 over nine callbacks give 0.8999999999999999), while rates that truly differ differ by far
+// more; so a rate exactly at a band's edge, a linear item's zero or full or a baseline is judged at it
+// (SPEC §13.9, §6), as tie-breakers are compared to 12 decimals.
+const rateEps = 1e-12
+
+// Shortfall returns the threshold's shortfall in percentage points for a rate value, 0 when the value
+// meets the baseline (SPEC §6).
+func (th *Threshold) Shortfall(v float64) float64 {
+	short := th.Baseline - v
+	if th.AtMost {
+		short = v - th.Baseline
+	}
+	if short <= rateEps {
+		return 0
+	}
+	return short * 100
+}
+
+// Misses reports whether a rate value falls short of the threshold's baseline.
+func (th *Threshold) Misses(v float64) bool { return th.Shortfall(v) > 0 }
+
 // Band is one band of a banded item: its points apply when the rate is ≥ Min and ≤ Max (each optional).
 type Band struct {
 	Min, Max *float64
@@ -82,10 +105,16 @@ type Item struct {
 // Points returns the item's points for a rate value.
 func (it *Item) Points(v float64) float64 {
 	if it.Linear {
+		switch {
+		case math.Abs(v-it.Full) <= rateEps:
+			return it.Max
+		case math.Abs(v-it.Zero) <= rateEps:
+			return 0
+		}
 		return it.Max * math.Max(0, math.Min(1, (v-it.Zero)/(it.Full-it.Zero)))
 	}
 	for _, b := range it.Bands {
-		if (b.Min == nil || v >= *b.Min) && (b.Max == nil || v <= *b.Max) {
+		if (b.Min == nil || v >= *b.Min-rateEps) && (b.Max == nil || v <= *b.Max+rateEps) {
 			return b.Points
 		}
 	}

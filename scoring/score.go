@@ -201,11 +201,7 @@ func (p *Policy) Score(u Unit, t *Tally, adjs []Adjustment) Scorecard {
 			defined = false
 			continue
 		}
-		short := th.Baseline - *r.Value
-		if th.AtMost {
-			short = *r.Value - th.Baseline
-		}
-		d := math.Min(th.Cap, th.PerPoint*math.Max(0, short)*100)
+		d := math.Min(th.Cap, th.PerPoint*th.Shortfall(*r.Value))
 		s.Deductions = append(s.Deductions, Deduction{Rate: th.Rate, Points: d})
 		deducted += d
 	}
