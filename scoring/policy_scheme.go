@@ -138,6 +138,9 @@ func (c *compiler) items(s *Scheme, prefix string, items []itemSpec) {
 					band.Max = f64(c.required(bp+".max", b.Max))
 					c.unit(bp+".max", *band.Max)
 				}
+				if band.Min != nil && band.Max != nil && *band.Min > *band.Max {
+					c.fail(bp, "min %g is above max %g: no rate falls in this band", *band.Min, *band.Max)
+				}
 				item.Bands = append(item.Bands, band)
 			}
 		}

@@ -35,6 +35,7 @@ func TestSecondEditionValidationNamesTheKey(t *testing.T) {
 		{"item with both linear and bands", "thresholds: []", "items: [{label: x, rate: on_time, max: 5, linear: {zero: 0.5, full: 1}, bands: [{min: 0.9, points: 1}]}]", "items[0]", "exactly one"},
 		{"item with neither", "thresholds: []", "items: [{label: x, rate: on_time}]", "items[0]", "exactly one"},
 		{"band without bounds", "thresholds: []", "items: [{label: x, rate: on_time, bands: [{points: 1}]}]", "items[0].bands[0]", "min, max"},
+		{"band with min above max", "thresholds: []", "items: [{label: x, rate: on_time, bands: [{min: 0.9, max: 0.8, points: 1}]}]", "items[0].bands[0]", "min 0.9 is above max 0.8"},
 		{"group weights validated as a set", "thresholds: []", "groups: {department: {weights: {response: 0.5}}}", "groups.department.weights", "must sum to 1"},
 		{"group key unknown", "thresholds: []", "groups: {department: {weightz: {}}}", "groups.department.weightz", "unknown key"},
 		{"unknown same field", "thresholds: []", "duplicates: {window: 30d, same: [phone]}", "duplicates.same[0]", "unknown field"},

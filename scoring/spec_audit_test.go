@@ -19,9 +19,9 @@ import (
 var auditKeys = []string{"name", "version", "timezone", "period", "calendar", "scored_kinds", "roles", "response",
 	"deadlines", "unrated", "weights", "thresholds", "ticket_points", "final", "ranking", "annual"}
 
-// auditPolicy is a first-edition policy over the calendar months of Asia/Shanghai with the SPEC §10
+// auditV1Policy is a first-edition policy over the calendar months of Asia/Shanghai with the SPEC §10
 // district limits and weights; each line given replaces the top-level key it names.
-func auditPolicy(t *testing.T, lines ...string) *scoring.Policy {
+func auditV1Policy(t *testing.T, lines ...string) *scoring.Policy {
 	t.Helper()
 	keys := map[string]string{
 		"name":          "name: audit",
@@ -84,8 +84,8 @@ func auditRow(id string, u int32, disp, closed string) scoring.Assignment {
 	return a
 }
 
-// auditBook feeds rows to a book of the given period ids (in order) over units.
-func auditBook(t *testing.T, p *scoring.Policy, us []scoring.Unit, ids []string, rows []scoring.Assignment) *scoring.Book {
+// auditV1Book feeds rows to a book of the given period ids (in order) over units.
+func auditV1Book(t *testing.T, p *scoring.Policy, us []scoring.Unit, ids []string, rows []scoring.Assignment) *scoring.Book {
 	t.Helper()
 	d, err := scoring.NewDirectory(us)
 	if err != nil {
@@ -114,7 +114,7 @@ func auditBook(t *testing.T, p *scoring.Policy, us []scoring.Unit, ids []string,
 // auditUnitA scores rows of the single unit A (auditOne) and returns A's scorecard in the first period.
 func auditUnitA(t *testing.T, p *scoring.Policy, ids []string, rows []scoring.Assignment) *scoring.Scorecard {
 	t.Helper()
-	c := auditBook(t, p, auditOne, ids, rows).Card(0)
+	c := auditV1Book(t, p, auditOne, ids, rows).Card(0)
 	return c.Unit("A")
 }
 
@@ -161,10 +161,10 @@ func TestPeriodBoundaryInstantsBelongToTheLaterPeriod(t *testing.T) {
 	ids := []string{"2025-09", "2025-10", "2025-11"}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := auditPolicy(t, tt.period)
+			p := auditV1Policy(t, tt.period)
 			a := auditRow("T1", 0, tt.received, tt.closed)
 			a.Received = a.Dispatched // dispatched when received
-			b := auditBook(t, p, auditOne, ids, []scoring.Assignment{a})
+			b := auditV1Book(t, p, auditOne, ids, []scoring.Assignment{a})
 			for i, id := range ids {
 				c := b.Card(i)
 				s := c.Unit("A")
@@ -195,7 +195,7 @@ func TestDeadlinesAndPeriodsFollowThePolicyZone(t *testing.T) {
 	if err != nil {
 		t.Skip("no zone data for America/New_York")
 	}
-	p := auditPolicy(t, "timezone: America/New_York", "calendar: [us-2026]",
+	p := auditV1Policy(t, "timezone: America/New_York", "calendar: [us-2026]",
 		"deadlines: {use_given_due: false, limits: {emergency: 2h, priority: 24h, normal: 1wd, complex: 15wd}}")
 	utc := func(y int, m time.Month, d, h, min, s int) int64 {
 		return time.Date(y, m, d, h, min, s, 0, time.UTC).Unix()
@@ -245,7 +245,7 @@ func TestDeadlinesAndPeriodsFollowThePolicyZone(t *testing.T) {
 			Received: closed - 7200, Dispatched: closed - 3600, Closed: closed, CallbackValid: true,
 			Contacted: scoring.Yes, Resolution: scoring.Resolved, Satisfaction: scoring.Satisfied}
 	}
-	b := auditBook(t, p, auditOne, []string{"2026-02", "2026-03"}, []scoring.Assignment{
+	b := auditV1Book(t, p, auditOne, []string{"2026-02", "2026-03"}, []scoring.Assignment{
 		row("late-march", utc(2026, 4, 1, 3, 30, 0)), row("late-feb", utc(2026, 3, 1, 4, 30, 0))})
 	feb, mar := b.Card(0), b.Card(1)
 	if feb.Unit("A").Counts.Assignments != 1 || mar.Unit("A").Counts.Assignments != 1 {
@@ -256,7 +256,7 @@ func TestDeadlinesAndPeriodsFollowThePolicyZone(t *testing.T) {
 // SPEC §4: a working-day deadline is 24:00 of the N-th working day after the start day; make-up days
 // (调休上班) count, holidays do not; a closure at the deadline's very second is on time.
 func TestOnTimeAgainstWorkingDayAndHourDeadlines(t *testing.T) {
-	p := auditPolicy(t) // emergency 2h, priority 24h, normal 7wd, complex 15wd; cn-2024..2026
+	p := auditV1Policy(t) // emergency 2h, priority 24h, normal 7wd, complex 15wd; cn-2024..2026
 	tests := []struct {
 		name       string
 		urgency    scoring.Urgency
@@ -304,8 +304,8 @@ func TestOnTimeAgainstWorkingDayAndHourDeadlines(t *testing.T) {
 // SPEC §4: the deadline is due_at only when the row has one and the policy says use_given_due: true.
 func TestGivenDueIsUsedOnlyWhenThePolicySaysSo(t *testing.T) {
 	limits := "limits: {emergency: 2h, priority: 24h, normal: 24h, complex: 24h}"
-	given := auditPolicy(t, "deadlines: {use_given_due: true, "+limits+"}")
-	computed := auditPolicy(t, "deadlines: {use_given_due: false, "+limits+"}")
+	given := auditV1Policy(t, "deadlines: {use_given_due: true, "+limits+"}")
+	computed := auditV1Policy(t, "deadlines: {use_given_due: false, "+limits+"}")
 	withDue := func(closed, due string) scoring.Assignment {
 		a := auditRow("T", 0, "2025-10-10 09:00:00", closed)
 		if due != "" {
@@ -338,7 +338,7 @@ func TestGivenDueIsUsedOnlyWhenThePolicySaysSo(t *testing.T) {
 // SPEC §5: in timestamp mode a row responds when contacted_at ≤ dispatched_at + the response limit,
 // and the limit may be working days (a make-up Saturday counts); a row without contacted_at does not.
 func TestTimestampResponseWithAWorkingDayLimit(t *testing.T) {
-	p := auditPolicy(t, "response: {mode: timestamp, limits: {emergency: 2h, priority: 24h, normal: 1wd, complex: 1wd}}")
+	p := auditV1Policy(t, "response: {mode: timestamp, limits: {emergency: 2h, priority: 24h, normal: 1wd, complex: 1wd}}")
 	contact := func(id, disp, at string) scoring.Assignment {
 		a := auditRow(id, 0, disp, "2025-10-24 10:00:00")
 		a.Contacted = scoring.No // the callback's answer plays no part in timestamp mode
@@ -362,7 +362,7 @@ func TestTimestampResponseWithAWorkingDayLimit(t *testing.T) {
 // SPEC §5: E, C and the counts shown with the rates; requests per 10k count every row received in the
 // period that is not excluded, whatever its kind, role or status.
 func TestEligibilityCountsAndRequestsPer10k(t *testing.T) {
-	p := auditPolicy(t, "scored_kinds: [help, complaint, report, suggestion]") // consult not scored
+	p := auditV1Policy(t, "scored_kinds: [help, complaint, report, suggestion]") // consult not scored
 	in := func(id string) scoring.Assignment {
 		return auditRow(id, 0, "2025-10-10 09:00:00", "2025-10-10 18:00:00")
 	}
@@ -407,7 +407,7 @@ func TestEligibilityCountsAndRequestsPer10k(t *testing.T) {
 // answer stays in the denominator with weight 0; an unrated callback leaves only the satisfaction
 // denominator; an empty "contacted" answer is not contacted.
 func TestCallbackAnswersMissingFromTheRates(t *testing.T) {
-	p := auditPolicy(t)
+	p := auditV1Policy(t)
 	rows := []scoring.Assignment{
 		auditRow("1", 0, "2025-10-10 09:00:00", "2025-10-10 18:00:00"),
 		auditRow("2", 0, "2025-10-10 09:00:00", "2025-10-10 18:00:00"),
@@ -428,7 +428,7 @@ func TestCallbackAnswersMissingFromTheRates(t *testing.T) {
 
 // SPEC §6: a rate weighted 0 adds nothing to the composite.
 func TestAZeroWeightRateAddsNothing(t *testing.T) {
-	p := auditPolicy(t, "weights: {response: 0, resolution: 0.6, satisfaction: 0.4}")
+	p := auditV1Policy(t, "weights: {response: 0, resolution: 0.6, satisfaction: 0.4}")
 	rows := []scoring.Assignment{
 		auditRow("1", 0, "2025-10-10 09:00:00", "2025-10-10 18:00:00"),
 		auditRow("2", 0, "2025-10-10 09:00:00", "2025-10-10 18:00:00"),
@@ -468,7 +468,7 @@ func TestThresholdsAtTheBaselineAndOnAnUndefinedRate(t *testing.T) {
 	b1.Satisfaction, b2.Satisfaction = scoring.Unrated, scoring.Unrated
 	rows = append(rows, b1, b2)
 	us := []scoring.Unit{{Code: "A", Group: "street"}, {Code: "B", Group: "street"}}
-	c := auditBook(t, p, us, []string{"2025-10"}, rows).Card(0)
+	c := auditV1Book(t, p, us, []string{"2025-10"}, rows).Card(0)
 	a := c.Unit("A")
 	want := map[string]float64{"on_time": 0, "resolution": 5, "satisfaction": 0, "redispatch": 0}
 	for _, d := range a.Deductions {
@@ -488,7 +488,7 @@ func TestThresholdsAtTheBaselineAndOnAnUndefinedRate(t *testing.T) {
 // SPEC §6: the example rule set of a district, points per assignment = total / #E, and the final with a
 // points factor.
 func TestDistrictTicketPointsAndPointsFactor(t *testing.T) {
-	p := auditPolicy(t, `ticket_points: [{label: 双否, when: {callback_valid: true, resolved: [unresolved, partial], satisfied: false}, points: -1}, {label: 单否, when: {callback_valid: true, resolved: [unresolved, partial], satisfied: true}, points: -0.5}, {label: 单否, when: {callback_valid: true, resolved: [resolved], satisfied: false}, points: -0.5}, {label: 双满意, when: {callback_valid: true, resolved: [resolved], satisfied: true}, points: 1}, {label: 资料不全, when: {incomplete_materials: true}, points: -0.5}, {label: 负面舆情, when: {opinion_incident: true}, points: -3}]`,
+	p := auditV1Policy(t, `ticket_points: [{label: 双否, when: {callback_valid: true, resolved: [unresolved, partial], satisfied: false}, points: -1}, {label: 单否, when: {callback_valid: true, resolved: [unresolved, partial], satisfied: true}, points: -0.5}, {label: 单否, when: {callback_valid: true, resolved: [resolved], satisfied: false}, points: -0.5}, {label: 双满意, when: {callback_valid: true, resolved: [resolved], satisfied: true}, points: 1}, {label: 资料不全, when: {incomplete_materials: true}, points: -0.5}, {label: 负面舆情, when: {opinion_incident: true}, points: -3}]`,
 		"final: {base: 0, points_factor: 10, min: 0, max: 100}")
 	type ans struct {
 		res scoring.Resolution
@@ -560,7 +560,7 @@ func auditResolved(prefix string, u int32, n, k int) []scoring.Assignment {
 // one, an undefined tie-breaker last, and 无有效数据 before 样本不足 with min_callbacks exactly met.
 func TestRankingGroupsTiesAndMinimumCallbacks(t *testing.T) {
 	// score = 100 × resolution.
-	p := auditPolicy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [satisfaction], min_callbacks: 4, top: 0, bottom: 0}")
+	p := auditV1Policy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [satisfaction], min_callbacks: 4, top: 0, bottom: 0}")
 	us := []scoring.Unit{
 		{Code: "S4", Group: "street"}, {Code: "S3", Group: "street"}, {Code: "S2", Group: "street"}, {Code: "S1", Group: "street"},
 		{Code: "D3", Group: "department"}, {Code: "D1", Group: "department"}, {Code: "D2", Group: "department"},
@@ -593,7 +593,7 @@ func TestRankingGroupsTiesAndMinimumCallbacks(t *testing.T) {
 	m3 := auditRow("m3", 12, "2025-10-10 09:00:00", "2025-10-10 18:00:00")
 	m3.Role = scoring.Co
 	add([]scoring.Assignment{m3})
-	c := auditBook(t, p, us, []string{"2025-10"}, rows).Card(0)
+	c := auditV1Book(t, p, us, []string{"2025-10"}, rows).Card(0)
 	want := []string{"S1:1", "S2:2", "S3:2", "S4:4", "D1:1", "D2:1", "D3:1", "E1:1", "X2:1", "X1:2",
 		"M1:1", "M2:-:样本不足", "M3:-:无有效数据", "M4:-:无有效数据"}
 	if got := auditRanks(c); !reflect.DeepEqual(got, want) {
@@ -610,7 +610,7 @@ func TestRankingGroupsTiesAndMinimumCallbacks(t *testing.T) {
 // SPEC §7: the rank change is the previous rank minus the current one (↑ positive, ↓ negative), and a
 // unit unranked now has none.
 func TestRankChangeUpDownAndUnranked(t *testing.T) {
-	p := auditPolicy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 2, top: 0, bottom: 0}")
+	p := auditV1Policy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 2, top: 0, bottom: 0}")
 	us := []scoring.Unit{{Code: "A", Group: "g"}, {Code: "B", Group: "g"}, {Code: "C", Group: "g"}}
 	sep := func(rows []scoring.Assignment) []scoring.Assignment {
 		for i := range rows {
@@ -626,7 +626,7 @@ func TestRankChangeUpDownAndUnranked(t *testing.T) {
 		auditResolved("a10-", 0, 1, 1), auditResolved("b10-", 1, 2, 2), auditResolved("c10-", 2, 2, 1)} {
 		rows = append(rows, r...)
 	}
-	c := auditBook(t, p, us, []string{"2025-09", "2025-10"}, rows).CardWithTrend(1, 0)
+	c := auditV1Book(t, p, us, []string{"2025-09", "2025-10"}, rows).CardWithTrend(1, 0)
 	for code, want := range map[string]*int{"B": auditInt(1), "C": auditInt(1), "A": nil} { // B 2→1: +1; C 3→2: +1
 		tr := c.Unit(code).Trend
 		if tr == nil || !reflect.DeepEqual(tr.Change, want) || tr.New {
@@ -641,7 +641,7 @@ func TestRankChangeUpDownAndUnranked(t *testing.T) {
 			*x += 31 * 86400 // 2025-11-10
 		}
 	}
-	c = auditBook(t, p, us, []string{"2025-10", "2025-11"}, append(rows, nov...)).CardWithTrend(1, 0)
+	c = auditV1Book(t, p, us, []string{"2025-10", "2025-11"}, append(rows, nov...)).CardWithTrend(1, 0)
 	if tr := c.Unit("B").Trend; tr == nil || tr.Change == nil || *tr.Change != -1 {
 		t.Errorf("B trend %+v, want ↓1 (change −1)", tr)
 	}
@@ -665,7 +665,7 @@ func auditMonthRows(prefix string, u int32, m, n, k int) []scoring.Assignment {
 // SPEC §8: the annual score is the mean of the finals of the months a unit was ranked in (a month of
 // 样本不足 does not count, though its final is shown); grades by bands; equal annual scores share a rank.
 func TestAnnualMeanOverTheRankedMonthsOnly(t *testing.T) {
-	p := auditPolicy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 2, top: 0, bottom: 0}")
+	p := auditV1Policy(t, "weights: {resolution: 1}", "ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 2, top: 0, bottom: 0}")
 	us := []scoring.Unit{{Code: "A", Group: "g"}, {Code: "B", Group: "g"}, {Code: "C", Group: "g"}, {Code: "D", Group: "g"}, {Code: "E", Group: "g"}}
 	var rows []scoring.Assignment
 	for _, r := range [][]scoring.Assignment{
@@ -678,7 +678,7 @@ func TestAnnualMeanOverTheRankedMonthsOnly(t *testing.T) {
 	} {
 		rows = append(rows, r...)
 	}
-	a := auditBook(t, p, us, auditMonths(t, "2025"), rows).Annual("2025")
+	a := auditV1Book(t, p, us, auditMonths(t, "2025"), rows).Annual("2025")
 	type got struct {
 		n     int
 		score float64
@@ -728,9 +728,9 @@ func TestAnnualGradeBandsAtTheirBounds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.score), func(t *testing.T) {
 			// final = 0 + 1 × points per assignment = the rule's points on a single row.
-			p := auditPolicy(t, "weights: {}", "final: {base: 0, points_factor: 1, min: 0, max: 100}",
+			p := auditV1Policy(t, "weights: {}", "final: {base: 0, points_factor: 1, min: 0, max: 100}",
 				fmt.Sprintf("ticket_points: [{label: x, when: {kind: [complaint]}, points: %v}]", tt.score))
-			a := auditBook(t, p, auditOne, auditMonths(t, "2025"), auditMonthRows("r", 0, 5, 1, 1)).Annual("2025")
+			a := auditV1Book(t, p, auditOne, auditMonths(t, "2025"), auditMonthRows("r", 0, 5, 1, 1)).Annual("2025")
 			if u := a.Units[0]; u.Score == nil || !auditNear(*u.Score, tt.score) || u.Grade == nil || *u.Grade != tt.want {
 				t.Errorf("score %v grade %v, want %v %s", u.Score, u.Grade, tt.score, tt.want)
 			}
@@ -741,7 +741,7 @@ func TestAnnualGradeBandsAtTheirBounds(t *testing.T) {
 // SPEC §8: pooled scores the year's rows as one period — the year of start_day 19 is
 // [previous 12-19 00:00, 12-19 00:00) — which differs from the mean of the months.
 func TestAnnualPooledIsOnePeriodOverTheYear(t *testing.T) {
-	p := auditPolicy(t, "period: {start_day: 19, basis: closed}", "weights: {resolution: 1}",
+	p := auditV1Policy(t, "period: {start_day: 19, basis: closed}", "weights: {resolution: 1}",
 		"annual: {mode: pooled, grades: [{min: 50, name: 合格}, {min: 0, name: 不合格}]}")
 	mk := func(id, closed string, res scoring.Resolution) scoring.Assignment {
 		a := auditRow(id, 0, "2024-12-10 09:00:00", closed)
@@ -804,7 +804,7 @@ func TestTopAndBottomMarksWithTies(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := auditPolicy(t, "weights: {resolution: 1}",
+			p := auditV1Policy(t, "weights: {resolution: 1}",
 				fmt.Sprintf("ranking: {round: 2, tie_breakers: [resolution], min_callbacks: 1, top: %d, bottom: %d}", tt.top, tt.bot))
 			var us []scoring.Unit
 			var rows []scoring.Assignment
@@ -812,7 +812,7 @@ func TestTopAndBottomMarksWithTies(t *testing.T) {
 				us = append(us, scoring.Unit{Code: fmt.Sprint("U", i), Group: "g"})
 				rows = append(rows, auditResolved(fmt.Sprintf("u%d-", i), int32(i), 4, k)...)
 			}
-			c := auditBook(t, p, us, []string{"2025-10"}, rows).Card(0)
+			c := auditV1Book(t, p, us, []string{"2025-10"}, rows).Card(0)
 			var got []string
 			for _, s := range c.Units {
 				got = append(got, fmt.Sprintf("%s:%d:%s", s.Code, *s.Rank, s.Mark))
@@ -827,7 +827,7 @@ func TestTopAndBottomMarksWithTies(t *testing.T) {
 // SPEC §8 pooled: the year is scored as one period, so it is ranked as a period is (§7): equal rounded
 // scores are ordered by the tie-breakers, and the annual rank is the rank of the year's scorecard.
 func TestAnnualPooledRanksLikeAPeriodWithTieBreakers(t *testing.T) {
-	p := auditPolicy(t, "weights: {resolution: 0.5, satisfaction: 0.5}",
+	p := auditV1Policy(t, "weights: {resolution: 0.5, satisfaction: 0.5}",
 		"ranking: {round: 2, tie_breakers: [resolution, satisfaction], min_callbacks: 1, top: 0, bottom: 0}",
 		"annual: {mode: pooled, grades: [{min: 0, name: 一般}]}")
 	us := []scoring.Unit{{Code: "A", Group: "g"}, {Code: "B", Group: "g"}, {Code: "C", Group: "g"}}
