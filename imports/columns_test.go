@@ -146,6 +146,53 @@ func TestChineseDatetimes(t *testing.T) {
 	}
 }
 
+func TestTwelveHourAndDigitsOnlyDatetimes(t *testing.T) {
+	c := newClock(shanghai)
+	at := func(d, h, m, s int) int64 { return time.Date(2025, 10, d, h, m, s, 0, shanghai).Unix() }
+	tests := []struct {
+		in       string
+		want     int64
+		dateOnly bool
+	}{
+		{"2025/10/3 下午 2:05:09", at(3, 14, 5, 9), false},
+		{"2025/10/3 下午2:05", at(3, 14, 5, 0), false},
+		{"2025/10/3 上午 12:05:00", at(3, 0, 5, 0), false}, // 上午 12 is just past midnight
+		{"2025/10/3 下午 12:05:00", at(3, 12, 5, 0), false},
+		{"2025-10-03 上午 9:30", at(3, 9, 30, 0), false},
+		{"2025年10月3日 下午2:05", at(3, 14, 5, 0), false},
+		{"2025-10-03 02:05:09 PM", at(3, 14, 5, 9), false},
+		{"2025/10/3 12:05 am", at(3, 0, 5, 0), false},
+		{"20251003140509", at(3, 14, 5, 9), false},
+		{"202510031405", at(3, 14, 5, 0), false},
+		{"20251003", at(3, 0, 0, 0), true},
+	}
+	for _, tt := range tests {
+		days, sec, dateOnly, ok := parseCompact([]byte(tt.in))
+		if !ok {
+			days, sec, dateOnly, ok = parseLenient([]byte(tt.in))
+		}
+		if !ok || dateOnly != tt.dateOnly || c.unix(days, sec) != tt.want {
+			t.Errorf("%q: ok %v, date only %v, %v; want %v", tt.in, ok, dateOnly, time.Unix(c.unix(days, sec), 0).In(shanghai), time.Unix(tt.want, 0).In(shanghai))
+		}
+	}
+	// A month-first or day-first date names the mapping key that reads it.
+	_, _, rep, err := collect(t, "t.csv", []byte(lines("ticket_id,unit,role,received_at,dispatched_at,kind", "T1,S01,lead,10/03/2025 02:05:09 PM,2025-10-03 15:00,complaint")), testDir(t), Options{})
+	if err != nil || len(rep.Errors) != 1 || !strings.Contains(rep.Errors[0].Reason, "datetime_layouts") {
+		t.Errorf("month-first date: err %v, errors %v; want a hint at datetime_layouts", err, rep.Errors)
+	}
+	// Two readings, or none: refused.
+	for _, s := range []string{"2025/10/3 下午 14:05", "2025/10/3 上午 0:30", "2025/10/3 下午 2:05 PM", "10/03/2025 02:05:09 PM",
+		"20251303140509", "20251003240000", "2025100314050", "1234567890123", "18991231"} {
+		_, _, _, ok := parseCompact([]byte(s))
+		if !ok {
+			_, _, _, ok = parseLenient([]byte(s))
+		}
+		if ok {
+			t.Errorf("%q read as a datetime", s)
+		}
+	}
+}
+
 func TestMisspelledColumnsAreRefusedWithDidYouMean(t *testing.T) {
 	tests := []struct{ header, want string }{
 		{"满意程度", "did you mean 满意度?"},
@@ -309,13 +356,14 @@ func TestUnitsFileWithTitleRowsAndASumLine(t *testing.T) {
 
 func TestExcelSerialsInCSVAreRoundedToTheSecond(t *testing.T) {
 	// 45930.5868055 is 2025-09-30 14:05:00 less 0.04 s.
+	// A yyyymmdd number is a date, not a serial: a due date without a time ends with its day.
 	data := lines(header, with(map[string]string{"due_at": "20251010"}))
-	_, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})
+	got, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Errors) != 1 || rep.Errors[0].Column != "due_at" {
-		t.Fatalf("report %+v", rep)
+	if len(got) != 1 || got[0].Due != time.Date(2025, 10, 11, 0, 0, 0, 0, shanghai).Unix() || len(rep.Notes) != 1 || !strings.Contains(rep.Notes[0], "只有日期") {
+		t.Fatalf("due 20251010: %v, report %+v", got, rep)
 	}
 	data = lines(header, with(map[string]string{"received_at": "45930.5868055"}))
 	as, _, rep, err := collect(t, "tickets.csv", []byte(data), testDir(t), Options{})

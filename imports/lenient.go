@@ -88,7 +88,8 @@ func (p *rowParser) lenientUnit(c *collector, b []byte) (int32, bool) {
 // deadline field (due_at, extended_due_at), where it is the end of that day (the next day 00:00), so
 // that a closure on that day is on time; the report counts such cells per column.
 func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64, bool) {
-	if !p.xlsx && isNumber(b) {
+	days, sec, dateOnly, ok := parseCompact(b)
+	if !ok && !p.xlsx && isNumber(b) {
 		// An Excel serial in a CSV saved from a workbook: only within 1954–2119, so that a year or a
 		// yyyymmdd number is not taken for one.
 		if v, err := strconv.ParseFloat(string(b), 64); err == nil && v >= 20000 && v < 80000 {
@@ -96,7 +97,9 @@ func (p *rowParser) lenientTime(c *collector, row int, f field, b []byte) (int64
 		}
 		return 0, false
 	}
-	days, sec, dateOnly, ok := parseLenient(b)
+	if !ok {
+		days, sec, dateOnly, ok = parseLenient(b)
+	}
 	if !ok {
 		return 0, false
 	}
@@ -133,9 +136,42 @@ func (p *rowParser) dateCell(c *collector, row, col int, f field, b []byte, t in
 	return p.clock.unix(days+1, 0)
 }
 
+// parseCompact parses the digits-only forms some platforms export: yyyymmddhhmmss, yyyymmddhhmm and
+// yyyymmdd (a date only).
+func parseCompact(b []byte) (days, sec int64, dateOnly, ok bool) {
+	n := len(b)
+	if n != 8 && n != 12 && n != 14 {
+		return 0, 0, false, false
+	}
+	v := make([]int, 0, 7)
+	for i := 0; i < n; i += 2 {
+		if b[i]-'0' > 9 || b[i+1]-'0' > 9 {
+			return 0, 0, false, false
+		}
+		v = append(v, int(b[i]-'0')*10+int(b[i+1]-'0'))
+	}
+	y, mo, d := v[0]*100+v[1], v[2], v[3]
+	if y < 1900 || !validDate(y, mo, d) {
+		return 0, 0, false, false
+	}
+	days = daysFrom(y, mo, d)
+	if n == 8 {
+		return days, 0, true, true
+	}
+	h, mi, sc := v[4], v[5], 0
+	if n == 14 {
+		sc = v[6]
+	}
+	if h > 23 || mi > 59 || sc > 59 {
+		return 0, 0, false, false
+	}
+	return days, int64(h*3600 + mi*60 + sc), false, true
+}
+
 // parseLenient parses y年m月d日 [h时mm分[ss秒]] or [h:mm[:ss]], y.m.d [h:mm[:ss]] (and y-m-d or y/m/d
 // that the fast path did not read, such as one with an ideographic space), and dates without a time.
-// White space (also ideographic) may stand between the parts; 点 may stand for 时 and 号 for 日.
+// White space (also ideographic) may stand between the parts; 点 may stand for 时 and 号 for 日; a
+// 12-hour time says 上午/下午 before it or AM/PM after it.
 func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 	s := []rune(string(b))
 	i := 0
@@ -190,6 +226,17 @@ func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 	if i == len(s) {
 		return days, 0, true, true
 	}
+	// 上午/下午 before the hour (Excel's and WPS's Chinese 12-hour format), or AM/PM after the time
+	// (a year-first date only: 10/04/2025 is month-first or day-first by locale and stays refused).
+	half := 0 // 1 morning, 2 afternoon
+	if i+1 < len(s) && (s[i] == '上' || s[i] == '下') && s[i+1] == '午' {
+		half = 1
+		if s[i] == '下' {
+			half = 2
+		}
+		i += 2
+		space()
+	}
 	h, okh := num(2)
 	if !okh || !is(':', '时', '点') {
 		return 0, 0, false, false
@@ -213,8 +260,24 @@ func parseLenient(b []byte) (days, sec int64, dateOnly, ok bool) {
 		}
 	}
 	space()
+	if half == 0 && i+1 < len(s) && (s[i]|0x20 == 'a' || s[i]|0x20 == 'p') && s[i+1]|0x20 == 'm' {
+		half = 1
+		if s[i]|0x20 == 'p' {
+			half = 2
+		}
+		i += 2
+	}
 	if i != len(s) || h > 23 || mi > 59 || sc > 59 {
 		return 0, 0, false, false
+	}
+	if half != 0 {
+		if h < 1 || h > 12 {
+			return 0, 0, false, false // 下午 14:05 or 0:30 PM says two things
+		}
+		h %= 12
+		if half == 2 {
+			h += 12
+		}
 	}
 	return days, int64(h*3600 + mi*60 + sc), false, true
 }

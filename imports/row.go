@@ -504,5 +504,30 @@ func (p *rowParser) badTime(b []byte) string {
 	for _, l := range p.layouts {
 		s += ", or layout " + l
 	}
-	return s + ")"
+	s += ")"
+	if len(p.layouts) == 0 && dayFirstOrMonthFirst(b) {
+		s += `; a date that starts with the day or the month is read in one order only when a mapping names it, e.g. datetime_layouts: ["01/02/2006 03:04:05 PM"] (month first) or ["02/01/2006 15:04"] (day first)`
+	}
+	return s
+}
+
+// dayFirstOrMonthFirst reports whether b starts like 10/04/2025 or 4-10-2025: a date whose order only
+// the file's locale tells.
+func dayFirstOrMonthFirst(b []byte) bool {
+	i := 0
+	for k := 0; k < 2; k++ {
+		n := 0
+		for i < len(b) && b[i]-'0' <= 9 {
+			i, n = i+1, n+1
+		}
+		if n < 1 || n > 2 || i >= len(b) || (b[i] != '/' && b[i] != '-' && b[i] != '.') {
+			return false
+		}
+		i++
+	}
+	n := 0
+	for i < len(b) && b[i]-'0' <= 9 {
+		i, n = i+1, n+1
+	}
+	return n == 4
 }

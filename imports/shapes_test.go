@@ -190,6 +190,32 @@ func exportShapes(t *testing.T) map[string][]byte {
 	recs = append(recs, append([]string{"合计："}, make([]string, len(zh)-1)...))
 	shapes["Chinese text datetimes.csv"] = csvBytes(t, recs)
 
+	// 12-hour times with 上午/下午 (Excel's and WPS's Chinese format saved as CSV), Java timestamps
+	// with a fraction, and digits-only stamps.
+	recs = [][]string{zh}
+	for i, r := range rows {
+		r = append([]string(nil), r...)
+		for j, h := range header {
+			if isTimeColumn(h) && r[j] != "" {
+				tm := parseWorked(t, r[j])
+				switch (i + j) % 3 {
+				case 0:
+					half := "上午"
+					if tm.Hour() >= 12 {
+						half = "下午"
+					}
+					r[j] = tm.Format("2006/1/2 ") + half + " " + tm.Format("3:04:05")
+				case 1:
+					r[j] = tm.Format("2006-01-02 15:04:05") + ".0"
+				default:
+					r[j] = tm.Format("20060102150405")
+				}
+			}
+		}
+		recs = append(recs, r)
+	}
+	shapes["12-hour, fractional and digits-only datetimes.csv"] = csvBytes(t, recs)
+
 	// Headers with line breaks, full-width spaces and surrounding spaces; unit names instead of codes,
 	// with full-width spaces inside.
 	dir := workedUnits(t, "units.csv")
