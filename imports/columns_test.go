@@ -531,3 +531,21 @@ func TestAHeaderRepeatedBelowTheDataIsOneProblem(t *testing.T) {
 		}
 	}
 }
+
+func TestAPhoneInAnyColumnIsMaskedInTheReport(t *testing.T) {
+	data := lines("ticket_id,unit,role,received_at,dispatched_at,kind",
+		"T1,S01,lead,13912345678,2025-10-03 15:00,complaint", // a phone shifted into a datetime column
+		"T2,13812345678,lead,2025-10-03 14:00,2025-10-03 15:00,complaint")
+	_, _, rep, err := collect(t, "t.csv", []byte(data), testDir(t), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Errors) != 2 {
+		t.Fatalf("errors %v", rep.Errors)
+	}
+	for _, e := range rep.Errors {
+		if strings.Contains(e.Error(), "12345678") || !strings.Contains(e.Error(), "****5678") {
+			t.Errorf("%s: the phone is not masked", e.Error())
+		}
+	}
+}

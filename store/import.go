@@ -11,7 +11,6 @@ import (
 	"hash"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"time"
 
@@ -250,10 +249,6 @@ func (s *spool) close() {
 	}
 }
 
-// phoneLike finds what could be a phone: seven or more digits in a row (perhaps after a +), or
-// groups like 138-1234-5678 and 010 6512 3456 (a date's 2025-10-01 is not one).
-var phoneLike = regexp.MustCompile(`\+?\d{7,}|\d{3,4}[- ]\d{3,4}[- ]\d{4}`)
-
 // maskReport masks anything like a phone number in the reasons of a report: a reason may quote a cell,
 // and a caller's phone in the wrong column must not come back unmasked.
 func maskReport(rep *imports.Report) {
@@ -261,22 +256,7 @@ func maskReport(rep *imports.Report) {
 		return
 	}
 	for i := range rep.Errors {
-		rep.Errors[i].Reason = maskPhones(rep.Errors[i].Reason)
+		rep.Errors[i].Reason = scoring.MaskPhones(rep.Errors[i].Reason)
 	}
 }
 
-// maskPhones masks everything phoneLike finds in s with scoring.MaskPhone.
-func maskPhones(s string) string {
-	return phoneLike.ReplaceAllStringFunc(s, func(m string) string {
-		digits := 0
-		for _, c := range m {
-			if c >= '0' && c <= '9' {
-				digits++
-			}
-		}
-		if digits < 7 {
-			return m
-		}
-		return scoring.MaskPhone(m)
-	})
-}
