@@ -544,8 +544,8 @@ func TestAPhoneInAnyColumnIsMaskedInTheReport(t *testing.T) {
 		t.Fatalf("errors %v", rep.Errors)
 	}
 	for _, e := range rep.Errors {
-		if strings.Contains(e.Error(), "12345678") || !strings.Contains(e.Error(), "****5678") {
-			t.Errorf("%s: the phone is not masked", e.Error())
+		if strings.Contains(e.String(), "12345678") || !strings.Contains(e.String(), "****5678") {
+			t.Errorf("%s: the phone is not masked", e)
 		}
 	}
 }

@@ -259,4 +259,3 @@ func maskReport(rep *imports.Report) {
 		rep.Errors[i].Reason = scoring.MaskPhones(rep.Errors[i].Reason)
 	}
 }
-
