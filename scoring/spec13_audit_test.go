@@ -106,8 +106,15 @@ func caller(a scoring.Assignment, phone, category string) scoring.Assignment {
 	return a
 }
 
-// auditBook scores rows (and adjustments) over the named periods of the policy.
+// auditBook scores rows (and adjustments) of the audit units over the named periods of the policy.
 func auditBook(t *testing.T, p *scoring.Policy, ids []string, rows []scoring.Assignment, adjs []scoring.Adjustment) *scoring.Book {
+	t.Helper()
+	return scoredBook(t, p, auditUnits, ids, rows, adjs)
+}
+
+// scoredBook scores rows and adjustments of units over the named periods of the policy, and checks
+// that every explanation sums to its scorecard.
+func scoredBook(t *testing.T, p *scoring.Policy, units []scoring.Unit, ids []string, rows []scoring.Assignment, adjs []scoring.Adjustment) *scoring.Book {
 	t.Helper()
 	var ps []scoring.Period
 	for _, id := range ids {
@@ -117,7 +124,7 @@ func auditBook(t *testing.T, p *scoring.Policy, ids []string, rows []scoring.Ass
 		}
 		ps = append(ps, per)
 	}
-	d, err := scoring.NewDirectory(auditUnits)
+	d, err := scoring.NewDirectory(units)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,31 +84,10 @@ func auditRow(id string, u int32, disp, closed string) scoring.Assignment {
 	return a
 }
 
-// auditV1Book feeds rows to a book of the given period ids (in order) over units.
+// auditV1Book scores rows of units over the given period ids (in order).
 func auditV1Book(t *testing.T, p *scoring.Policy, us []scoring.Unit, ids []string, rows []scoring.Assignment) *scoring.Book {
 	t.Helper()
-	d, err := scoring.NewDirectory(us)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var ps []scoring.Period
-	for _, id := range ids {
-		per, err := scoring.ParsePeriod(id, p.StartDay, p.Loc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps = append(ps, per)
-	}
-	b, err := scoring.NewBook(p, d, ps)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range rows {
-		if err := b.Add(&rows[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return b
+	return scoredBook(t, p, us, ids, rows, nil)
 }
 
 // auditUnitA scores rows of the single unit A (auditOne) and returns A's scorecard in the first period.
