@@ -158,22 +158,8 @@ func explainedAsScored(t *testing.T, b *scoring.Book, rows []scoring.Assignment)
 				t.Fatal(err)
 			}
 			s := e.Scorecard
-			num, den := map[string]float64{}, map[string]float64{}
-			points := 0.0
-			for _, l := range append(e.Lines, e.Others...) {
-				for _, c := range l.Counts {
-					num[c.Rate] += c.Num
-					den[c.Rate] += c.Den
-				}
-				points += l.PointsTotal
-			}
-			rates := map[string]scoring.Rate{"raw_response": s.RawRates.Response, "raw_resolution": s.RawRates.Resolution,
-				"raw_satisfaction": s.RawRates.Satisfaction, "raw_on_time": s.RawRates.OnTime}
-			for _, n := range scoring.RateNames() {
-				r, _ := s.Rates.ByName(n)
-				rates[n] = *r
-			}
-			for n, r := range rates {
+			num, den, points := explanationSums(e)
+			for n, r := range scorecardRates(s) {
 				if !near(num[n], r.Num) || !near(den[n], r.Den) {
 					t.Errorf("%s %s %s: the explanation sums to %v/%v, the scorecard has %v/%v", b.Periods()[pi].ID, s.Code, n, num[n], den[n], r.Num, r.Den)
 				}
@@ -186,6 +172,31 @@ func explainedAsScored(t *testing.T, b *scoring.Book, rows []scoring.Assignment)
 			}
 		}
 	}
+}
+
+// explanationSums adds up the lines of an explanation, the other rows it shows included: each rate's
+// numerator and denominator, and the points.
+func explanationSums(e scoring.Explanation) (num, den map[string]float64, points float64) {
+	num, den = map[string]float64{}, map[string]float64{}
+	for _, l := range append(e.Lines, e.Others...) {
+		for _, c := range l.Counts {
+			num[c.Rate] += c.Num
+			den[c.Rate] += c.Den
+		}
+		points += l.PointsTotal
+	}
+	return num, den, points
+}
+
+// scorecardRates lists a scorecard's rates by name, the raw ones included.
+func scorecardRates(s scoring.Scorecard) map[string]scoring.Rate {
+	rates := map[string]scoring.Rate{"raw_response": s.RawRates.Response, "raw_resolution": s.RawRates.Resolution,
+		"raw_satisfaction": s.RawRates.Satisfaction, "raw_on_time": s.RawRates.OnTime}
+	for _, n := range scoring.RateNames() {
+		r, _ := s.Rates.ByName(n)
+		rates[n] = *r
+	}
+	return rates
 }
 
 // october scores rows for period 2025-10 alone.

@@ -248,15 +248,7 @@ func TestWorkedV2ExplanationsSumToTheScorecards(t *testing.T) {
 				t.Fatal(err)
 			}
 			s := e.Scorecard
-			num, den := map[string]float64{}, map[string]float64{}
-			points := 0.0
-			for _, l := range append(e.Lines, e.Others...) {
-				for _, c := range l.Counts {
-					num[c.Rate] += c.Num
-					den[c.Rate] += c.Den
-				}
-				points += l.PointsTotal
-			}
+			num, den, points := explanationSums(e)
 			for _, l := range e.Others {
 				if l.OverdueOpen {
 					overdueOthers++
@@ -265,13 +257,7 @@ func TestWorkedV2ExplanationsSumToTheScorecards(t *testing.T) {
 			if int64(len(e.Lines)) != s.Counts.Assignments {
 				t.Errorf("%s %s: %d lines, %d assignments", name, s.Code, len(e.Lines), s.Counts.Assignments)
 			}
-			rates := map[string]scoring.Rate{"raw_response": s.RawRates.Response, "raw_resolution": s.RawRates.Resolution,
-				"raw_satisfaction": s.RawRates.Satisfaction, "raw_on_time": s.RawRates.OnTime}
-			for _, n := range scoring.RateNames() {
-				r, _ := s.Rates.ByName(n)
-				rates[n] = *r
-			}
-			for n, r := range rates {
+			for n, r := range scorecardRates(s) {
 				if math.Abs(num[n]-r.Num) > 1e-9 || math.Abs(den[n]-r.Den) > 1e-9 {
 					t.Errorf("%s %s %s: lines sum to %v/%v, scorecard %v/%v", name, s.Code, n, num[n], den[n], r.Num, r.Den)
 				}
