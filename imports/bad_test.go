@@ -137,7 +137,7 @@ func TestUnreadableFilesFail(t *testing.T) {
 		{"header only", []byte(header + "\n"), "tickets: no data rows below the header"},
 		{"byte-order mark only", []byte("\xEF\xBB\xBF"), "tickets: empty file (no header row)"},
 		{"random bytes", random, "tickets: not UTF-8 or GB18030"},
-		{"UTF-16", []byte("\xFF\xFEt\x00i\x00"), "tickets: not UTF-8 or GB18030 (looks like UTF-16)"},
+		{"UTF-16 with an unpaired surrogate", []byte("\xFF\xFEt\x00\x00\xD8i\x00"), "tickets: not UTF-8, GB18030 or UTF-16 (invalid UTF-16 sequence"},
 		{"truncated XLSX", xlsx[:len(xlsx)/2], "tickets: not a readable XLSX workbook"},
 		{"old XLS", []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), "tickets: not a readable .xls workbook (damaged: not a complete Office compound file)"},
 		{"missing required column", []byte(lines("ticket_id,unit,received_at,dispatched_at", "T1,S01,2025-10-01 08:00,2025-10-01 09:00")),
@@ -148,7 +148,7 @@ func TestUnreadableFilesFail(t *testing.T) {
 			"tickets: columns received_at, 受理时间 all give received_at: choose one with a column mapping"},
 		{"unterminated quote", []byte(lines(header, strings.Replace(good, "城建/道路", `"城建/道路`, 1))),
 			"tickets: row 2: quoted field not closed before the end of the file"},
-		{"GB18030 with a bad byte later", badGB, "tickets: not UTF-8 or GB18030 (invalid GB18030 byte sequence"},
+		{"GB18030 with a bad byte later", badGB, "tickets: not UTF-8, GB18030 or UTF-16 (invalid GB18030 byte sequence"},
 	}
 	dir := testDir(t)
 	for _, tt := range tests {

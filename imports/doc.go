@@ -3,7 +3,8 @@
 //
 // ReadUnits reads a units file; Tickets streams a tickets file row by row; ScanCSV reads a tickets
 // CSV file with several goroutines for scoring at speed. All accept CSV (UTF-8 with or without a
-// byte-order mark, or GB18030 as Chinese Excel saves it), XLSX and legacy .xls (BIFF8, as older
+// byte-order mark, GB18030 as Chinese Excel saves it, or UTF-16 with its byte-order mark as Excel
+// saves Unicode text; comma- or tab-separated, see tabSeparated), XLSX and legacy .xls (BIFF8, as older
 // platforms and WPS export), recognised by content. The header is the first of the first 30 rows
 // in which the required columns resolve (title rows above it are skipped and noted); in a workbook,
 // the first sheet that has such a row is read (a cover sheet before it is skipped and noted).
@@ -40,7 +41,7 @@
 //     column mapping chooses one;
 //   - in UTF-8 files a text cell (ticket_id, category, exclude_reason, caller_phone, duplicate_of,
 //     channel, hotline) with invalid UTF-8 makes its row invalid, as any other cell does by not
-//     parsing; in GB18030 files an invalid byte sequence stops the read;
+//     parsing; in GB18030 and UTF-16 files an invalid byte sequence stops the read;
 //   - a CSV quote inside an unquoted field is literal; text after a closing quote makes the row
 //     invalid; a CSV whose lines end with a lone CR is refused with a short message;
 //   - a workbook is refused when its file exceeds 512 MB, a sheet decompresses beyond 2 GB or the

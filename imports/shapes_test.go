@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/xuri/excelize/v2"
 
@@ -163,6 +164,21 @@ func exportShapes(t *testing.T) map[string][]byte {
 	for _, r := range rows {
 		data = append(data, anyRow(r))
 	}
+	// Excel's Unicode text (UTF-16 with its byte-order mark, tabs, CRLF) and a tab-separated UTF-8
+	// file, each with a title line and a remark column whose cells hold commas, quotes and a tab.
+	var tsv bytes.Buffer
+	tsv.WriteString("XX区12345热线工单明细表\r\n" + strings.Join(append(chineseHeader(t, header), "备注"), "\t") + "\r\n")
+	for i, r := range rows {
+		remark := [...]string{"已回访,满意", `称"已解决"`, "\"含\t制表符\"", ""}[i%4]
+		tsv.WriteString(strings.Join(append(append([]string(nil), r...), remark), "\t") + "\r\n")
+	}
+	shapes["tab-separated.tsv"] = tsv.Bytes()
+	u16 := []byte{0xFF, 0xFE}
+	for _, c := range utf16.Encode([]rune(tsv.String())) {
+		u16 = append(u16, byte(c), byte(c>>8))
+	}
+	shapes["Unicode text, UTF-16 with tabs.txt"] = u16
+
 	shapes["data on sheet 2 behind a cover sheet.xlsx"] = book(t, []sheetSpec{
 		{name: "封面", rows: [][]any{{"12345热线工单导出"}, {"区政务服务中心"}, {"2025年10月"}}},
 		{name: "工单明细", rows: data},

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 
 	"sanlv/scoring"
@@ -177,6 +178,8 @@ type encoding uint8
 const (
 	encUTF8 encoding = iota
 	encGB18030
+	encUTF16LE // with its byte-order mark, as Excel saves Unicode text
+	encUTF16BE
 )
 
 // openTable recognises the format and encoding of r and reads the header on row 1 of its first sheet
@@ -209,19 +212,50 @@ func openTableAt(name string, r io.Reader, pk pick, pr probe) (*table, error) {
 		br.Discard(bom)
 	}
 	var in io.Reader = br
-	if enc == encGB18030 {
-		in = transform.NewReader(br, &strictGB{t: simplifiedchinese.GB18030.NewDecoder()})
+	switch enc {
+	case encGB18030:
+		in = transform.NewReader(br, &strictText{t: simplifiedchinese.GB18030.NewDecoder(), bad: errNotGB18030})
+	case encUTF16LE, encUTF16BE:
+		order := unicode.LittleEndian
+		if enc == encUTF16BE {
+			order = unicode.BigEndian
+		}
+		in = transform.NewReader(br, &strictText{t: unicode.UTF16(order, unicode.ExpectBOM).NewDecoder(), bad: errNotUTF16})
 	}
-	return openCSV(name, in, enc, pk, pr)
+	var tabs bool
+	if enc == encUTF8 {
+		tabs = tabSeparated(head[bom:])
+	} else {
+		pb := bufio.NewReaderSize(in, headSize)
+		h, _ := pb.Peek(headSize) // a decoding error comes again from the read
+		tabs, in = tabSeparated(h), pb
+	}
+	if tabs {
+		in = newTabsToCommas(in)
+	}
+	t, err := openCSV(name, in, enc, pk, pr)
+	if err == nil && tabs {
+		t.notes = append(t.notes, "制表符分隔的文本：按制表符分列读取")
+	}
+	if err == nil && (enc == encUTF16LE || enc == encUTF16BE) {
+		t.notes = append(t.notes, "UTF-16 编码（Unicode 文本）：已按 UTF-16 读取")
+	}
+	return t, err
 }
+
+// errNotUTF16 reports an invalid sequence (an unpaired surrogate) in a file read as UTF-16.
+var errNotUTF16 = errors.New("invalid UTF-16 sequence")
 
 // detectEncoding tells UTF-8 (with the length of a byte-order mark to skip) from GB18030 by the head of a file.
 func detectEncoding(name string, head []byte, atEOF bool) (encoding, int, error) {
 	if bytes.HasPrefix(head, utf8BOM) {
 		return encUTF8, len(utf8BOM), nil
 	}
-	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) || bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
-		return 0, 0, fileError(name, "not UTF-8 or GB18030 (looks like UTF-16): save it as CSV UTF-8")
+	if bytes.HasPrefix(head, []byte{0xFF, 0xFE}) {
+		return encUTF16LE, 0, nil // the decoder reads its byte-order mark
+	}
+	if bytes.HasPrefix(head, []byte{0xFE, 0xFF}) {
+		return encUTF16BE, 0, nil
 	}
 	if bytes.IndexByte(head, 0) >= 0 {
 		return 0, 0, fileError(name, "not UTF-8 or GB18030 (binary data, not a text file)")
@@ -251,22 +285,23 @@ func detectEncoding(name string, head []byte, atEOF bool) (encoding, int, error)
 // errNotGB18030 reports an invalid byte sequence in a file read as GB18030.
 var errNotGB18030 = errors.New("invalid GB18030 byte sequence")
 
-// strictGB decodes GB18030 and fails on an invalid byte sequence instead of writing U+FFFD.
-type strictGB struct {
+// strictText decodes a text and fails on an invalid byte sequence (bad) instead of writing U+FFFD.
+type strictText struct {
 	t   transform.Transformer
+	bad error
 	off int64
 }
 
-func (s *strictGB) Transform(dst, src []byte, atEOF bool) (int, int, error) {
+func (s *strictText) Transform(dst, src []byte, atEOF bool) (int, int, error) {
 	nDst, nSrc, err := s.t.Transform(dst, src, atEOF)
 	if i := bytes.Index(dst[:nDst], []byte("\uFFFD")); i >= 0 {
-		return 0, 0, fmt.Errorf("%w after byte %d", errNotGB18030, s.off)
+		return 0, 0, fmt.Errorf("%w after byte %d", s.bad, s.off)
 	}
 	s.off += int64(nSrc)
 	return nDst, nSrc, err
 }
 
-func (s *strictGB) Reset() { s.t.Reset(); s.off = 0 }
+func (s *strictText) Reset() { s.t.Reset(); s.off = 0 }
 
 // openCSV finds the header record of a CSV input; off is set to the byte offset just past it.
 func openCSV(name string, in io.Reader, enc encoding, pk pick, pr probe) (*table, error) {
@@ -274,8 +309,8 @@ func openCSV(name string, in io.Reader, enc encoding, pk pick, pr probe) (*table
 	t := &table{name: name, csv: true, close: func() {}}
 	readErr := func(err error, row int) error {
 		switch {
-		case errors.Is(err, errNotGB18030):
-			return fileError(name, "not UTF-8 or GB18030 (%v)", err)
+		case errors.Is(err, errNotGB18030), errors.Is(err, errNotUTF16):
+			return fileError(name, "not UTF-8, GB18030 or UTF-16 (%v)", err)
 		case errors.Is(err, errUnterminated), errors.Is(err, errRecordTooLong):
 			return fileError(name, "row %d: %v", row, err)
 		}
