@@ -148,6 +148,10 @@ func newCollector(file string, max int) *collector {
 // add records a problem of the current row.
 func (c *collector) add(row int, column, reason string) {
 	c.bad = true
+	if n := len(c.errs); n >= c.max && (n == 0 || c.errs[n-1].Row != row) {
+		c.omitted++ // not kept, so not masked: a file of bad rows costs no regexp a row
+		return
+	}
 	reason = scoring.MaskPhones(reason) // a reason may quote a cell, and a phone may sit in any column
 	if n := len(c.errs); n > 0 && c.errs[n-1] == (RowError{File: c.file, Row: row, Column: column, Reason: reason}) {
 		return // one source column feeding two fields
