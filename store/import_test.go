@@ -133,6 +133,7 @@ func TestBadInputGivesAReportAndStoresNothing(t *testing.T) {
 	for _, r := range utf16.Encode([]rune(csv(good...))) {
 		utf16le.Write([]byte{byte(r), byte(r >> 8)})
 	}
+	utf16le.Write([]byte{0x00, 0xd8, 'x', 0x00}) // an unpaired surrogate in the last row
 	xlsx := readFile(t, worked+"/tickets-zh.xlsx")
 	cases := []struct {
 		name, file, data string
@@ -147,7 +148,7 @@ func TestBadInputGivesAReportAndStoresNothing(t *testing.T) {
 		{"missing required column", "t.csv", dropColumn(8), []string{"t.csv", "kind"}},
 		{"empty file", "t.csv", header + "\n", []string{"t.csv"}},
 		{"0-byte file", "t.csv", "", []string{"t.csv"}},
-		{"wrong encoding", "t.csv", utf16le.String(), []string{"t.csv"}},
+		{"bad UTF-16", "t.csv", utf16le.String(), []string{"t.csv", "invalid UTF-16"}},
 		{"truncated XLSX", "t.xlsx", string(xlsx[:len(xlsx)/2]), []string{"t.xlsx"}},
 		{"ragged CSV row", "t.csv", with(4, strings.Join(strings.Split(good[4], ",")[:10], ",")), []string{"t.csv:6"}},
 	}
