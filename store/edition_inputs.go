@@ -39,8 +39,16 @@ func (db *DB) DigestPeriod(ctx context.Context, per scoring.Period, fn func(dir 
 		return "", 0, err
 	}
 	adjs, err := db.Adjustments(ctx, AdjustmentFilter{Periods: []string{per.ID}})
-	if err != nil || len(adjs) == 0 {
-		return rows, n, err
+	if err != nil {
+		return "", 0, err
+	}
+	return withAdjustments(rows, adjs), n, nil
+}
+
+// withAdjustments is the digest of a period's rows followed by its adjustments; rows alone when it has none.
+func withAdjustments(rows string, adjs []Adjustment) string {
+	if len(adjs) == 0 {
+		return rows
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "rows\x1f%s\n", rows)
@@ -52,5 +60,5 @@ func (db *DB) DigestPeriod(ctx context.Context, per scoring.Period, fn func(dir 
 		fmt.Fprintf(h, "adjustment\x1f%d\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\n", a.ID, a.Unit, a.Period, a.Label,
 			strconv.FormatFloat(a.Points, 'g', -1, 64), a.Reason, revokes)
 	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
+	return hex.EncodeToString(h.Sum(nil))
 }

@@ -68,11 +68,16 @@ func (db *DB) Digest(ctx context.Context, from, to int64) (string, int64, error)
 
 // digest is Digest that also hands every row to fn, when fn is set.
 func (db *DB) digest(ctx context.Context, from, to int64, fn func(dir *scoring.Directory, a *scoring.Assignment) error) (string, int64, error) {
-	h := sha256.New()
 	us, err := db.Units(ctx)
 	if err != nil {
 		return "", 0, err
 	}
+	return db.digestUnits(ctx, us, from, to, fn)
+}
+
+// digestUnits is digest over units already read.
+func (db *DB) digestUnits(ctx context.Context, us []scoring.Unit, from, to int64, fn func(dir *scoring.Directory, a *scoring.Assignment) error) (string, int64, error) {
+	h := sha256.New()
 	dir, err := scoring.NewDirectory(us)
 	if err != nil {
 		return "", 0, err
@@ -160,27 +165,12 @@ func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, wan
 	if want != nil && want.Policy != p.Info() {
 		return Edition{}, invalid("card was computed under policy %s %s, not %s %s", want.Policy.Name, want.Policy.Version, p.Name, p.Version)
 	}
-	// The book reads every row a scorecard may need, with the period's adjustments (SPEC §13).
-	book, err := db.Book(ctx, p, []scoring.Period{per})
+	// One read gives the book, the digest and the point lines, so that they are of one state (see snapshot).
+	snap, err := db.snapshot(ctx, p, per)
 	if err != nil {
 		return Edition{}, err
 	}
-	var points []scoring.PointLine
-	digest, rows, err := db.DigestPeriod(ctx, per, func(dir *scoring.Directory, a *scoring.Assignment) error {
-		if book.PeriodOf(a) != 0 {
-			return nil
-		}
-		l, err := book.Line(a)
-		if err != nil {
-			return err
-		}
-		points = scoring.AppendPointLines(points, dir.Unit(a.Unit), &l)
-		return nil
-	})
-	if err != nil {
-		return Edition{}, err
-	}
-	scoring.SortPointLines(points, book.Directory())
+	book, digest, rows, points := snap.book, snap.digest, snap.rows, snap.points
 	var card scoring.Card
 	if want != nil {
 		if !sameScores(book.Card(0), *want) {
