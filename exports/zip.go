@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"io"
 	"runtime"
+	"sort"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
@@ -24,6 +25,10 @@ func savePatched(f *excelize.File, w io.Writer, patches map[string]func([]byte) 
 		})
 		return &patchZip{Writer: zw, patches: patches}
 	})
+	if ct := f.ContentTypes; ct != nil {
+		// excelize adds the image extensions in map order: sorted, the same workbook is the same bytes.
+		sort.SliceStable(ct.Defaults, func(i, j int) bool { return ct.Defaults[i].Extension < ct.Defaults[j].Extension })
+	}
 	return f.Write(io.Discard)
 }
 
