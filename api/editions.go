@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 
+	"sanlv/assess"
 	"sanlv/store"
 )
 
@@ -87,7 +88,7 @@ func (s *Server) publish(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.db.PublishLive(ctx, per.ID, p, caller(r).actor)
+	e, err := s.db.PublishFrozen(ctx, per.ID, p, caller(r).actor, assess.Freeze(s.db))
 	if err != nil {
 		return err
 	}

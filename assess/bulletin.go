@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -118,9 +119,46 @@ func Draft(ctx context.Context, src Source, p *scoring.Policy, period, previous 
 	return bl, withPrevious(ctx, src, &bl.Bulletin, b.Directory(), previous, true)
 }
 
+// frozenContext is what an edition keeps for its bulletin beside the card (store.Edition.Context), so
+// that later imports, decisions and editions of the previous period never change a published 通报.
+type frozenContext struct {
+	Categories []exports.CategoryCount `json:"categories"`
+	// Previous is the previous period as it had gone out when the edition was published; nil when it
+	// could not be read then (the bulletin reads it when printed, as for older editions).
+	Previous           *scoring.Card           `json:"previous,omitempty"`
+	Reference          string                  `json:"reference,omitempty"`
+	PreviousCategories []exports.CategoryCount `json:"previous_categories,omitempty"`
+}
+
+// Freeze returns the store.Freezer that keeps, with an edition, the period's category counts from the
+// rows it was scored from and the previous period (card, name, category counts) as it had gone out.
+func Freeze(db *store.DB) store.Freezer {
+	return func(ctx context.Context, p *scoring.Policy, card scoring.Card, rows []scoring.Assignment) (json.RawMessage, error) {
+		var cats exports.Categories
+		for i := range rows {
+			cats.Add(&rows[i])
+		}
+		fc := frozenContext{Categories: cats.Counts()}
+		dir, err := db.Directory(ctx)
+		if err != nil {
+			return nil, err
+		}
+		bl := exports.Bulletin{Policy: p, Card: card}
+		if err := withPrevious(ctx, DB{db}, &bl, dir, "", false); err == nil {
+			fc.Previous, fc.Reference, fc.PreviousCategories = bl.Previous, bl.Reference, bl.PreviousCategories
+		}
+		raw, err := json.Marshal(fc)
+		if err != nil {
+			return nil, fmt.Errorf("freeze the bulletin of %s: %w", card.Period.ID, err)
+		}
+		return raw, nil
+	}
+}
+
 // Published assembles the bulletin of edition n of a period: its frozen scorecards and 扣分明细
-// under the policy it went out under. want, when set, must be that policy: an edition is never
-// reprinted under another. An edition published before point lines were frozen gets them scored
+// under the policy it went out under, with the category counts and the previous period frozen with it
+// (read now for editions published before they were kept, or when previous names another period).
+// want, when set, must be that policy: an edition is never reprinted under another. An edition published before point lines were frozen gets them scored
 // now when its inputs are unchanged, else none (PointsOmitted says why).
 func Published(ctx context.Context, db *store.DB, period string, n int, want *scoring.Policy, previous string) (Bulletin, error) {
 	var bl Bulletin
@@ -140,6 +178,13 @@ func Published(ctx context.Context, db *store.DB, period string, n int, want *sc
 	if bl.Card, err = e.Scorecards(); err != nil {
 		return bl, err
 	}
+	var fc *frozenContext
+	if len(e.Context) > 0 {
+		fc = new(frozenContext)
+		if err := json.Unmarshal(e.Context, fc); err != nil {
+			return bl, fmt.Errorf("edition %s/%d context: %w", e.Period, e.Number, err)
+		}
+	}
 	bl.Policy, bl.Edition, bl.Generated = p, e.Number, e.PublishedAt
 	src := DB{db}
 	dir, err := db.Directory(ctx)
@@ -157,7 +202,11 @@ func Published(ctx context.Context, db *store.DB, period string, n int, want *sc
 		if bl.Points, err = e.PointLines(); err != nil {
 			return bl, err
 		}
-		bl.Categories, err = categories(ctx, src, p, dir, e.Period)
+		if fc != nil {
+			bl.Categories = fc.Categories
+		} else {
+			bl.Categories, err = categories(ctx, src, p, dir, e.Period)
+		}
 	case same:
 		var b *scoring.Book
 		per, _ := scoring.ParsePeriod(e.Period, p.StartDay, p.Loc)
@@ -174,6 +223,10 @@ func Published(ctx context.Context, db *store.DB, period string, n int, want *sc
 	}
 	if err != nil {
 		return bl, err
+	}
+	if fc != nil && fc.Previous != nil && previous == "" {
+		bl.Previous, bl.Reference, bl.PreviousCategories = fc.Previous, fc.Reference, fc.PreviousCategories
+		return bl, nil
 	}
 	return bl, withPrevious(ctx, src, &bl.Bulletin, dir, previous, false)
 }

@@ -16,6 +16,8 @@ type editionSnapshot struct {
 	digest string
 	rows   int64
 	points []scoring.PointLine
+	// window is every row whose basis instant lies in the period, in scope or not, in key order.
+	window []scoring.Assignment
 }
 
 // snapshot scores a period for publishing. The rows are read in one statement (one consistent state on
@@ -23,7 +25,7 @@ type editionSnapshot struct {
 // are judged from once the book is finished; the units and the adjustments are read before it and again
 // after it, and the read starts over when they changed meanwhile, so that the edition's scorecards, its
 // 扣分明细 and its digest always describe one state of the data. The period's rows are held in
-// memory for the point lines.
+// memory for the point lines and the publisher's Freezer.
 func (db *DB) snapshot(ctx context.Context, p *scoring.Policy, per scoring.Period) (editionSnapshot, error) {
 	for range snapshotTries {
 		s, stable, err := db.snapshotOnce(ctx, p, per)
@@ -55,7 +57,7 @@ func (db *DB) snapshotOnce(ctx context.Context, p *scoring.Policy, per scoring.P
 				return err
 			}
 		}
-		if book.PeriodOf(a) == 0 {
+		if book.WindowOf(a) == 0 {
 			kept = append(kept, *a)
 		}
 		return book.Add(a)
@@ -82,6 +84,9 @@ func (db *DB) snapshotOnce(ctx context.Context, p *scoring.Policy, per scoring.P
 	var points []scoring.PointLine
 	dir := book.Directory()
 	for i := range kept {
+		if book.PeriodOf(&kept[i]) != 0 {
+			continue
+		}
 		l, err := book.Line(&kept[i])
 		if err != nil {
 			return s, false, err
@@ -100,5 +105,5 @@ func (db *DB) snapshotOnce(ctx context.Context, p *scoring.Policy, per scoring.P
 	if !reflect.DeepEqual(us, usAfter) || !reflect.DeepEqual(adjs, adjsAfter) {
 		return s, false, nil
 	}
-	return editionSnapshot{book: book, digest: withAdjustments(rowsDigest, adjs), rows: n, points: points}, true, nil
+	return editionSnapshot{book: book, digest: withAdjustments(rowsDigest, adjs), rows: n, points: points, window: kept}, true, nil
 }

@@ -35,7 +35,15 @@ type Edition struct {
 	Card json.RawMessage `bun:"card,type:json" json:"card,omitempty"`
 	// Points is the frozen 扣分明细: every rule's points on every assignment of the period (empty in lists).
 	Points json.RawMessage `bun:"points,type:json,nullzero" json:"-"`
+	// Context is what the edition's bulletin prints beside the card, frozen at publishing by the
+	// publisher's Freezer (empty for editions published before it was kept, and in lists).
+	Context json.RawMessage `bun:"context,type:json,nullzero" json:"-"`
 }
+
+// Freezer returns what an edition keeps for its bulletin beside the card, given the card to publish
+// and the period's rows (every row whose basis instant lies in the period, in scope or not, in key
+// order) from the read that scored it.
+type Freezer func(ctx context.Context, p *scoring.Policy, card scoring.Card, rows []scoring.Assignment) (json.RawMessage, error)
 
 // PointLines decodes the frozen point lines.
 func (e *Edition) PointLines() ([]scoring.PointLine, error) {
@@ -142,19 +150,24 @@ func digestRow(h hash.Hash, a *scoring.Assignment, unit string) {
 // computed) is a Conflict. Publishing when the latest edition has the same policy, inputs and card is
 // a Conflict too.
 func (db *DB) Publish(ctx context.Context, period string, p *scoring.Policy, card scoring.Card, actor string) (Edition, error) {
-	return db.publish(ctx, period, p, &card, actor)
+	return db.publish(ctx, period, p, &card, actor, nil)
 }
 
 // PublishLive freezes the period as its next edition with the card its stored rows give under p in
 // the pass that digests them (with rank changes against the previous period as circulated), so that
 // writes running meanwhile cannot make it stale: the edition is the state that one read saw.
 func (db *DB) PublishLive(ctx context.Context, period string, p *scoring.Policy, actor string) (Edition, error) {
-	return db.publish(ctx, period, p, nil, actor)
+	return db.publish(ctx, period, p, nil, actor, nil)
+}
+
+// PublishFrozen is PublishLive that also keeps what freeze returns as the edition's Context.
+func (db *DB) PublishFrozen(ctx context.Context, period string, p *scoring.Policy, actor string, freeze Freezer) (Edition, error) {
+	return db.publish(ctx, period, p, nil, actor, freeze)
 }
 
 // publish is Publish with a card to check, or PublishLive without one. The rows are read in one
 // statement, which sees one consistent state of the database on both dialects.
-func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, want *scoring.Card, actor string) (Edition, error) {
+func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, want *scoring.Card, actor string, freeze Freezer) (Edition, error) {
 	per, err := scoring.ParsePeriod(period, p.StartDay, p.Loc)
 	if err != nil {
 		return Edition{}, err
@@ -188,9 +201,15 @@ func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, wan
 	if err != nil {
 		return Edition{}, fmt.Errorf("publish %s: %w", period, err)
 	}
+	var frozen json.RawMessage
+	if freeze != nil {
+		if frozen, err = freeze(ctx, p, card, snap.window); err != nil {
+			return Edition{}, err
+		}
+	}
 	psum := sha256.Sum256(p.Source)
 	e := Edition{Period: per.ID, PolicyName: p.Name, PolicyVersion: p.Version, PolicySHA256: hex.EncodeToString(psum[:]),
-		InputDigest: digest, InputRows: rows, PublishedBy: actor, PublishedAt: db.now().UTC(), Card: raw, Points: rawPoints}
+		InputDigest: digest, InputRows: rows, PublishedBy: actor, PublishedAt: db.now().UTC(), Card: raw, Points: rawPoints, Context: frozen}
 	err = db.inTx(ctx, func(tx bun.Tx) error {
 		if db.pg {
 			// Publishers of one period take turns, so that each numbers its edition after the last.
@@ -230,7 +249,7 @@ func (db *DB) publish(ctx context.Context, period string, p *scoring.Policy, wan
 // Editions lists the editions of a period (all periods when period is ""), without their cards.
 func (db *DB) Editions(ctx context.Context, period string) ([]Edition, error) {
 	var out []Edition
-	q := db.bun.NewSelect().Model(&out).ExcludeColumn("card", "points")
+	q := db.bun.NewSelect().Model(&out).ExcludeColumn("card", "points", "context")
 	if period != "" {
 		q = q.Where("period = ?", period)
 	}

@@ -175,7 +175,7 @@ func (m *Main) runPublish(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	e, err := db.PublishLive(ctx, period, p, actor)
+	e, err := db.PublishFrozen(ctx, period, p, actor, assess.Freeze(db))
 	if err != nil {
 		return err
 	}
