@@ -58,7 +58,9 @@ func TestStateChangesHappenOnceThroughTheAPI(t *testing.T) {
 				func() *response {
 					return e.postJSON(path, "committee", map[string]any{"decision": "approve", "comment": "同意", "exclude": map[string]any{"reason": "非本单位"}})
 				},
-				func() *response { return e.postJSON(path, "admin", map[string]any{"decision": "reject", "comment": "驳回"}) },
+				func() *response {
+					return e.postJSON(path, "admin", map[string]any{"decision": "reject", "comment": "驳回"})
+				},
 				func() *response {
 					return e.postJSON(path, "committee", map[string]any{"decision": "approve", "comment": "更正", "correct": map[string]any{"satisfaction": "satisfied"}})
 				},
