@@ -25,7 +25,7 @@ var frozenReads = []struct{ path, who string }{
 }
 
 // TestAPublishedEditionNeverChanges publishes 2025-10 and then changes everything that can change
-// results — a re-import (rows of 2025-10 and of 2025-09), an exclusion and a correction through approved
+// results — a re-import (rows of 2025-10 and of 2025-09), a unit renamed, an exclusion and a correction through approved
 // appeals, an adjustment and its revocation, another active policy, a replaced calendar, the previous
 // period published — and reads the edition's answers and files back after each: byte for byte the same,
 // while the period scored live moves.
@@ -67,6 +67,10 @@ func TestAPublishedEditionNeverChanges(t *testing.T) {
 			t.Errorf("re-import updated %v rows, want 2", rep["updated"])
 		}
 		check("a re-import")
+
+		units := strings.Replace(string(readFile(t, worked+"/units.csv")), "S01,城关街道,street,,52000", "S01,城关街道办事处,street,,60000", 1)
+		e.upload("/api/v1/imports/units", "admin", [3]string{"file", "units.csv", units}).want(t, 201)
+		check("a unit renamed and its population changed")
 
 		appeal := func(ticket string) string {
 			return jsonNum(e.postJSON("/api/v1/appeals", "S01", map[string]any{"ticket_id": ticket, "reason": "不属本单位职责"}).want(t, 201).json(t)["id"])
