@@ -116,5 +116,21 @@ func TestAPublishedEditionNeverChanges(t *testing.T) {
 		if bytes.Equal(e.get(live, "committee").want(t, 200).body, liveBefore) {
 			t.Error("the period scored live did not move: the changes proved nothing")
 		}
+
+		// A second edition of the period leaves the first as it was.
+		if n := e.postJSON("/api/v1/periods/2025-10/editions?policy="+url.QueryEscape(districtName), "admin", nil).want(t, 201).json(t)["number"]; n != 2.0 {
+			t.Fatalf("second edition numbered %v", n)
+		}
+		for _, r := range frozenReads {
+			if !strings.Contains(r.path, "edition=1") && !strings.Contains(r.path, "/editions/1") {
+				continue
+			}
+			if got := e.get(r.path, r.who).want(t, 200).body; !bytes.Equal(got, want[r.path+" "+r.who]) {
+				t.Errorf("after a second edition: %s as %s changed", r.path, r.who)
+			}
+		}
+		if bytes.Equal(e.get("/api/v1/periods/2025-10/scorecards", "committee").want(t, 200).body, want["/api/v1/periods/2025-10/scorecards committee"]) {
+			t.Error("the latest edition is still the first")
+		}
 	})
 }
