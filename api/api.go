@@ -11,6 +11,9 @@
 //   - A period with a published edition is read from its latest edition (or ?edition=N) unless the
 //     request names a policy; otherwise it is scored live under the active policy. Published editions are
 //     immutable, so their JSON is serialized once and kept in memory.
+//   - Whatever reads as a phone number is masked in every error answer (which may echo a path segment,
+//     a query parameter or a JSON field) and in the logs; an import's report is masked row by row where
+//     it is made, so that its row numbers and counts stay as they are.
 //   - Token lookups are cached for TokenTTL (default 5 s), and the latest edition number of a period for
 //     EditionTTL (default 1 s): a token revoked or an edition published by another process is seen within
 //     that time; the server's own publishes are seen at once.

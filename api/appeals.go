@@ -128,7 +128,8 @@ func (s *Server) fileAppeal(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.db.Assignment(ctx, dir, req.TicketID, req.Unit); err != nil {
 		return err
 	}
-	a, err := s.db.FileAppeal(ctx, req.TicketID, req.Unit, req.Reason, p.actor)
+	// A reason may quote the caller: it is stored, shown and audited with the phone masked.
+	a, err := s.db.FileAppeal(ctx, req.TicketID, req.Unit, scoring.MaskPhones(req.Reason), p.actor)
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,9 @@ func (s *Server) decideAppeal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	a, err := s.db.DecideAppeal(r.Context(), q.ID, approve, req.Comment, action, caller(r).actor)
+	// The comment and an exclusion's reason are stored, shown and audited with any phone masked.
+	action.Reason = scoring.MaskPhones(action.Reason)
+	a, err := s.db.DecideAppeal(r.Context(), q.ID, approve, scoring.MaskPhones(req.Comment), action, caller(r).actor)
 	if err != nil {
 		return err
 	}

@@ -36,7 +36,8 @@ type assignmentParams struct {
 }
 
 // assignmentView is an assignment as the API shows it: English keys, times in RFC 3339 in the policy's
-// zone (null when empty), the caller's phone masked, and what the policy made of it.
+// zone (null when empty), the caller's phone masked (and any phone quoted in the exclusion's reason), and
+// what the policy made of it.
 type assignmentView struct {
 	TicketID            string         `json:"ticket_id"`
 	Unit                string         `json:"unit"`
@@ -187,7 +188,7 @@ func viewAssignment(a *scoring.Assignment, dir *scoring.Directory, loc *time.Loc
 		DispatchedAt: stamp(a.Dispatched, loc), ContactedAt: stamp(a.ContactAt, loc), ClosedAt: stamp(a.Closed, loc),
 		DueAt: stamp(a.Due, loc), Redispatches: a.Redispatches, CallbackValid: a.CallbackValid,
 		Supervised: a.Supervised, IncompleteMaterials: a.IncompleteMaterials, OpinionIncident: a.OpinionIncident,
-		Excluded: a.Excluded, ExcludeReason: a.ExcludeReason, CallerPhone: scoring.MaskPhone(a.CallerPhone),
+		Excluded: a.Excluded, ExcludeReason: scoring.MaskPhones(a.ExcludeReason), CallerPhone: scoring.MaskPhone(a.CallerPhone),
 		AcceptedAt: stamp(a.Accepted, loc), ExtendedDueAt: stamp(a.ExtendedDue, loc), ReturnStatus: a.Return.String(),
 		ReturnedAt: stamp(a.Returned, loc), DuplicateOf: a.DuplicateOf, Channel: a.Channel, Hotline: a.Hotline}
 	switch a.Contacted {

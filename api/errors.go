@@ -76,9 +76,32 @@ func invalidField(field, reason string) *scoring.Error {
 	return newError(scoring.Invalid, field+": "+reason, scoring.FieldError{Field: field, Reason: reason})
 }
 
-// writeError answers with the JSON error of err and logs internal errors with their cause.
+// premasked marks an error whose text was masked where it was made: an import's report, whose row
+// reasons are masked cell by cell and whose row numbers and counts must not be read as phone numbers.
+type premasked struct{ error }
+
+func (p premasked) Unwrap() error { return p.error }
+
+// maskError returns a copy of e with whatever reads as a phone number masked in its message, field
+// names and reasons: an error may echo a path segment, a query parameter or a JSON field, and a
+// caller's phone never leaves unmasked, not even in an error report (SPEC §12).
+func maskError(e *scoring.Error) *scoring.Error {
+	out := &scoring.Error{Code: e.Code, Message: scoring.MaskPhones(e.Message)}
+	if len(e.Fields) > 0 {
+		out.Fields = make([]scoring.FieldError, len(e.Fields))
+		for i, f := range e.Fields {
+			out.Fields[i] = scoring.FieldError{Field: scoring.MaskPhones(f.Field), Reason: scoring.MaskPhones(f.Reason)}
+		}
+	}
+	return out
+}
+
+// writeError answers with the JSON error of err, phones masked, and logs internal errors with their cause.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := appError(err)
+	if !errors.As(err, new(premasked)) {
+		e = maskError(e)
+	}
 	if e.Code == scoring.Internal && r.Context().Err() != nil {
 		// The request's time ran out (or its client left) and the database said so in its own words.
 		e = newError(CodeTimeout, "the request ran out of time")
@@ -89,7 +112,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status >= 500 {
 		s.log.LogAttrs(r.Context(), slog.LevelError, "request failed", slog.String("request_id", requestID(r.Context())),
-			slog.String("path", r.URL.Path), slog.Any("error", err))
+			slog.String("path", scoring.MaskPhones(r.URL.Path)), slog.String("error", scoring.MaskPhones(err.Error())))
 	}
 	body := errorBody{Error: errorDetail{Code: e.Code, Message: e.Message, Fields: e.Fields, Request: requestID(r.Context())}}
 	if e.Code == scoring.Internal {

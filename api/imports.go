@@ -8,6 +8,8 @@ import (
 	"mime"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"sanlv/imports"
 	"sanlv/scoring"
@@ -102,7 +104,10 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 				return err
 			}
 		case "file":
+			// The name is kept in the batch, the audit log and the report: a phone in it is masked.
 			name := part.FileName()
+			ext := filepath.Ext(name)
+			name = scoring.MaskPhones(strings.TrimSuffix(name, ext)) + ext
 			if name == "" {
 				name = "upload"
 			}
@@ -116,6 +121,11 @@ func (s *Server) upload(w http.ResponseWriter, r *http.Request, run importFunc, 
 				var mb *http.MaxBytesError
 				if errors.As(err, &mb) {
 					return tooLarge(mb.Limit)
+				}
+				var rep *scoring.Error
+				if errors.As(err, &rep) && rep.Code == scoring.Invalid {
+					// The report masked every row's reason; masking it again would mask row numbers and counts.
+					return premasked{err}
 				}
 				return err
 			}

@@ -83,9 +83,10 @@ func newIDSource() *idSource {
 
 func (s *idSource) next() string { return s.prefix + strconv.FormatUint(s.n.Add(1), 10) }
 
-// validRequestID accepts a client's X-Request-Id of up to 64 plain characters.
+// validRequestID accepts a client's X-Request-Id of up to 64 plain characters that do not read as a
+// phone number (the id is echoed in every answer and logged).
 func validRequestID(id string) bool {
-	if id == "" || len(id) > 64 {
+	if id == "" || len(id) > 64 || scoring.MaskPhones(id) != id {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
@@ -144,7 +145,7 @@ func (s *Server) accessLog(r *http.Request, rec *recorder, info *reqInfo, d time
 		actor = info.actor.actor
 	}
 	s.log.LogAttrs(r.Context(), level, "request", slog.String("request_id", info.id), slog.String("method", r.Method),
-		slog.String("path", r.URL.Path), slog.String("route", route), slog.Int("status", rec.status),
+		slog.String("path", scoring.MaskPhones(r.URL.Path)), slog.String("route", route), slog.Int("status", rec.status),
 		slog.Int64("bytes", rec.bytes), slog.Duration("duration", d), slog.String("actor", actor),
 		slog.String("remote", r.RemoteAddr))
 }

@@ -50,6 +50,9 @@ func TestRequestIDsAreEchoedOrMade(t *testing.T) {
 		{"abc-123", "abc-123"},
 		{"bad id with spaces", ""},
 		{"", ""},
+		{"13812345678", ""}, // a phone is neither echoed nor logged
+		{"caller-13812345678", ""},
+		{"2025-10-03.1", "2025-10-03.1"},
 	} {
 		req := httptest.NewRequest("GET", "/", nil)
 		if c.sent != "" {

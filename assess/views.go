@@ -114,7 +114,8 @@ func RFC3339(s string, loc *time.Location) string {
 	return t.Format(time.RFC3339)
 }
 
-// ExplanationView is the explanation with the times of its lines (the period's and the others) in RFC 3339.
+// ExplanationView is the explanation with the times of its lines (the period's and the others) in RFC 3339
+// and any phone quoted in an exclusion's reason masked.
 func ExplanationView(e scoring.Explanation, p *scoring.Policy) scoring.Explanation {
 	for _, ls := range [][]scoring.Line{e.Lines, e.Others} {
 		for i := range ls {
@@ -122,6 +123,7 @@ func ExplanationView(e scoring.Explanation, p *scoring.Policy) scoring.Explanati
 			l.Dispatched = RFC3339(l.Dispatched, p.Loc)
 			l.Closed = RFC3339(l.Closed, p.Loc)
 			l.Deadline = RFC3339(l.Deadline, p.Loc)
+			l.ExcludeReason = scoring.MaskPhones(l.ExcludeReason)
 		}
 	}
 	return e

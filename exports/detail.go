@@ -43,7 +43,9 @@ const (
 	opNone detailOp = iota // a column format leaves to the unit or to the extras
 	opUnit
 	opText
+	// opMasked shows a personal field masked; opFreeText masks the phones quoted in a free text.
 	opMasked
+	opFreeText
 	opTime
 	opBool
 	opTri
@@ -61,6 +63,8 @@ func detailOpOf(f fields.Field) detailOp {
 		return opSatisfaction
 	case f.Personal:
 		return opMasked
+	case f.ID == fields.ExcludeReason:
+		return opFreeText
 	}
 	return [...]detailOp{fields.Text: opText, fields.Time: opTime, fields.Deadline: opTime, fields.Bool: opBool,
 		fields.Tri: opTri, fields.Int: opInt, fields.Enum: opEnum}[f.Type]
@@ -330,6 +334,8 @@ func (d *DetailWriter) format(a *scoring.Assignment, extra *DetailExtra, v []any
 			v[i] = text(c.text(a))
 		case opMasked:
 			v[i] = text(scoring.MaskPhone(c.text(a)))
+		case opFreeText:
+			v[i] = text(scoring.MaskPhones(c.text(a)))
 		case opTime:
 			stamp(i, c.num(a))
 		case opBool:

@@ -97,7 +97,8 @@ func readAdjustment(c *collector, row int, cells [][]byte, col []int, label []st
 		}
 		return string(trim(cells[col[j]]))
 	}
-	a := scoring.Adjustment{Unit: get(0), Period: get(1), Label: get(2), Reason: get(4)}
+	// The label and reason are shown on scorecards and in the bulletin: a phone quoted in them is masked.
+	a := scoring.Adjustment{Unit: get(0), Period: get(1), Label: scoring.MaskPhones(get(2)), Reason: scoring.MaskPhones(get(4))}
 	for j, v := range []string{a.Unit, a.Period, a.Label, get(3), a.Reason} {
 		if v == "" {
 			c.add(row, label[j], "missing (required)")

@@ -77,3 +77,27 @@ func TestReadAdjustmentsReportsEveryBadRow(t *testing.T) {
 		t.Errorf("missing columns: %v", err)
 	}
 }
+
+// TestReadAdjustmentsMasksAPhoneQuotedInALabelOrReason reads an adjustments file whose texts quote a
+// caller's phone: scored from files, they reach scorecards and the bulletin masked.
+func TestReadAdjustmentsMasksAPhoneQuotedInALabelOrReason(t *testing.T) {
+	file := "单位,考核期,项目,分值,原因\n" +
+		"S01,2025-10,抽检13812345678,-1,回访市民 138 1234 5678 不满意\n" +
+		"S02,2025-10,加分,1,工单T2025100300123表扬\n"
+	got, err := imports.ReadAdjustments(strings.NewReader(file), "adjustments.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []scoring.Adjustment{
+		{Unit: "S01", Period: "2025-10", Label: "抽检138****5678", Points: -1, Reason: "回访市民 138****5678 不满意"},
+		{Unit: "S02", Period: "2025-10", Label: "加分", Points: 1, Reason: "工单T2025100300123表扬"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %d adjustments, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("row %d: got %+v, want %+v", i+2, got[i], want[i])
+		}
+	}
+}

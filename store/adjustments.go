@@ -46,10 +46,12 @@ func (a Adjustment) Scoring() scoring.Adjustment {
 	return scoring.Adjustment{Unit: a.Unit, Period: a.Period, Label: a.Label, Points: a.Points, Reason: a.Reason}
 }
 
-// validAdjustment trims and checks an adjustment: a known unit, a period id, a label, finite points, a reason.
+// validAdjustment trims and checks an adjustment: a known unit, a period id, a label, finite points, a
+// reason. A phone number in the label or the reason (a reason may quote a caller) is masked: both are
+// shown in scorecards and printed in the bulletin.
 func validAdjustment(dir *scoring.Directory, a scoring.Adjustment) (scoring.Adjustment, error) {
 	a.Unit, a.Period = strings.TrimSpace(a.Unit), strings.TrimSpace(a.Period)
-	a.Label, a.Reason = strings.TrimSpace(a.Label), strings.TrimSpace(a.Reason)
+	a.Label, a.Reason = scoring.MaskPhones(strings.TrimSpace(a.Label)), scoring.MaskPhones(strings.TrimSpace(a.Reason))
 	what := "adjustment of " + a.Unit + " in " + a.Period
 	u, ok := dir.Lookup(a.Unit)
 	switch {
@@ -77,6 +79,7 @@ func (db *DB) AddAdjustments(ctx context.Context, adjs []scoring.Adjustment, act
 	if err != nil {
 		return nil, err
 	}
+	why = scoring.MaskPhones(why)
 	out := make([]Adjustment, len(adjs))
 	var problems []scoring.FieldError
 	for i, a := range adjs {
@@ -130,7 +133,7 @@ func (db *DB) AddAdjustment(ctx context.Context, a scoring.Adjustment, actor str
 // opposite points, same unit and period) and marks the original, in one transaction. An adjustment
 // already revoked is a Conflict; a revocation cannot itself be revoked (record a new adjustment instead).
 func (db *DB) RevokeAdjustment(ctx context.Context, id int64, reason, actor string) (Adjustment, error) {
-	reason = strings.TrimSpace(reason)
+	reason = scoring.MaskPhones(strings.TrimSpace(reason))
 	if reason == "" {
 		return Adjustment{}, invalid("revoke adjustment %d: reason: required", id)
 	}

@@ -198,3 +198,45 @@ func TestPublishedEditionKeepsTheAdjustmentsItUsed(t *testing.T) {
 		}
 	})
 }
+
+// TestAdjustmentTextQuotingAPhoneIsStoredMasked records adjustments whose label, reason, audit note and
+// revocation quote a caller's phone: the stored records and the audit log show it masked only, as the
+// scorecards and the bulletin that print them must.
+func TestAdjustmentTextQuotingAPhoneIsStoredMasked(t *testing.T) {
+	storetest.EachDB(t, func(t *testing.T, db *store.DB) {
+		importUnits(t, db)
+		ctx := context.Background()
+		added, err := db.AddAdjustments(ctx, []scoring.Adjustment{
+			{Unit: "S01", Period: "2025-10", Label: "抽检 13812345678", Points: -1, Reason: "回访市民 138-1234-5678 不满意"},
+			{Unit: "S01", Period: "2025-10", Label: "加分", Points: 1, Reason: "工单 T2025100300123 表扬"},
+		}, "alice", "import 市民13812345678反映")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RevokeAdjustment(ctx, added[0].ID, "误录 010-65123456", "bob"); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Adjustments(ctx, store.AdjustmentFilter{Unit: "S01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][2]string{{"抽检 138****5678", "回访市民 138****5678 不满意"}, {"加分", "工单 T2025100300123 表扬"}, {"撤销", "误录 010****3456"}}
+		if len(got) != len(want) {
+			t.Fatalf("%d adjustments, want %d", len(got), len(want))
+		}
+		for i, w := range want {
+			if got[i].Label != w[0] || got[i].Reason != w[1] {
+				t.Errorf("adjustment %d: label %q, reason %q; want %q, %q", i+1, got[i].Label, got[i].Reason, w[0], w[1])
+			}
+		}
+		log, err := db.Audit(ctx, store.AuditFilter{Entity: store.EntityAdjustment})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := json.Marshal(log)
+		if s := string(b); strings.Contains(s, "13812345678") || strings.Contains(s, "1234-5678") || strings.Contains(s, "65123456") ||
+			!strings.Contains(s, "市民138****5678反映") {
+			t.Errorf("audit log: %s", s)
+		}
+	})
+}

@@ -87,11 +87,17 @@ func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	for i := range out {
 		out[i].Before = maskJSON(out[i].Before)
 		out[i].After = maskJSON(out[i].After)
+		out[i].Why = scoring.MaskPhones(out[i].Why)
 	}
 	return out, nil
 }
 
-// maskJSON masks the personal fields (caller_phone) of a JSON object.
+// freeText are the keys of audited values that people write (an imported exclusion reason, an appeal's
+// reason and comment, an adjustment's label and reason): a phone quoted in them is masked when read.
+var freeText = []string{"exclude_reason", "reason", "comment", "label"}
+
+// maskJSON masks the personal fields (caller_phone) of a JSON object, and the phones quoted in its
+// free texts.
 func maskJSON(raw json.RawMessage) json.RawMessage {
 	if len(raw) == 0 {
 		return raw
@@ -104,6 +110,13 @@ func maskJSON(raw json.RawMessage) json.RawMessage {
 	for _, c := range cols {
 		if p, ok := m[c.name].(string); ok && c.personal && p != "" {
 			m[c.name], masked = scoring.MaskPhone(p), true
+		}
+	}
+	for _, k := range freeText {
+		if p, ok := m[k].(string); ok {
+			if q := scoring.MaskPhones(p); q != p {
+				m[k], masked = q, true
+			}
 		}
 	}
 	if !masked {

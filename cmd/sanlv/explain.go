@@ -73,7 +73,7 @@ func writeExplanation(m *Main, e scoring.Explanation) {
 				note = append(note, l.Why)
 			}
 			if l.ExcludeReason != "" {
-				note = append(note, l.ExcludeReason)
+				note = append(note, scoring.MaskPhones(l.ExcludeReason))
 			}
 			if l.Return == "rejected" {
 				note = append(note, "退单被驳回")
