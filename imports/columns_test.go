@@ -456,6 +456,8 @@ func TestRequiredMarksAndColonsOnHeadersAreIgnored(t *testing.T) {
 	tests := map[string]string{
 		"*工单编号": "工单编号", "＊工单编号": "工单编号", "工单编号*": "工单编号", "承办单位：": "承办单位",
 		"承办单位:": "承办单位", "*ticket_id:": "ticket_id", "*": "*", "满意度": "满意度",
+		"工单编号（必填）": "工单编号", "满意度(选填)": "满意度", "*受理时间（必填）：": "受理时间", "ticket_id (required)": "ticket_id",
+		"是否有效回访(是/否)": "是否有效回访(是/否)", "(必填)": "(必填)",
 	}
 	for in, want := range tests {
 		if got := headerKey(in); got != want {

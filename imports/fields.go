@@ -95,16 +95,29 @@ func headerKey(s string) string {
 	}, s)))
 }
 
-// headerMarks strips a normalised header of required-field asterisks and a trailing colon; a
-// header that is nothing but marks is kept as it is.
+// headerMarks strips a normalised header of required-field asterisks, a trailing colon and a
+// template's (必填)/(选填) note, in any order; a header that is nothing but marks is kept as it is.
 func headerMarks(k string) string {
-	t := strings.Trim(strings.TrimRight(k, ":"), "*")
-	t = strings.TrimRight(t, ":")
+	t := k
+	for {
+		u := strings.Trim(strings.TrimRight(t, ":"), "*")
+		for _, note := range requiredNotes {
+			u = strings.TrimSuffix(u, note)
+		}
+		if u == t {
+			break
+		}
+		t = u
+	}
 	if t == "" {
 		return k
 	}
 	return t
 }
+
+// requiredNotes are the notes templates put after a header to say whether it must be filled
+// (normalised: NFKC turns （必填） into (必填)).
+var requiredNotes = []string{"(必填)", "(选填)", "(必选)", "(可选)", "(非必填)", "(required)", "(optional)"}
 
 // isPlainASCII reports whether s is printable ASCII without inner white space, so normalising changes nothing
 // but the case and surrounding spaces.
